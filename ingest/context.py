@@ -1,0 +1,80 @@
+"""What every recogniser and relation rule sees of one document, and the candidates they emit.
+
+`DocContext` carries the document, its sentences, the gazetteer and the home city/country the
+report speaks for ("我市", "在青"); `Candidate` is a mention before linking.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.gazetteer import Gazetteer
+from ingest.model import Document, EntityRef, Sentence
+
+BOUNDARY = set("，,。；;：:、！？!?\n\t “”\"《》「」")
+CJK_RANGE = ("\u4e00", "\u9fff")
+
+
+def is_cjk(ch: str) -> bool:
+    return CJK_RANGE[0] <= ch <= CJK_RANGE[1]
+
+
+@dataclass
+class Candidate:
+    start: int  # document offsets
+    end: int
+    type: str
+    label: str  # canonical surface (parenthetical country notes removed)
+    rule: str
+    confidence: float
+    refs: list[EntityRef] = field(default_factory=list)  # gazetteer candidates, if any
+    country: str = ""  # a country the context attaches to this mention
+    sentence: int = -1
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+@dataclass
+class DocContext:
+    document: Document
+    sentences: list[Sentence]
+    gazetteer: Gazetteer
+    home_city: EntityRef | None = None
+    home_country: str = "CN"
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return self.sentences[-1]
+
+    def add(self, candidate: Candidate) -> None:
+        if candidate.end <= candidate.start or not candidate.label:
+            return
+        candidate.sentence = self.sentence_at(candidate.start).index
+        self.candidates.append(candidate)
+
+
+def infer_home_city(sentences: list[Sentence], gaz: Gazetteer, configured: str) -> EntityRef | None:
+    """The city a report speaks for: the configured one, else its most-named big Chinese city."""
+    if configured:
+        refs = [r for r in gaz.lookup(configured) if r.type == "City"]
+        return max(refs, key=population) if refs else None
+    counts: Counter[str] = Counter()
+    by_key: dict[str, EntityRef] = {}
+    for sentence in sentences:
+        for _, _, refs in gaz.scan(sentence.text):
+            for ref in refs:
+                if ref.type == "City" and ref.country == "CN" and population(ref) >= 1_000_000:
+                    counts[ref.key] += 1
+                    by_key[ref.key] = ref
+    return by_key[counts.most_common(1)[0][0]] if counts else None
+
+
+def population(ref: EntityRef) -> int:
+    value = dict(ref.ids).get("population", "")
+    return int(value) if value.isdigit() else 0

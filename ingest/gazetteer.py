@@ -1,0 +1,172 @@
+"""The gazetteer: every name the reference data knows, mapped to candidate entities.
+
+Built from `data/reference/*.csv` (countries, cities, organisations, provinces); matching is
+longest-first over the text, and ambiguous names keep every candidate for the linker.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ingest.model import EntityRef
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def slug(text: str) -> str:
+    """A key segment: lower-case ASCII words joined by dashes, or the text itself."""
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return ascii_slug if ascii_slug and not _CJK.search(text) else text.strip()
+
+
+@dataclass(frozen=True)
+class Country:
+    ref: EntityRef
+    abbreviations: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    continent: str
+    capital_en: str
+
+
+@dataclass
+class Gazetteer:
+    """Names to candidate entities, plus country-specific tables the patterns need."""
+
+    countries: dict[str, Country] = field(default_factory=dict)  # iso2 -> Country
+    names: dict[str, list[EntityRef]] = field(default_factory=dict)
+    abbreviations: dict[str, list[str]] = field(default_factory=dict)  # 韩 -> [KR]
+    memberships: list[dict[str, str]] = field(default_factory=list)
+    regions: list[dict[str, str]] = field(default_factory=list)
+    max_len: int = 1
+
+    def add(self, name: str, ref: EntityRef) -> None:
+        name = name.strip()
+        if len(name) < 2:
+            return
+        bucket = self.names.setdefault(name, [])
+        if all(existing.key != ref.key for existing in bucket):
+            bucket.append(ref)
+        self.max_len = max(self.max_len, len(name))
+
+    def lookup(self, name: str) -> list[EntityRef]:
+        return self.names.get(name, [])
+
+    def country_by_name(self, name: str) -> Country | None:
+        for ref in self.names.get(name, []):
+            if ref.type == "Country":
+                return self.countries[ref.country]
+        return None
+
+    @cached_property
+    def country_names(self) -> list[str]:
+        """Chinese names of countries, longest first (so 白俄罗斯 wins over 俄罗斯)."""
+        found = {n for n, refs in self.names.items() if any(r.type == "Country" for r in refs)}
+        return sorted((n for n in found if _CJK.search(n)), key=len, reverse=True)
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, list[EntityRef]]]:
+        """Longest-first, left-to-right, non-overlapping matches of known names."""
+        i = 0
+        n = len(text)
+        while i < n:
+            for length in range(min(self.max_len, n - i), 1, -1):
+                refs = self.names.get(text[i : i + length])
+                if refs:
+                    yield i, i + length, refs
+                    i += length
+                    break
+            else:
+                i += 1
+
+
+def load_gazetteer(reference_dir: Path) -> Gazetteer:
+    """Read the reference CSVs; a missing file just contributes nothing."""
+    gaz = Gazetteer()
+    for row in _rows(reference_dir / "countries.csv"):
+        iso2 = row["iso2"]
+        ids = [("iso2", iso2), ("iso3", row.get("iso3", ""))]
+        ids += [(k, row.get(k, "")) for k in ("geonameid", "wikidata")]
+        ref = EntityRef(
+            key=f"country/{iso2}",
+            type="Country",
+            label_zh=row["name_zh"],
+            label_en=row["name_en"],
+            country=iso2,
+            aliases=tuple(_split(row.get("aliases_zh"))),
+            ids=tuple((k, v) for k, v in ids if v),
+            source=f"reference:{row.get('source') or 'pycountry'}",
+        )
+        country = Country(
+            ref=ref,
+            abbreviations=tuple(_split(row.get("abbr_zh"))),
+            demonyms=tuple(d.lower() for d in _split(row.get("demonyms_en"))),
+            continent=row.get("continent", ""),
+            capital_en=row.get("capital_en", ""),
+        )
+        gaz.countries[iso2] = country
+        for name in (row["name_zh"], *ref.aliases):
+            gaz.add(name, ref)
+        for abbr in country.abbreviations:
+            gaz.abbreviations.setdefault(abbr, []).append(iso2)
+    for row in _rows(reference_dir / "cities.csv"):
+        ids = [("geonames", row.get("geonameid", "")), ("lat", row.get("lat", ""))]
+        ids.append(("lon", row.get("lon", "")))
+        ids.append(("population", row.get("population", "")))
+        ids.append(("capital", row.get("is_capital", "")))
+        key = row.get("geonameid") or slug(f"{row['name_en']}-{row['country']}")
+        ref = EntityRef(
+            key=f"city/{key}",
+            type="City",
+            label_zh=row["name_zh"],
+            label_en=row["name_en"],
+            country=row["country"],
+            aliases=tuple(_split(row.get("aliases_zh"))),
+            ids=tuple((k, v) for k, v in ids if v),
+            source=f"reference:{row.get('name_source') or 'geonames'}",
+        )
+        for name in (row["name_zh"], *ref.aliases):
+            gaz.add(name, ref)
+    for row in _rows(reference_dir / "organizations.csv"):
+        ref = EntityRef(
+            key=f"{row['type'].lower()}/{slug(row['label_en'] or row['label_zh'])}",
+            type=row["type"],
+            label_zh=row["label_zh"],
+            label_en=row["label_en"],
+            country=row.get("country", ""),
+            aliases=tuple(_split(row.get("aliases_zh"))),
+            ids=tuple((k, v) for k, v in [("wikidata", row.get("wikidata", ""))] if v),
+            source=f"reference:{row.get('source') or 'curated'}",
+        )
+        for name in (row["label_zh"], *ref.aliases):
+            gaz.add(name, ref)
+    for row in _rows(reference_dir / "provinces_cn.csv"):
+        ref = EntityRef(
+            key=f"region/{slug(row['label_en'])}",
+            type="Region",
+            label_zh=row["label_zh"],
+            label_en=row["label_en"],
+            country="CN",
+            aliases=tuple(_split(row.get("aliases_zh"))),
+            ids=tuple((k, v) for k, v in [("geonames", row.get("geonameid", ""))] if v),
+            source=f"reference:{row.get('source') or 'curated'}",
+        )
+        for name in (row["label_zh"], *ref.aliases):
+            gaz.add(name, ref)
+    gaz.memberships = list(_rows(reference_dir / "memberships.csv"))
+    gaz.regions = list(_rows(reference_dir / "world_regions.csv"))
+    return gaz

@@ -1,0 +1,135 @@
+"""Linking: resolve overlapping candidates and give each mention one canonical entity.
+
+Ambiguous names are decided by the country their context names (列治文 in 加拿大); unknown
+names get a key derived from their normalised label, so 海尔 and 海尔集团 meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ingest.context import Candidate, DocContext, population
+from ingest.gazetteer import slug
+from ingest.model import PLACE_TYPES, EntityRef, Mention
+
+_LAYER = {"Country": 0, "City": 0, "Region": 0, "Enterprise": 1, "Organization": 1,
+          "Initiative": 1, "Event": 2}
+_CORPORATE = re.compile(r"(?:股份)?(?:有限)?(?:公司|集团|控股|股份)$|(?:大中华区|中国|亚太区)?总部$")
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Within a layer (places; organisations; events) the longer, surer candidate wins;
+    across layers nesting is kept (青岛港 contains 青岛)."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.confidence, c.start))
+    kept: list[Candidate] = []
+    for cand in ranked:
+        layer = _LAYER[cand.type]
+        clash = any(
+            _LAYER[k.type] == layer and cand.start < k.end and k.start < cand.end for k in kept
+        )
+        if not clash:
+            kept.append(cand)
+    return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+def entity_key(kind: str, label: str, home_city: str = "") -> str:
+    """A stable key from a label: corporate suffixes and bracket styles do not matter."""
+    text = label.replace("（", "(").replace("）", ")").replace("“", "").replace("”", "")
+    if kind == "Enterprise":
+        stem = _CORPORATE.sub("", text)
+        text = stem if len(stem) >= 2 else text
+    if kind == "Initiative":
+        if "自贸" in text:  # 山东自贸区青岛片区 = 青岛自贸片区 = 自贸区 of the home city
+            city = next((c for c in (home_city,) if c and c in text), home_city)
+            text = f"自贸区-{city}"
+        text = re.sub(r"示范城市$", "示范城", text)
+        text = re.sub(r"集团|公司", "", text)  # 欧力士集团…项目 = 欧力士…项目
+    return f"{kind.lower()}/{slug(text)}"
+
+
+def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:
+    accepted = resolve_overlaps(candidates)
+    countries_in_sentence: dict[int, set[str]] = {}
+    for cand in accepted:
+        if cand.type == "Country" and cand.refs:
+            countries_in_sentence.setdefault(cand.sentence, set()).add(cand.refs[0].country)
+    home = ctx.home_city.label_zh if ctx.home_city else ""
+    mentions: list[Mention] = []
+    last_by_suffix: dict[str, EntityRef] = {}
+    for cand in accepted:
+        if cand.rule == "initiative-anaphora":
+            ref = last_by_suffix.get(cand.label) or _forward_antecedent(cand, accepted, ctx)
+            if ref is None:
+                continue
+        elif cand.refs:
+            ref = _choose(cand, countries_in_sentence.get(cand.sentence, set()))
+            if ref.type in ("City", "Region") and cand.label != ref.label_zh:
+                # the text's own form names the city (埃里温, not the reference's 叶里温)
+                label = re.sub(r"(?<=..)[市府省]$", "", cand.label)
+                ref = replace(ref, label_zh=label, aliases=(*ref.aliases, ref.label_zh))
+        else:
+            ref = EntityRef(
+                key=entity_key(cand.type, cand.label, home),
+                type=cand.type,
+                label_zh=cand.label,
+                country=cand.country or _country_of(cand.label, ctx),
+                source=cand.rule,
+            )
+        if ref.type == "Initiative":
+            for suffix in ("试验基地", "客厅", "示范区", "示范城", "片区", "自贸区"):
+                if ref.label_zh.endswith(suffix):
+                    last_by_suffix[suffix] = ref
+        mentions.append(
+            Mention(
+                surface=ctx.document.text[cand.start : cand.end],
+                start=cand.start,
+                end=cand.end,
+                sentence=cand.sentence,
+                entity=ref,
+                rule=cand.rule,
+                confidence=cand.confidence,
+            )
+        )
+    return mentions
+
+
+def _forward_antecedent(
+    cand: Candidate, accepted: list[Candidate], ctx: DocContext
+) -> EntityRef | None:
+    for other in accepted:
+        if other.type == "Initiative" and other.label.endswith(cand.label) and other is not cand \
+                and other.rule != "initiative-anaphora":
+            return EntityRef(key=entity_key("Initiative", other.label,
+                                            ctx.home_city.label_zh if ctx.home_city else ""),
+                             type="Initiative", label_zh=other.label, source=other.rule)
+    return None
+
+
+def _choose(cand: Candidate, context_countries: set[str]) -> EntityRef:
+    refs = cand.refs
+    if cand.country:
+        in_country = [r for r in refs if r.country == cand.country]
+        if in_country:
+            refs = in_country
+    elif len(refs) > 1:
+        in_context = [r for r in refs if r.country in context_countries]
+        if in_context:
+            refs = in_context
+    return max(refs, key=population)
+
+
+def _country_of(label: str, ctx: DocContext) -> str:
+    """The country a new name belongs to: a leading country or Chinese place, else none."""
+    gaz = ctx.gazetteer
+    for name in gaz.country_names:
+        if label.startswith(name):
+            return gaz.country_by_name(name).ref.country  # type: ignore[union-attr]
+    for length in range(min(len(label), gaz.max_len), 1, -1):
+        for ref in gaz.lookup(label[:length]):
+            if ref.type in PLACE_TYPES and ref.country:
+                return ref.country
+    home = ctx.home_city
+    if home and (label.startswith(home.label_zh[:1]) or label.startswith(("市", "我市"))):
+        return home.country
+    return ""

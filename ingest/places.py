@@ -1,0 +1,255 @@
+"""Recognisers for places: gazetteer names, "城市(国家)", "国家首都城市", "国家+城市",
+country abbreviations in compounds (中韩, 日韩, 对德合作, 韩、日、泰三国) and home references.
+
+Each function takes a `DocContext` and adds `Candidate`s; the linker picks among references.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba.posseg as pseg
+
+from ingest.context import BOUNDARY, Candidate, DocContext, is_cjk, population
+from ingest.model import EntityRef
+from ingest.names import after_trigger
+
+_PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
+# compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构
+_PAIR_CUE = (
+    "外长", "建交", "邦交", "合作", "关系", "友好", "两国", "经贸", "地方", "青少年", "人文",
+    "产业", "企业", "贸易", "投资", "智慧", "双边", "交流", "论坛", "峰会", "驻", "(", "（", "、",
+)
+_SINGLE_ABBR = re.compile(r"对([\u4e00-\u9fff])(?=合作|交往|交流|工作|贸易|投资|开放)")
+_ABBR_LIST = re.compile(r"((?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff])(?:两|三|四|五|六|七|八)国")
+_MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
+
+
+def recognise_gazetteer(ctx: DocContext) -> None:
+    """Every reference name in the text, keeping all candidates of an ambiguous name; a small
+    foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
+    home_country = ctx.home_country
+    for sentence in ctx.sentences:
+        matches = list(ctx.gazetteer.scan(sentence.text))
+        countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
+        countries |= {iso for ch in sentence.text for iso in ctx.gazetteer.abbreviations.get(ch, [])
+                      if iso != home_country} if "(" in sentence.text else set()
+        for start, end, refs in matches:
+            kept = [r for r in refs if _plausible(r, ctx) and _in_context(r, countries, ctx)]
+            if not kept:
+                continue
+            types = {r.type for r in kept}
+            kind = "Country" if "Country" in types else sorted(types)[0]
+            kept = [r for r in kept if r.type == kind]
+            if kind == "City" and all(r.country == home_country for r in kept):
+                kept = _domestic(kept, ctx)
+                if not kept:
+                    continue
+                kind = kept[0].type
+            ctx.add(
+                Candidate(
+                    sentence.start + start,
+                    sentence.start + end,
+                    kind,
+                    sentence.text[start:end],
+                    "gazetteer",
+                    0.9 if len(kept) == 1 else 0.7,
+                    refs=kept,
+                )
+            )
+
+
+def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:
+    if ref.type != "City" or ref.country == ctx.home_country or ref.country in countries:
+        return True
+    return population(ref) >= _MIN_CN_CITY or dict(ref.ids).get("capital") == "1"
+
+
+def _plausible(ref: EntityRef, ctx: DocContext) -> bool:
+    if ref.type != "City" or ref.country != ctx.home_country:
+        return True
+    return population(ref) >= _MIN_CN_CITY or ref.label_zh == (ctx.home_city or ref).label_zh
+
+
+def _domestic(refs: list[EntityRef], ctx: DocContext) -> list[EntityRef]:
+    """Big Chinese cities stay cities; the home city's own districts are not partners."""
+    return [r for r in refs if population(r) >= _MIN_CN_CITY]
+
+
+def recognise_home_references(ctx: DocContext) -> None:
+    """我市/本市 name the home city, 我国 the home country, and 在青/来青 the home city by its
+    first character (a common abbreviation in municipal reports)."""
+    home = ctx.home_city
+    country = ctx.gazetteer.countries.get(ctx.home_country)
+    text = ctx.document.text
+    if home:
+        for match in re.finditer(r"我市|本市|全市", text):
+            ctx.add(Candidate(match.start(), match.end(), "City", home.label_zh, "home", 0.9,
+                              refs=[home]))
+        first, second = home.label_zh[0], home.label_zh[1:2]
+        for match in re.finditer(rf"(?<=[在来赴驻抵])({re.escape(first)})(?!{re.escape(second)})",
+                                 text):
+            ctx.add(Candidate(match.start(), match.end(), "City", home.label_zh, "home-abbr",
+                              0.75, refs=[home]))
+    if country:
+        for match in re.finditer(r"我国", text):
+            ctx.add(Candidate(match.start(), match.end(), "Country", country.ref.label_zh,
+                              "home", 0.95, refs=[country.ref]))
+
+
+def recognise_paren_country(ctx: DocContext) -> None:
+    """`X(国家)`: the country types what precedes it — a city, a port, or a pair such as 中韩."""
+    gaz = ctx.gazetteer
+    text = ctx.document.text
+    for match in _PAREN.finditer(text):
+        country = gaz.country_by_name(match.group(1))
+        if country is None:
+            continue
+        iso2 = country.ref.country
+        ctx.add(Candidate(match.start(1), match.end(1), "Country", match.group(1), "paren", 0.95,
+                          refs=[country.ref]))
+        start = match.start()
+        while start > 0 and is_cjk(text[start - 1]) and match.start() - start < 10:
+            start -= 1
+        before = text[start : match.start()]
+        if len(before) < 2:
+            continue
+        pair = before[-2:]
+        if all(ch in gaz.abbreviations for ch in pair):
+            _add_pair(ctx, match.start() - 2, pair, iso2)
+            continue
+        stem = before[:-1] if before.endswith("港") else before
+        if before.endswith("港") and len(stem) >= 2:
+            cut = max(before.rfind(sep) for sep in "与和及同")
+            port_start = match.start() - len(before) + max(after_trigger(before, 3), cut + 1)
+            ctx.add(Candidate(port_start, match.start(), "Enterprise",
+                              text[port_start : match.start()], "paren", 0.9, country=iso2))
+        refs = [r for r in _longest_suffix_refs(stem, ctx) if r.type == "City"]
+        in_country = [r for r in refs if r.country == iso2]
+        name = next((n for n in _suffixes(stem) if gaz.lookup(n)), "") if refs else ""
+        if in_country:
+            city_start = match.start() - len(name) - (1 if before.endswith("港") else 0)
+            ctx.add(Candidate(city_start, city_start + len(name), "City", name, "paren", 0.95,
+                              refs=in_country, country=iso2))
+        elif not refs and 2 <= len(stem) <= 6:
+            city_start = match.start() - len(before)
+            ctx.add(Candidate(city_start, city_start + len(stem), "City", stem, "paren", 0.7,
+                              country=iso2))
+
+
+def _suffixes(text: str) -> list[str]:
+    return [text[i:] for i in range(len(text) - 1)]
+
+
+def _longest_suffix_refs(text: str, ctx: DocContext) -> list[EntityRef]:
+    for name in _suffixes(text):
+        refs = ctx.gazetteer.lookup(name)
+        if refs:
+            return refs
+    return []
+
+
+def _add_pair(ctx: DocContext, start: int, pair: str, resolved_second: str = "") -> None:
+    gaz = ctx.gazetteer
+    for offset, ch in enumerate(pair):
+        options = gaz.abbreviations.get(ch, [])
+        if offset == 1 and resolved_second:
+            options = [resolved_second] if resolved_second in options else []
+        if len(options) != 1:
+            continue
+        ref = gaz.countries[options[0]].ref
+        ctx.add(Candidate(start + offset, start + offset + 1, "Country", ref.label_zh,
+                          "abbreviation", 0.85, refs=[ref]))
+
+
+def recognise_abbreviations(ctx: DocContext) -> None:
+    """Country abbreviations: pairs (中韩, 日韩), 对X合作, and lists such as 韩、日、泰三国."""
+    gaz = ctx.gazetteer
+    text = ctx.document.text
+    for i in range(len(text) - 2):
+        pair = text[i : i + 2]
+        if not all(ch in gaz.abbreviations for ch in pair) or pair[0] == pair[1]:
+            continue
+        if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
+            continue
+        following = text[i + 2 : i + 5]
+        if following[:1] in "(（":
+            continue  # recognise_paren_country resolves these with the named country
+        if any(following.startswith(cue) for cue in _PAIR_CUE):
+            _add_pair(ctx, i, pair)
+    for match in _SINGLE_ABBR.finditer(text):
+        _add_pair(ctx, match.start(1), match.group(1))
+    for match in _ABBR_LIST.finditer(text):
+        chars = match.group(1).split("、")
+        if all(ch in gaz.abbreviations for ch in chars):
+            for k, ch in enumerate(chars):
+                _add_pair(ctx, match.start(1) + 2 * k, ch)
+
+
+def recognise_country_city(ctx: DocContext) -> None:
+    """`国家首都X`, `国家X市` and `国家X、…`: a country name directly followed by a city."""
+    gaz = ctx.gazetteer
+    text = ctx.document.text
+    names = gaz.country_names
+    pattern = re.compile("(" + "|".join(map(re.escape, names)) + ")(首都)?")
+    for match in pattern.finditer(text):
+        country = gaz.country_by_name(match.group(1))
+        if country is None:
+            continue
+        iso2 = country.ref.country
+        if iso2 == ctx.home_country and not match.group(2):
+            continue  # 中国中心项目: the home country's name starts many ordinary phrases
+        start = match.end()
+        end = start
+        while end < len(text) and is_cjk(text[end]) and end - start < 8:
+            end += 1
+        run = text[start:end]
+        if not run:
+            continue
+        city_name, refs = _leading_city(run, ctx, iso2)
+        capital = bool(match.group(2))
+        if city_name:
+            ctx.add(Candidate(start, start + len(city_name), "City", city_name,
+                              "capital" if capital else "country-city", 0.95, refs=refs,
+                              country=iso2))
+            continue
+        name = re.split(r"等|市|省|府|州|和|与|及|的", run)[0]
+        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市省府"
+        if 2 <= len(name) <= 6 and (capital or ends_list) and not gaz.lookup(name) \
+                and looks_like_name(name):
+            ctx.add(Candidate(start, start + len(name), "City", name,
+                              "capital" if capital else "country-city", 0.75, country=iso2))
+
+
+_NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "x", "eng"}
+
+
+def looks_like_name(word: str) -> bool:
+    """A transliterated name: jieba knows no ordinary word in it (彼尔姆 falls apart into
+    single characters), unlike 合作对话会, 石油大学 or 故事也是."""
+    return all(len(t.word) == 1 or t.flag in _NAME_FLAGS for t in pseg.cut(word, HMM=False))
+
+
+def _leading_city(run: str, ctx: DocContext, iso2: str) -> tuple[str, list[EntityRef]]:
+    for length in range(min(len(run), ctx.gazetteer.max_len), 1, -1):
+        refs = [r for r in ctx.gazetteer.lookup(run[:length]) if r.type == "City"]
+        in_country = [r for r in refs if r.country == iso2]
+        if in_country:
+            return run[:length], in_country
+    return "", []
+
+
+def boundary_before(text: str, pos: int, limit: int = 40) -> int:
+    start = pos
+    while start > 0 and text[start - 1] not in BOUNDARY and pos - start < limit:
+        start -= 1
+    return start
+
+
+PLACE_RECOGNISERS = {
+    "gazetteer": recognise_gazetteer,
+    "home": recognise_home_references,
+    "paren-country": recognise_paren_country,
+    "abbreviations": recognise_abbreviations,
+    "country-city": recognise_country_city,
+}

@@ -1,0 +1,283 @@
+"""Relation rules: trigger words within a clause, and the goal a section lead-in sets.
+
+Each rule reads the linked mentions of one document and yields `Fact`s with provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ingest.context import DocContext
+from ingest.model import Fact, Mention, Provenance
+from ingest.segment import clauses
+
+_PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将|促成")
+_SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
+_COOPERATE = re.compile(r"合作|交流|交往")
+_AGREEMENT = re.compile(r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))")
+_PARTICIPATE = re.compile(r"参加|参与|出席")
+_HOLD = re.compile(r"举办|开展|举行")
+_HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
+_QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
+
+
+@dataclass(frozen=True)
+class Clause:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    mentions: tuple[Mention, ...]
+
+
+def _clauses(ctx: DocContext, mentions: list[Mention]) -> Iterator[Clause]:
+    for sentence in ctx.sentences:
+        for start, end in clauses(sentence):
+            inside = tuple(m for m in mentions if start <= m.start and m.end <= end)
+            yield Clause(sentence.index, start, end, ctx.document.text[start:end], inside)
+
+
+def top_level(mentions: tuple[Mention, ...], text: str) -> list[Mention]:
+    """Mentions not nested in a longer one, minus locators: 柬埔寨 in 柬埔寨西哈努克 or a
+    country note in brackets (长滩港(美国))."""
+    result = []
+    for m in mentions:
+        if any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) >
+               (m.end - m.start) for o in mentions):
+            continue
+        if m.entity.type == "Country" and _is_locator(m, mentions, text):
+            continue
+        result.append(m)
+    return result
+
+
+def _is_locator(m: Mention, mentions: tuple[Mention, ...], text: str) -> bool:
+    if m.start > 0 and text[m.start - 1] in "(（":
+        return True
+    return any(o.start in (m.end, m.end + 2) and o.entity.type == "City" and
+               text[m.end:o.start] in ("", "首都") for o in mentions)
+
+
+def _fact(ctx: DocContext, clause: Clause, s: Mention, p: str, o: Mention, rule: str,
+          conf: float, **qualifiers: str) -> Fact:
+    start = min(s.start, o.start, clause.start) if s.sentence == o.sentence else clause.start
+    end = max(s.end, o.end) if s.sentence == o.sentence else clause.end
+    return Fact(
+        subject=s.entity.key,
+        predicate=p,
+        object=o.entity.key,
+        provenance=Provenance(ctx.document.doc_id, clause.sentence, max(start, clause.start),
+                              min(max(end, start + 1), clause.end), rule, conf),
+        qualifiers=tuple(sorted((k, v) for k, v in qualifiers.items() if v)),
+    )
+
+
+def _home_mention(ctx: DocContext, clause: Clause) -> Mention | None:
+    home = ctx.home_city
+    if home is None:
+        return None
+    own = [m for m in clause.mentions if m.entity.key == home.key]
+    if own:
+        return own[0]
+    return Mention(home.label_zh, clause.start, clause.start, clause.sentence, home, "home", 0.6)
+
+
+def _foreign(m: Mention, ctx: DocContext) -> bool:
+    home = ctx.home_city.key if ctx.home_city else ""
+    return m.entity.key != home and m.entity.country != ctx.home_country
+
+
+def _year(ctx: DocContext) -> str:
+    return str(ctx.document.year or "")
+
+
+def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    for clause in _clauses(ctx, mentions):
+        if not _SISTER.search(clause.text):
+            continue
+        home = _home_mention(ctx, clause)
+        if home is None:
+            continue
+        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
+        for m in top_level(clause.mentions, ctx.document.text):
+            if m.entity.type == "City" and _foreign(m, ctx):
+                yield _fact(ctx, clause, home, "sisterCityOf", m, "sister-city-trigger", 0.85,
+                            year=_year(ctx), status="planned" if planned else "established",
+                            instrument="letter of intent" if "意向书" in clause.text else "")
+
+
+def _between(clause: Clause, ctx: DocContext, lo: int, hi: int) -> list[Mention]:
+    return [m for m in top_level(clause.mentions, ctx.document.text) if lo <= m.start < hi]
+
+
+def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    for clause in _clauses(ctx, mentions):
+        with_at = max(clause.text.find("与"), clause.text.find("同"))
+        trigger = _COOPERATE.search(clause.text, max(with_at, 0))
+        if with_at < 0 or trigger is None or _AGREEMENT.search(clause.text):
+            continue
+        lo = clause.start + with_at
+        before = _between(clause, ctx, clause.start, lo)
+        subject = before[-1] if before else _home_mention(ctx, clause)
+        if subject is None:
+            continue
+        for o in _between(clause, ctx, lo, clause.start + trigger.start()):
+            if o.entity.key != subject.entity.key and o.entity.type != "Event":
+                yield _fact(ctx, clause, subject, "cooperatesWith", o, "cooperation-trigger", 0.75)
+
+
+def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    for clause in _clauses(ctx, mentions):
+        signed = _AGREEMENT.search(clause.text)
+        with_at = clause.text.find("与")
+        if not signed or with_at < 0 or with_at > signed.start():
+            continue
+        lo = clause.start + with_at
+        before = _between(clause, ctx, clause.start, lo)
+        subject = before[-1] if before else _home_mention(ctx, clause)
+        if subject is None:
+            continue
+        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
+        for o in _between(clause, ctx, lo, clause.start + signed.start()):
+            if o.entity.key != subject.entity.key:
+                yield _fact(ctx, clause, subject, "signedAgreementWith", o, "agreement-trigger",
+                            0.8, agreement=signed.group(1), year=_year(ctx),
+                            status="planned" if planned else "signed")
+
+
+def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """`组织/邀请 A、B参加 E1、E2` and `与 A、B…举办 E1、E2`: A and B took part in E1 and E2."""
+    home = ctx.home_city.key if ctx.home_city else ""
+    for clause in _clauses(ctx, mentions):
+        for verb, opener in ((_PARTICIPATE, r"组织|邀请"), (_HOLD, r"与|同")):
+            trigger = verb.search(clause.text)
+            if not trigger:
+                continue
+            openers = [m.end() for m in re.finditer(opener, clause.text[: trigger.start()])]
+            if not openers:
+                continue
+            lo, hi = clause.start + openers[0], clause.start + trigger.start()
+            who = [m for m in _between(clause, ctx, lo, hi)
+                   if m.entity.type != "Event" and m.entity.key != home]
+            events = [m for m in _between(clause, ctx, hi, clause.end) if m.entity.type == "Event"]
+            for s in who:
+                for e in events:
+                    yield _fact(ctx, clause, s, "participatedIn", e, "participation-trigger", 0.75)
+
+
+def held_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    for clause in _clauses(ctx, mentions):
+        match = _HELD_IN.search(clause.text)
+        if not match:
+            continue
+        place_lo = clause.start + match.start(1)
+        places = [m for m in clause.mentions if place_lo <= m.start < clause.start + match.end(1)
+                  and m.entity.type in ("City", "Region", "Country")]
+        events = [m for m in top_level(clause.mentions, ctx.document.text)
+                  if m.entity.type == "Event" and m.end <= clause.start + match.start()]
+        for e in events:
+            for p in places[:1]:
+                yield _fact(ctx, clause, e, "heldIn", p, "held-in-trigger", 0.8)
+
+
+def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """Places and organisations named inside an event's name are involved in it."""
+    for clause in _clauses(ctx, mentions):
+        for e in clause.mentions:
+            if e.entity.type != "Event":
+                continue
+            for m in clause.mentions:
+                if m is not e and e.start <= m.start and m.end <= e.end and \
+                        m.entity.type != "Event" and m.entity.key != e.entity.key:
+                    yield _fact(ctx, clause, e, "involves", m, "event-name", 0.7)
+
+
+def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    for clause in _clauses(ctx, mentions):
+        if "报道" not in clause.text:
+            continue
+        media = [m for m in top_level(clause.mentions, ctx.document.text)
+                 if m.entity.type == "Organization" and _foreign(m, ctx)]
+        anaphor = re.search(r"此次([\u4e00-\u9fff]{1,6}?(?:会|论坛|活动))", ctx.document.text[
+            ctx.sentences[max(clause.sentence - 1, 0)].start : clause.end])
+        window = [m for m in mentions if m.entity.type == "Event"
+                  and clause.sentence - 3 <= m.sentence <= clause.sentence]
+        if anaphor:
+            window = [m for m in window if m.entity.label_zh.endswith(anaphor.group(1)[-3:])]
+        for e in {m.entity.key: m for m in window}.values():
+            for o in media:
+                yield _fact(ctx, clause, e, "reportedBy", o, "report-trigger", 0.7)
+
+
+def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """Partners in a clause that names a goal, or under a "服务X方面" lead-in, support it."""
+    goals_of_context: dict[str, list[Mention]] = {}
+    for sentence in ctx.sentences:
+        if sentence.context and sentence.context not in goals_of_context:
+            lo = sentence.start + sentence.text.find(sentence.context)
+            hi = lo + len(sentence.context)
+            goals_of_context[sentence.context] = [
+                m for m in mentions if lo <= m.start < hi and m.entity.type == "Initiative"]
+    for clause in _clauses(ctx, mentions):
+        sentence = ctx.sentences[clause.sentence]
+        goals = [m for m in clause.mentions if m.entity.type == "Initiative"]
+        rule = "same-clause"
+        if sentence.context:
+            goals = goals_of_context.get(sentence.context, []) or goals
+            rule = "section-context"
+        if not goals:
+            continue
+        for m in top_level(clause.mentions, ctx.document.text):
+            if m.entity.type in ("City", "Country", "Enterprise", "Organization") and \
+                    _foreign(m, ctx):
+                for g in goals:
+                    yield _fact(ctx, clause, m, "supportsGoal", g, rule, 0.7, basis="explicit")
+
+
+def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """Counts such as 47个国家85个城市 or 办理178人次, attached to what the clause is about."""
+    for clause in _clauses(ctx, mentions):
+        for match in _QUANTITY.finditer(clause.text):
+            at = clause.start + match.start()
+            before = [m for m in clause.mentions if m.end <= at and m.entity.type != "Country"]
+            subject = before[-1] if before else _home_mention(ctx, clause)
+            if subject is None:
+                continue
+            value = match.group(1).replace(",", "")
+            yield Fact(
+                subject=subject.entity.key,
+                predicate="quantity",
+                object=value,
+                literal=True,
+                provenance=Provenance(ctx.document.doc_id, clause.sentence, at,
+                                      clause.start + match.end(), "quantity-pattern", 0.7),
+                qualifiers=(("noun", match.group(3)), ("unit", match.group(2))),
+            )
+
+
+def located_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """Cities typed by their context (`X(国家)`, `国家首都X`) are located in that country."""
+    by_country = {m.entity.country: m for m in mentions if m.entity.type == "Country"}
+    for clause in _clauses(ctx, mentions):
+        for m in clause.mentions:
+            if m.entity.type == "City" and m.rule in ("paren", "country-city", "capital"):
+                country = by_country.get(m.entity.country)
+                if country is not None:
+                    pred = "capitalOf" if m.rule == "capital" else "locatedIn"
+                    yield _fact(ctx, clause, m, pred, country, m.rule, 0.9)
+
+
+RELATION_RULES: dict[str, Callable[[DocContext, list[Mention]], Iterator[Fact]]] = {
+    "located-in": located_in,
+    "sister-cities": sister_cities,
+    "cooperation": cooperation,
+    "agreements": agreements,
+    "participation": participation,
+    "held-in": held_in,
+    "event-parties": event_parties,
+    "reported-by": reported_by,
+    "supports-goal": supports_goal,
+    "quantities": quantities,
+}
