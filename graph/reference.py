@@ -70,6 +70,15 @@ SELECT ?e ?type ?name ?how WHERE {
 }"""
 
 
+_CORPORATE = ("集团", "公司", "控股", "股份")
+
+
+def _label_preference(name: str) -> tuple[bool, int, str]:
+    """海尔集团 over 海尔, and 欧力士集团 over 欧力士大中华区总部: a legal name first, then
+    the longest."""
+    return name.endswith(_CORPORATE), len(name), name
+
+
 def derived_graph(dataset: Dataset) -> Graph:
     """Recomputed after every change: one preferred label per entity and language (the
     longest name, 海尔集团 over 海尔, unless reference data gives one), and `servesGoal` from
@@ -91,7 +100,7 @@ def derived_graph(dataset: Dataset) -> Graph:
             labelled.add((entity, lang))
     for (entity, lang), options in names.items():
         if (entity, lang) not in labelled:
-            best = max(options, key=lambda n: (len(n), n))
+            best = max(options, key=_label_preference)
             graph.add((entity, RDFS.label, Literal(best, lang=lang or None)))
     for entity in initiatives:
         own = all_names.get(entity, set())

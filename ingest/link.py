@@ -60,6 +60,9 @@ def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:
     for cand in accepted:
         if cand.rule == "initiative-anaphora":
             ref = last_by_suffix.get(cand.label) or _forward_antecedent(cand, accepted, ctx)
+            if ref is None and "自贸" in cand.label:  # a bare 自贸区 is the home city's zone
+                ref = EntityRef(key=entity_key("Initiative", cand.label, home), type="Initiative",
+                                label_zh=cand.label, source=cand.rule)
             if ref is None:
                 continue
         elif cand.refs:

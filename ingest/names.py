@@ -294,7 +294,7 @@ def recognise_initiatives(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in INITIATIVE_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
-        offset, rest = strip_leading(text[start : match.start()], ctx)
+        offset, rest = strip_leading(text[start : match.start()], ctx, keep=0)
         if match.group(0) == "项目" and not _named_project(rest, ctx):
             continue
         if not rest:  # a bare "试验基地" refers back to the last one named (linker resolves)

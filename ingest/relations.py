@@ -13,9 +13,9 @@ from ingest.context import DocContext
 from ingest.model import Fact, Mention, Provenance
 from ingest.segment import clauses
 
-_PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将|促成")
+_PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
 _SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
-_COOPERATE = re.compile(r"合作|交流|交往")
+_COOPERATE = re.compile(r"建交|合作|交流|交往")
 _AGREEMENT = re.compile(r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))")
 _PARTICIPATE = re.compile(r"参加|参与|出席")
 _HOLD = re.compile(r"举办|开展|举行")
@@ -85,8 +85,12 @@ def _home_mention(ctx: DocContext, clause: Clause) -> Mention | None:
 
 
 def _foreign(m: Mention, ctx: DocContext) -> bool:
+    """A partner abroad: its country is known and not ours, or it is an international body
+    from the reference data (联合国)."""
     home = ctx.home_city.key if ctx.home_city else ""
-    return m.entity.key != home and m.entity.country != ctx.home_country
+    if m.entity.key == home or m.entity.country == ctx.home_country:
+        return False
+    return bool(m.entity.country) or m.entity.source.startswith("reference")
 
 
 def _year(ctx: DocContext) -> str:
@@ -108,24 +112,40 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                             instrument="letter of intent" if "意向书" in clause.text else "")
 
 
+def _subject_before(clause: Clause, ctx: DocContext, lo: int) -> Mention | None:
+    """Who acts: the last organisation, enterprise or place before 与 in the same comma
+    segment (`青岛港与…`), else the home city (`推动与…`)."""
+    segment = max(clause.text.rfind(p, 0, lo - clause.start) for p in "，,") + 1
+    before = [m for m in _between(clause, ctx, clause.start + segment, lo)
+              if m.entity.type not in ("Event", "Initiative")]
+    return before[-1] if before else _home_mention(ctx, clause)
+
+
 def _between(clause: Clause, ctx: DocContext, lo: int, hi: int) -> list[Mention]:
     return [m for m in top_level(clause.mentions, ctx.document.text) if lo <= m.start < hi]
 
 
 def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """`S与A、B…合作/交流/建交` within one comma segment: S cooperates with A and B."""
     for clause in _clauses(ctx, mentions):
-        with_at = max(clause.text.find("与"), clause.text.find("同"))
-        trigger = _COOPERATE.search(clause.text, max(with_at, 0))
-        if with_at < 0 or trigger is None or _AGREEMENT.search(clause.text):
+        if _AGREEMENT.search(clause.text):
             continue
-        lo = clause.start + with_at
-        before = _between(clause, ctx, clause.start, lo)
-        subject = before[-1] if before else _home_mention(ctx, clause)
-        if subject is None:
-            continue
-        for o in _between(clause, ctx, lo, clause.start + trigger.start()):
-            if o.entity.key != subject.entity.key and o.entity.type != "Event":
-                yield _fact(ctx, clause, subject, "cooperatesWith", o, "cooperation-trigger", 0.75)
+        for joint in re.finditer(r"[与同]", clause.text):
+            segment_end = min((clause.text.find(p, joint.end()) for p in "，,"
+                               if clause.text.find(p, joint.end()) != -1), default=len(clause.text))
+            trigger = _COOPERATE.search(clause.text, joint.end(), segment_end)
+            if trigger is None:
+                continue
+            lo = clause.start + joint.start()
+            subject = _subject_before(clause, ctx, lo)
+            if subject is None:
+                continue
+            predicate = "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
+            for o in _between(clause, ctx, lo, clause.start + trigger.start()):
+                if o.entity.key != subject.entity.key and \
+                        o.entity.type not in ("Event", "Initiative"):
+                    yield _fact(ctx, clause, subject, predicate, o, "cooperation-trigger", 0.75,
+                                year=_year(ctx) if predicate == "diplomaticRelationsWith" else "")
 
 
 def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -135,8 +155,7 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not signed or with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
-        before = _between(clause, ctx, clause.start, lo)
-        subject = before[-1] if before else _home_mention(ctx, clause)
+        subject = _subject_before(clause, ctx, lo)
         if subject is None:
             continue
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
@@ -158,6 +177,8 @@ def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             openers = [m.end() for m in re.finditer(opener, clause.text[: trigger.start()])]
             if not openers:
                 continue
+            if verb is _HOLD and re.search(r"[，,]", clause.text[openers[0] : trigger.start()]):
+                continue  # 我国同A、B建交…，我市举办…: the partners of 同 do not hold the events
             lo, hi = clause.start + openers[0], clause.start + trigger.start()
             who = [m for m in _between(clause, ctx, lo, hi)
                    if m.entity.type != "Event" and m.entity.key != home]
@@ -183,14 +204,20 @@ def held_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 
 
 def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
-    """Places and organisations named inside an event's name are involved in it."""
+    """Places, organisations and initiatives named in an event's name are involved in it;
+    the name, not the span, decides: 青岛-曼海姆、撒马尔罕专列 share 中欧班列(齐鲁号)."""
     for clause in _clauses(ctx, mentions):
         for e in clause.mentions:
             if e.entity.type != "Event":
                 continue
+            seen: set[str] = set()
             for m in clause.mentions:
-                if m is not e and e.start <= m.start and m.end <= e.end and \
-                        m.entity.type != "Event" and m.entity.key != e.entity.key:
+                if m.entity.type == "Event" or m.entity.key in seen or len(m.surface) < 2:
+                    continue
+                inside = e.start <= m.start and m.end <= e.end
+                if inside and m.surface in e.entity.label_zh or \
+                        not inside and m.surface in e.entity.label_zh and e.rule.endswith("distributed"):
+                    seen.add(m.entity.key)
                     yield _fact(ctx, clause, e, "involves", m, "event-name", 0.7)
 
 

@@ -37,6 +37,7 @@ class Settings:
     max_result_rows: int = 10000
     max_upload_bytes: int = 20 * 1024 * 1024
     home_city: str = ""  # empty: inferred from each report
+    home_country: str = "CN"  # ISO code of the country the reports speak for ("我国")
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -1,0 +1,67 @@
+"""What search indexes: evidence sentences and entity cards, read from the graph.
+
+An entity card is one bilingual line (labels, type, country, aliases, key relations), so an
+English question can meet a Chinese fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from rdflib import Dataset
+
+from graph.namespaces import SPARQL_PREFIXES
+
+SENTENCES = SPARQL_PREFIXES + """
+SELECT ?s ?text ?doc ?start ?end WHERE {
+  ?s a wsh:Sentence ; wsh:text ?text ; wsh:start ?start ; wsh:end ?end ;
+     wsh:inDocument/dcterms:identifier ?doc .
+} ORDER BY ?doc ?start"""
+
+CARDS = SPARQL_PREFIXES + """
+SELECT ?e ?typeZh ?typeEn
+       (GROUP_CONCAT(DISTINCT ?name; separator=" / ") AS ?names)
+       (GROUP_CONCAT(DISTINCT ?countryName; separator=" / ") AS ?countries)
+       (GROUP_CONCAT(DISTINCT ?rel; separator="; ") AS ?relations)
+WHERE {
+  ?m wsh:mentionOf ?e .
+  ?e a ?type . ?type rdfs:label ?typeZh , ?typeEn .
+  FILTER(LANG(?typeZh) = "zh" && LANG(?typeEn) = "en")
+  { ?e rdfs:label|wsh:name|skos:altLabel ?name }
+  OPTIONAL { ?e wsh:country/rdfs:label ?countryName }
+  OPTIONAL {
+    ?e ?p ?o . ?p rdfs:label ?pl . FILTER(LANG(?pl) = "en")
+    ?o rdfs:label ?ol .
+    BIND(CONCAT(?pl, " ", STR(?ol)) AS ?rel)
+  }
+} GROUP BY ?e ?typeZh ?typeEn"""
+
+
+@dataclass(frozen=True)
+class SearchItem:
+    item_id: str  # the sentence's or entity's IRI
+    kind: str  # "sentence" | "entity"
+    text: str
+    doc: str = ""
+    start: int = -1
+    end: int = -1
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha1(f"{self.kind}|{self.item_id}|{self.text}".encode()).hexdigest()
+
+
+def collect_items(dataset: Dataset) -> list[SearchItem]:
+    items = [
+        SearchItem(str(s), "sentence", str(text), str(doc), int(start), int(end))
+        for s, text, doc, start, end in dataset.query(SENTENCES)  # type: ignore[misc]
+    ]
+    for e, type_zh, type_en, names, countries, relations in dataset.query(CARDS):  # type: ignore[misc]
+        parts = [str(names), f"{type_zh} {type_en}"]
+        if countries:
+            parts.append(str(countries))
+        if relations:
+            parts.append(str(relations)[:400])
+        items.append(SearchItem(str(e), "entity", " | ".join(parts)))
+    return items

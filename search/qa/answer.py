@@ -1,0 +1,175 @@
+"""Answering: run the plan's SPARQL, group rows into answers with a `why` and evidence, and
+fall back to hybrid retrieval, saying so, when the graph has no structured answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rdflib import Dataset
+from rdflib.namespace import RDFS
+
+from search.hybrid import HybridSearch
+from search.qa.lexicon import Lexicon
+from search.qa.plan import QueryPlan
+from search.qa.understand import understand
+
+MIN_CONFIDENCE = 0.55
+_PREDICATE_EN = {
+    "sisterCityOf": "sister city of", "cooperatesWith": "cooperates with",
+    "signedAgreementWith": "signed an agreement with", "participatedIn": "participated in",
+    "heldIn": "held in", "involves": "involves", "reportedBy": "reported by",
+    "supportsGoal": "supports", "diplomaticRelationsWith": "diplomatic relations with",
+    "locatedIn": "located in", "capitalOf": "capital of",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    doc: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
+class AnswerRow:
+    label: str
+    label_en: str
+    iri: str
+    type: str
+    why: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    answers: list[AnswerRow]
+    sparql: str
+    evidence: list[Evidence]
+    intent: str
+    confidence: float
+    fallback: bool = False
+    message: str = ""
+    inferred: list[AnswerRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        def row(r: AnswerRow) -> dict[str, Any]:
+            data = asdict(r)
+            data["evidence"] = [asdict(e) for e in r.evidence[:3]]
+            return data
+
+        return {
+            "question": self.question,
+            "answers": [row(r) for r in self.answers],
+            "inferred": [row(r) for r in self.inferred],
+            "sparql": self.sparql,
+            "evidence": [asdict(e) for e in self.evidence],
+            "intent": self.intent,
+            "confidence": round(self.confidence, 2),
+            "fallback": self.fallback,
+            "message": self.message,
+        }
+
+
+class QuestionAnswerer:
+    def __init__(self, dataset: Dataset, lexicon: Lexicon, search: HybridSearch | None = None):
+        self.dataset = dataset
+        self.lexicon = lexicon
+        self.search = search
+
+    def ask(self, question: str) -> Answer:
+        reading = understand(question, self.lexicon)
+        plan = reading.plan
+        rows, sparql = self._run(plan)
+        for looser in reading.alternatives:
+            if rows:
+                break
+            plan = looser
+            rows, sparql = self._run(plan)
+        answers, inferred = self._group(plan, rows)
+        evidence = _unique(e for a in answers + inferred for e in a.evidence)
+        answer = Answer(question, answers, sparql, evidence[:10], plan.intent,
+                        reading.confidence, inferred=inferred)
+        if answers or inferred:
+            return answer
+        constrained = plan.countries or plan.goals or plan.year or plan.status
+        answer.message = "nothing in the reports answers this"
+        if reading.confidence < MIN_CONFIDENCE or not constrained:
+            self._retrieve(answer, reading.linked)
+        return answer
+
+    def _run(self, plan: QueryPlan) -> tuple[list[dict[str, Any]], str]:
+        sparql = plan.sparql()
+        result = self.dataset.query(sparql)
+        names = [str(v) for v in result.vars or []]
+        return [dict(zip(names, row, strict=True)) for row in result], sparql  # type: ignore[arg-type]
+
+    def _group(self, plan: QueryPlan, rows: list[dict[str, Any]]) -> tuple[list[AnswerRow], list[AnswerRow]]:
+        answers: dict[str, AnswerRow] = {}
+        inferred: dict[str, AnswerRow] = {}
+        for row in rows:
+            if plan.intent == "quantity":
+                key = str(row["value"])
+                target = answers.setdefault(key, AnswerRow(
+                    key, key, "", "Quantity",
+                    f"{row['value']} {row['noun']} (a count stated in the report)"))
+            else:
+                basis = str(row.get("basis") or "")
+                bucket = inferred if basis == "inferred" else answers
+                iri = str(row["e"])
+                if basis == "inferred" and iri in answers:
+                    continue
+                target = bucket.get(iri) or bucket.setdefault(iri, AnswerRow(
+                    str(row.get("label") or iri.rsplit("/", 1)[-1]),
+                    str(row.get("label_en") or ""),
+                    iri,
+                    str(row["type"]).rsplit("#", 1)[-1],
+                    self._why(plan, row),
+                ))
+            if row.get("sentence") is not None:
+                evidence = Evidence(str(row["doc"]), str(row["sentence"]), int(row["start"]),
+                                    int(row["end"]))
+                if evidence not in target.evidence:
+                    target.evidence.append(evidence)
+        return list(answers.values()), list(inferred.values())
+
+    def _why(self, plan: QueryPlan, row: dict[str, Any]) -> str:
+        if plan.intent in ("membership", "supports_goal") and row.get("memberCountry") is not None \
+                and str(row.get("basis") or "inferred") == "inferred":
+            since = f" since {row['since']}" if row.get("since") else ""
+            prefix = "inferred: " if plan.intent == "supports_goal" else ""
+            return (f"{prefix}{self._label(row['memberCountry'])} is a {row['role']} of "
+                    f"{self._label(row['goal'])}{since}")
+        if plan.intent == "supports_goal":
+            return f"explicit: the report ties it to {self._label(row['i'])}"
+        if plan.intent == "country_of":
+            return f"{self._label(row['x'])} is located in {row.get('label') or row['e']}"
+        if plan.intent == "describe":
+            return "mentioned in the reports"
+        predicate = str(row.get("p", "")).rsplit("#", 1)[-1]
+        return f"{_PREDICATE_EN.get(predicate, predicate)} {self._label(row['x'])}".strip()
+
+    def _label(self, iri: Any) -> str:
+        for label in self.dataset.objects(iri, RDFS.label):
+            if getattr(label, "language", None) == "zh":
+                return str(label)
+        return str(iri).rsplit("/", 1)[-1]
+
+    def _retrieve(self, answer: Answer, linked: tuple[Any, ...]) -> None:
+        if self.search is None:
+            return
+        hits = self.search.search(answer.question, 5, entities=[str(i) for i in linked],
+                                  kind="sentence")
+        answer.fallback = True
+        answer.message = ("no structured answer: the graph has no fact of this shape; these are "
+                          "the closest sentences from hybrid retrieval")
+        answer.evidence = [Evidence(h.item.doc, h.item.text, h.item.start, h.item.end)
+                           for h in hits]
+
+
+def _unique(items: Any) -> list[Evidence]:
+    return list(dict.fromkeys(items))
+

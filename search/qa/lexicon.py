@@ -1,0 +1,132 @@
+"""What question understanding knows: every entity's names in both languages, goals with
+members, countries' demonyms, world regions, the home city and the report years.
+
+Built once from the graph (and the reference tables the workspace hands over), then reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, URIRef
+
+from graph.namespaces import SPARQL_PREFIXES, WSD
+
+_WORD = re.compile(r"[a-z0-9]+")
+EN_STOP = frozenset(
+    "the a an of in on to and for with by from at as is are was were did does do which what "
+    "who whom how many much that this these those its it their there have has had be been "
+    "into go went".split()
+)
+
+ENTITY_NAMES = SPARQL_PREFIXES + """
+SELECT ?e ?type ?name ?country WHERE {
+  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
+  FILTER(?type NOT IN (wsh:Mention, wsh:Fact, wsh:Sentence, wsh:Document, wsh:Quantity,
+                       wsh:Membership))
+  ?e rdfs:label|wsh:name|skos:altLabel ?name .
+  OPTIONAL { ?e wsh:country ?country }
+}"""
+
+GOALS = SPARQL_PREFIXES + """
+SELECT DISTINCT ?goal ?name WHERE {
+  ?ms wsh:organisation ?goal . ?goal rdfs:label|skos:altLabel ?name .
+}"""
+
+YEARS = SPARQL_PREFIXES + "SELECT DISTINCT ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
+NOUNS = SPARQL_PREFIXES + "SELECT DISTINCT ?n WHERE { ?q a wsh:Quantity ; wsh:noun ?n }"
+
+
+def acronyms(name: str) -> list[str]:
+    """`Shanghai Cooperation Organisation (SCO)` -> SCO; `Asia-Pacific Economic Cooperation`
+    -> APEC: analysts ask by acronym."""
+    found = re.findall(r"\(([A-Z]{2,6})\)", name)
+    words = [w for w in re.split(r"[\s-]+", re.sub(r"\([^)]*\)", "", name)) if w]
+    capitals = [w[0] for w in words if w[:1].isupper()]
+    if len(capitals) >= 3:
+        found.append("".join(capitals))
+    return found
+
+
+def en_tokens(text: str) -> frozenset[str]:
+    return frozenset(t for t in _WORD.findall(text.lower()) if t not in EN_STOP)
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    iri: URIRef
+    type: str
+    country: URIRef | None
+
+
+@dataclass
+class Lexicon:
+    entities: dict[URIRef, EntityInfo] = field(default_factory=dict)
+    names_zh: dict[str, set[URIRef]] = field(default_factory=dict)
+    names_en: dict[URIRef, set[frozenset[str]]] = field(default_factory=dict)
+    goals: dict[URIRef, set[str]] = field(default_factory=dict)
+    demonyms: dict[str, URIRef] = field(default_factory=dict)  # "nigerian" -> country IRI
+    regions: dict[str, list[URIRef]] = field(default_factory=dict)  # "latin america" -> IRIs
+    home_city: URIRef | None = None
+    home_country: URIRef | None = None
+    years: list[int] = field(default_factory=list)
+    nouns: list[str] = field(default_factory=list)
+    english_to_chinese: Callable[[str], list[str]] = lambda word: []
+    sentences: list[str] = field(default_factory=list)
+
+    def is_specific(self, word: str) -> bool:
+        """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
+        count = sum(word in s for s in self.sentences)
+        return 0 < count <= max(3, len(self.sentences) // 20)
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.years) if self.years else None
+
+
+def build_lexicon(
+    dataset: Dataset,
+    *,
+    home_city: str,
+    home_country: str,
+    demonyms: Iterable[tuple[str, str]],  # (demonym, iso2)
+    regions: Iterable[tuple[Iterable[str], Iterable[str]]],  # (names, iso2 codes)
+    english_name: Callable[[str], str | None] = lambda word: None,
+    english_to_chinese: Callable[[str], list[str]] = lambda word: [],
+) -> Lexicon:
+    lex = Lexicon(english_to_chinese=english_to_chinese)
+    for e, kind, name, country in dataset.query(ENTITY_NAMES):  # type: ignore[misc]
+        iri = URIRef(str(e))
+        lex.entities[iri] = EntityInfo(iri, str(kind).rsplit("#", 1)[-1],
+                                       URIRef(str(country)) if country else None)
+        text = str(name)
+        if getattr(name, "language", None) == "en" or text.isascii():
+            tokens = en_tokens(text)
+            if tokens:
+                lex.names_en.setdefault(iri, set()).add(tokens)
+            for acronym in acronyms(text):
+                lex.names_en.setdefault(iri, set()).add(frozenset({acronym.lower()}))
+        if not text.isascii() and len(text) >= 2:
+            lex.names_zh.setdefault(text, set()).add(iri)
+            gloss = english_name(text)
+            if gloss and en_tokens(gloss):
+                lex.names_en.setdefault(iri, set()).add(en_tokens(gloss))
+    for goal, name in dataset.query(GOALS):  # type: ignore[misc]
+        names = lex.goals.setdefault(URIRef(str(goal)), set())
+        names.add(str(name))
+        names.update(acronyms(str(name)))
+    for demonym, iso2 in demonyms:
+        lex.demonyms[demonym.lower()] = WSD[f"country/{iso2}"]
+    for names, codes in regions:
+        iris = [WSD[f"country/{c}"] for c in codes]
+        for n in names:
+            lex.regions[n.lower()] = iris
+    lex.home_city = URIRef(home_city) if home_city else None
+    lex.home_country = WSD[f"country/{home_country}"] if home_country else None
+    lex.years = sorted(int(str(y)[:4]) for (y,) in dataset.query(YEARS))  # type: ignore[misc]
+    lex.nouns = sorted(str(n) for (n,) in dataset.query(NOUNS) if str(n))  # type: ignore[misc]
+    lex.sentences = [str(t) for (t,) in dataset.query(
+        SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }")]  # type: ignore[misc]
+    return lex

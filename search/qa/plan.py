@@ -1,0 +1,199 @@
+"""A query plan: what a question asks for, as slots; and its rendering to SPARQL.
+
+SPARQL comes from fixed fragments; every value taken from a question is rendered through an
+rdflib term (`.n3()`), so the text shown to the analyst is the query that ran, re-runnable as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+
+from graph.namespaces import SPARQL_PREFIXES, WSH
+
+
+def _values(var: str, terms: list[URIRef] | list[Literal]) -> str:
+    return f"  VALUES ?{var} {{ {' '.join(t.n3() for t in terms)} }}\n"
+
+
+@dataclass
+class QueryPlan:
+    intent: str
+    types: list[str] = field(default_factory=list)  # ontology class names; empty = any
+    predicates: list[str] = field(default_factory=list)  # empty = any relation
+    anchors: list[URIRef] = field(default_factory=list)
+    anchor_keywords: list[str] = field(default_factory=list)  # events named like these
+    label_keywords: list[str] = field(default_factory=list)  # answers named like these
+    evidence_keywords: list[str] = field(default_factory=list)  # evidence mentions one of these
+    year: str = ""
+    status: str = ""
+    goals: list[URIRef] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    countries: list[URIRef] = field(default_factory=list)
+    foreign: bool = False
+    home_country: URIRef | None = None
+    home_city: URIRef | None = None
+    nouns: list[str] = field(default_factory=list)  # for quantities
+    notes: list[str] = field(default_factory=list)  # how the question was read
+
+    def sparql(self) -> str:
+        render = {
+            "related": self._related,
+            "supports_goal": self._supports_goal,
+            "membership": self._membership,
+            "country_of": self._country_of,
+            "quantity": self._quantity,
+            "describe": self._describe,
+        }[self.intent]
+        return SPARQL_PREFIXES + render()
+
+    # -- fragments --------------------------------------------------------------------------
+
+    def _answer(self) -> str:
+        text = ""
+        if self.types:
+            text += _values("type", [WSH[t] for t in self.types])
+        text += "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
+        for kw in self.label_keywords[:1]:
+            text += _values("labelKw", [Literal(k) for k in self.label_keywords])
+            text += ("  FILTER EXISTS { ?e rdfs:label|wsh:name|skos:altLabel ?name0 . "
+                     "FILTER(CONTAINS(STR(?name0), ?labelKw)) }\n")
+            del kw
+        if self.countries:
+            text += _values("cc", self.countries)
+            text += "  { ?e wsh:country ?cc } UNION { FILTER(?e = ?cc) }\n"
+        if self.home_country is not None:  # the reports' own city and country never answer
+            home = self.home_country.n3()
+            text += f"  FILTER(?e != {home})\n"
+            if self.foreign:
+                text += f"  FILTER NOT EXISTS {{ ?e wsh:country {home} }}\n"
+        if self.home_city is not None:
+            text += f"  FILTER(?e != {self.home_city.n3()})\n"
+        return text
+
+    def _labels(self) -> str:
+        """Evidence (required) first, optional labels last: Oxigraph plans an OPTIONAL that
+        precedes required patterns badly (seconds instead of milliseconds)."""
+        return (
+            "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
+            + self._evidence_filter() + self._year_filter() +
+            '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
+            '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
+        )
+
+    def _evidence_filter(self) -> str:
+        if not self.evidence_keywords:
+            return ""
+        return _values("evKw", [Literal(k) for k in self.evidence_keywords]) + \
+            "  FILTER(CONTAINS(STR(?sentence), ?evKw))\n"
+
+    def _year_filter(self) -> str:
+        if not self.year:
+            return ""
+        return (
+            "  OPTIONAL { ?f wsh:year ?factYear } OPTIONAL { ?docIri wsh:year ?docYear }\n"
+            f"  FILTER(STR(COALESCE(?factYear, ?docYear)) = {Literal(self.year).n3()})\n"
+        )
+
+    def _related(self) -> str:
+        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end WHERE {\n"
+        if self.anchors:
+            # the anchor itself, or an event that involves it (中欧班列 -> its train launches);
+            # VALUES sit inside each branch: a group does not see bindings from outside
+            anchors = " ".join(a.n3() for a in self.anchors)
+            text += (f"  {{ VALUES ?x {{ {anchors} }} }} UNION "
+                     f"{{ VALUES ?a {{ {anchors} }} ?x a wsh:Event ; wsh:involves ?a }}\n")
+        elif self.anchor_keywords:
+            text += _values("kw", [Literal(k) for k in self.anchor_keywords])
+            text += ("  ?x a wsh:Event ; rdfs:label ?xName . "
+                     "FILTER(CONTAINS(STR(?xName), ?kw))\n")
+        if self.predicates:
+            text += _values("p", [WSH[p] for p in self.predicates])
+        text += (
+            "  ?f a wsh:Fact ; rdf:predicate ?p ; prov:wasDerivedFrom ?s ;"
+            " wsh:start ?start ; wsh:end ?end .\n"
+            "  { ?f rdf:subject ?e ; rdf:object ?x } UNION { ?f rdf:subject ?x ; rdf:object ?e }\n"
+            "  FILTER(?e != ?x)\n"
+        )
+        text += self._answer()
+        if self.anchors:
+            text += "  FILTER(?e NOT IN (" + ", ".join(a.n3() for a in self.anchors) + "))\n"
+        if self.status:
+            text += f"  ?f wsh:status {Literal(self.status).n3()} .\n"
+        if self.goals:
+            text += self._member_of()
+        text += self._labels()
+        return text + "}\nORDER BY ?label ?doc ?start\n"
+
+    def _member_of(self) -> str:
+        text = _values("goal", self.goals)
+        if self.roles:
+            text += _values("role", [Literal(r) for r in self.roles])
+        text += (
+            "  { ?e wsh:country ?memberCountry } UNION { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
+            "  ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
+            "  OPTIONAL { ?ms wsh:since ?since }\n"
+        )
+        return text
+
+    def _mention_evidence(self) -> str:
+        return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+
+    def _membership(self) -> str:
+        text = ("SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
+                " ?doc ?sentence ?start ?end WHERE {\n")
+        text += self._mention_evidence() + self._answer() + self._member_of()
+        text += self._labels()
+        return text + "}\nORDER BY ?label ?doc ?start\n"
+
+    def _supports_goal(self) -> str:
+        text = ("SELECT DISTINCT ?e ?type ?label ?label_en ?basis ?i ?memberCountry ?goal ?role"
+                " ?since ?doc ?sentence ?start ?end WHERE {\n")
+        text += self._answer()
+        text += _values("goal", self.goals)
+        text += (
+            "  {\n"
+            "    ?f a wsh:Fact ; rdf:predicate wsh:supportsGoal ; rdf:subject ?e ; rdf:object ?i ;\n"
+            "       prov:wasDerivedFrom ?s ; wsh:start ?start ; wsh:end ?end .\n"
+            "    ?i wsh:servesGoal* ?goal .\n"
+            '    BIND("explicit" AS ?basis)\n'
+            "  } UNION {\n"
+            "    { ?e wsh:country ?memberCountry } UNION { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
+            "    ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
+            "    OPTIONAL { ?ms wsh:since ?since }\n"
+            "    ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+            '    BIND("inferred" AS ?basis)\n'
+            "  }\n"
+        )
+        text += self._labels()
+        return text + "}\nORDER BY ?basis ?label ?doc ?start\n"
+
+    def _country_of(self) -> str:
+        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text += _values("x", self.anchors)
+        text += "  ?x wsh:locatedIn|wsh:country ?e . ?e a ?type . FILTER(?type = wsh:Country)\n"
+        text += "  ?m wsh:mentionOf ?x ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+        text += self._labels()
+        return text + "}\nORDER BY ?label\n"
+
+    def _quantity(self) -> str:
+        text = "SELECT DISTINCT ?value ?noun ?x ?doc ?sentence ?start ?end WHERE {\n"
+        if self.anchors:
+            text += _values("x", self.anchors)
+        if self.nouns:
+            text += _values("noun", [Literal(n) for n in self.nouns])
+        text += (
+            "  ?x wsh:quantity ?q . ?q rdf:value ?value ; wsh:noun ?noun ;"
+            " prov:wasDerivedFrom ?s ; wsh:start ?start ; wsh:end ?end .\n"
+            "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
+        )
+        text += self._evidence_filter() + self._year_filter()
+        return text + "}\nORDER BY DESC(?value)\n"
+
+    def _describe(self) -> str:
+        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end WHERE {\n"
+        text += _values("e", self.anchors)
+        text += "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
+        text += self._mention_evidence() + self._labels()
+        return text + "}\nORDER BY ?doc ?start\n"

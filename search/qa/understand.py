@@ -1,0 +1,383 @@
+"""Question understanding: from a Chinese or English question to a `QueryPlan`.
+
+Cue words pick the intent, the answer type and the relation; entity names (both languages),
+demonyms, regions, goals and years fill the slots. Everything comes from tables over the
+ontology's own vocabulary, never from particular questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from rdflib import URIRef
+
+from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
+from search.qa.plan import QueryPlan
+
+# answer type words: (pattern, types, label keyword)
+TYPE_WORDS: list[tuple[str, tuple[str, ...], str]] = [
+    (r"港口|\bports?\b|\bharbou?rs?\b", ("Enterprise",), "港"),
+    (r"大学|高校|\buniversit(?:y|ies)\b", ("Organization",), "大学"),
+    (r"媒体|\bmedia\b|\bnewspapers?\b|\bnews agenc(?:y|ies)\b", ("Organization",), ""),
+    (r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",
+     ("Enterprise",), ""),
+    (r"友城|友好城市|城市|\bcit(?:y|ies)\b|\btowns?\b", ("City",), ""),
+    (r"国家|\bcountr(?:y|ies)\b|\bnations?\b|\bstates\b", ("Country",), ""),
+    (r"外长会|(?<![国际])会议|活动|论坛|展会|\bevents?\b|\bmeetings?\b|\bforums?\b|\bactivit(?:y|ies)\b",
+     ("Event",), ""),
+    (r"机构|组织(?!国)|单位|\borgani[sz]ations?\b|\binstitutions?\b|\bbod(?:y|ies)\b",
+     ("Organization", "Enterprise", "Initiative"), ""),
+    (r"合作伙伴|伙伴|\bpartners?\b", ("City", "Country", "Enterprise", "Organization"), ""),
+    (r"省|地区|区市|\bregions?\b|\bprovinces?\b|\bdistricts?\b", ("Region",), ""),
+]
+# relation cue words -> predicates
+RELATION_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    (r"结好|友城|友好城市|姊妹城市|sister[- ]cit|twin", ("sisterCityOf",)),
+    (r"意向书|letter of intent", ("sisterCityOf", "signedAgreementWith")),
+    (r"签署|签订|协议|协定|sign|agreement", ("signedAgreementWith",)),
+    (r"建交|diplomatic", ("diplomaticRelationsWith",)),
+    (r"报道|report(?:ed)? (?:on|about)|cover", ("reportedBy",)),
+    (r"参加|参与|出席|应邀|participat|take part|took part|attend|join", ("participatedIn",)),
+    (r"举行|举办|召开|\bheld\b|\bhold\b|\bhost", ("heldIn", "participatedIn")),
+    (r"合作|交流|交往|cooperat|collaborat|work(?:s|ed)? with|partner with", ("cooperatesWith",)),
+    (r"落户|settled|located its project|set up in", ("supportsGoal",)),
+]
+QUANTITY = re.compile(r"多少|几个|几家|how many|number of|how much")
+COUNTRY_OF = re.compile(r"哪个国家|哪国|哪一个国家|which country|what country|in which country")
+SUPPORT = re.compile(r"支持|服务|助力|support|serv(?:e|ing)|contribut")
+GOAL_WORD = re.compile(r"目标|goal|objective|aim")
+MEMBER = re.compile(r"成员国|成员|member")
+MEMBERSHIP_PHRASE = re.compile(r"成员国|成员|国家|\s+member (?:states|countries)\b|\s+(?:countries|states)\b")
+DESCRIBE = re.compile(r"介绍|关于|说了什么|情况|tell me about|what do the reports say|describe")
+PLANNED = re.compile(r"计划|拟|意向|将要|打算|\bplan|intend|intent|aim to")
+FOREIGN = re.compile(r"外国|国外|境外|国际|合作伙伴|伙伴|foreign|overseas|partner|international")
+THIS_YEAR = re.compile(r"今年|本年|this year")
+LAST_YEAR = re.compile(r"去年|上一年|last year")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Understanding:
+    plan: QueryPlan
+    confidence: float
+    linked: tuple[URIRef, ...]
+    alternatives: tuple[QueryPlan, ...] = ()  # looser readings, tried in order when empty
+
+
+def understand(question: str, lex: Lexicon) -> Understanding:
+    text = question.strip().replace("（", "(").replace("）", ")").replace("？", "?")
+    lower = text.lower()
+    notes: list[str] = []
+    used = [False] * len(text)
+
+    goals, member_roles = _goals(text, lower, lex, used)
+    anchors, countries = _entities(text, lower, lex, used)
+    # cue words count only outside names (集团 in 欧力士集团 is no type word) and outside a
+    # membership phrase (上合组织国家, SCO member states)
+    masked = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
+    types, label_kw = _answer_type(masked, text)
+    predicates = _predicates(masked)
+    year = _year(text, lex)
+    region = _region(lower, text, lex)
+    plan = QueryPlan(intent="related", types=list(types), predicates=list(predicates),
+                     label_keywords=[label_kw] if label_kw else [], year=year,
+                     home_country=lex.home_country, home_city=lex.home_city, notes=notes)
+    if PLANNED.search(lower):
+        plan.status = "planned"
+    if FOREIGN.search(lower) or "sisterCityOf" in predicates:
+        plan.foreign = True
+    demonym_countries = [lex.demonyms[w] for w in re.findall(r"[a-z]+", lower) if w in lex.demonyms]
+    # a country named beside the answer type constrains it (韩国大学, Korean university, in Brazil)
+    if types and "Country" not in types:
+        plan.countries = list(dict.fromkeys(countries + demonym_countries))
+        anchors = [a for a in anchors if a not in plan.countries]
+    else:
+        anchors = list(dict.fromkeys(anchors + [c for c in countries if c not in anchors]))
+    if region:
+        plan.countries = list(dict.fromkeys(plan.countries + region))
+    confidence = 0.5
+    if QUANTITY.search(lower):
+        plan.intent = "quantity"
+        plan.anchors = anchors or ([lex.home_city] if lex.home_city else [])
+        plan.nouns = _nouns(text, lower, lex)
+        plan.evidence_keywords = _residual_keywords(text, used, lex)[:1]
+        confidence = 0.8
+    elif COUNTRY_OF.search(lower) and anchors:
+        plan.intent = "country_of"
+        plan.anchors = anchors[:1]
+        confidence = 0.9
+    elif goals and SUPPORT.search(lower) and (GOAL_WORD.search(lower) or "partner" in lower
+                                              or "伙伴" in text):
+        plan.intent = "supports_goal"
+        plan.goals = goals
+        plan.types = [t for t in plan.types if t != "Initiative"] or \
+            ["City", "Country", "Enterprise", "Organization"]
+        plan.foreign = True
+        plan.year = ""
+        confidence = 0.9
+    elif goals and member_roles is not None and not (set(predicates) - {"heldIn"}):
+        plan.intent = "membership"
+        plan.goals = goals
+        plan.roles = member_roles
+        plan.foreign = True
+        plan.types = plan.types or ["City", "Country", "Enterprise", "Organization"]
+        confidence = 0.85
+    elif DESCRIBE.search(lower) and anchors and not types:
+        plan.intent = "describe"
+        plan.anchors = anchors
+        confidence = 0.7
+    else:
+        plan.anchors = list(anchors)
+        if goals and member_roles is not None:
+            plan.goals, plan.roles = goals, member_roles
+        elif goals:
+            plan.anchors = list(dict.fromkeys(plan.anchors + goals))
+        if not plan.anchors and "sisterCityOf" in plan.predicates and lex.home_city is not None:
+            plan.anchors = [lex.home_city]  # sister cities are the home city's
+        confidence = 0.5 + 0.2 * bool(plan.predicates) + 0.2 * bool(plan.anchors) + \
+            0.1 * bool(plan.types)
+        event_keywords = _event_keywords(text, used, lex)
+        groups = [g for g in _keyword_groups(text, used, lex) if g not in event_keywords]
+        first, *rest = _with_evidence_groups(_readings(plan, lex, event_keywords), groups)
+        return Understanding(first, min(confidence, 1.0), tuple(anchors), tuple(rest))
+    return Understanding(plan, min(confidence, 1.0), tuple(anchors))
+
+
+def _readings(plan: QueryPlan, lex: Lexicon, event_keywords: list[list[str]]) -> list[QueryPlan]:
+    """Readings in the order to try them. The home city usually only qualifies the answers
+    (青岛企业, Qingdao's partners), so a reading without it comes first when something else
+    anchors the question; residual words are only a hint and are dropped last."""
+    readings: list[QueryPlan] = []
+    if lex.home_city in plan.anchors and plan.predicates != ["sisterCityOf"]:
+        without_home = replace(plan, anchors=[a for a in plan.anchors if a != lex.home_city])
+        if without_home.anchors:
+            readings.extend([without_home, plan])
+        elif event_keywords:
+            readings.extend(replace(without_home, anchor_keywords=k) for k in event_keywords)
+            readings.append(plan)
+        else:
+            readings.extend([plan, without_home])
+    else:
+        if not plan.anchors:
+            readings.extend(replace(plan, anchor_keywords=k) for k in event_keywords)
+        readings.append(plan)
+    for candidate in list(readings):
+        if candidate.evidence_keywords:
+            readings.append(replace(candidate, evidence_keywords=[]))
+    return readings
+
+
+def _with_evidence_groups(readings: list[QueryPlan], groups: list[list[str]]) -> list[QueryPlan]:
+    """Each reading first narrowed by one question word's evidence group at a time (the
+    first word first), then unnarrowed."""
+    result: list[QueryPlan] = []
+    for reading in readings:
+        for group in groups:
+            result.append(replace(reading, evidence_keywords=group))
+        result.append(replace(reading, evidence_keywords=[]))
+    return result
+
+
+def _mark(used: list[bool], start: int, end: int) -> None:
+    for k in range(start, end):
+        used[k] = True
+
+
+def _goals(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[URIRef], list[str] | None]:
+    found: list[URIRef] = []
+    for goal, names in lex.goals.items():
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) < 2:
+                continue
+            hay = lower if name.isascii() else text
+            pattern = re.escape(name.lower() if name.isascii() else name)
+            if name.isascii():
+                pattern = rf"\b{pattern}\b"
+            match = re.search(pattern, hay)
+            if match and not any(used[match.start():match.end()]):
+                found.append(goal)
+                _mark(used, match.start(), match.end())
+                after = MEMBERSHIP_PHRASE.match(lower, match.end())
+                if after:  # 上合组织国家 / SCO member states: part of the goal phrase
+                    _mark(used, after.start(), after.end())
+                break
+    roles: list[str] | None = None
+    if found and re.search(r"成员国|member state|member countr|members\b", lower):
+        roles = ["member"]
+    elif found and re.search(r"(上合|组织|\w{2,})国家|countries|states", text + lower) and \
+            not SUPPORT.search(lower):
+        roles = ["member", "observer", "dialogue_partner"]
+    return found, roles
+
+
+def _entities(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[URIRef], list[URIRef]]:
+    anchors: list[URIRef] = []
+    countries: list[URIRef] = []
+    i = 0
+    while i < len(text):
+        for length in range(min(20, len(text) - i), 1, -1):
+            piece = text[i : i + length]
+            iris = lex.names_zh.get(piece)
+            if iris and not any(used[i : i + length]):
+                for iri in sorted(iris):
+                    info = lex.entities.get(iri)
+                    (countries if info and info.type == "Country" else anchors).append(iri)
+                _mark(used, i, i + length)
+                i += length - 1
+                break
+        i += 1
+    if "我国" in text and lex.home_country is not None:
+        countries.append(lex.home_country)
+    question_tokens = en_tokens(lower)
+    if question_tokens:
+        scored: list[tuple[float, URIRef]] = []
+        for iri, token_sets in lex.names_en.items():
+            best = 0.0
+            for tokens in token_sets:
+                overlap = len(tokens & question_tokens)
+                if overlap and overlap == len(tokens) or overlap >= 3 or \
+                        overlap >= 2 and overlap / len(tokens) >= 0.6:
+                    best = max(best, overlap + overlap / len(tokens))
+            if best:
+                scored.append((best, iri))
+        scored.sort(key=lambda s: -s[0])
+        taken: set[str] = set()
+        for score, iri in scored:
+            tokens = max(lex.names_en[iri], key=lambda t: len(t & question_tokens))
+            hit = tokens & question_tokens
+            if hit <= taken and score < 3:
+                continue
+            info = lex.entities.get(iri)
+            target = countries if info and info.type == "Country" else anchors
+            if iri not in target and (score >= 2 or len(tokens) == 1):
+                target.append(iri)
+                taken |= hit
+                for token in hit:
+                    for match in re.finditer(rf"\b{re.escape(token)}\b", lower):
+                        _mark(used, match.start(), match.end())
+    return anchors, countries
+
+
+_SPECIFIC_EVENT = re.compile(r"外长会|峰会|博览会|论坛|展会|音乐会|推介会|专列")
+
+
+def _answer_type(lower: str, text: str) -> tuple[tuple[str, ...], str]:
+    """The most specific type word wins (cities over partners), then the first; a specific
+    event word (外长会) also filters answer names."""
+    found = []
+    for pattern, types, keyword in TYPE_WORDS:
+        match = re.search(pattern, lower)
+        if match:
+            specific = _SPECIFIC_EVENT.fullmatch(match.group(0))
+            found.append((len(types), match.start(), types,
+                          keyword or (match.group(0) if specific else "")))
+    if not found:
+        return (), ""
+    _, _, types, keyword = min(found)
+    return types, keyword
+
+
+def _predicates(lower: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for pattern, predicates in RELATION_WORDS:
+        if re.search(pattern, lower):
+            found.extend(p for p in predicates if p not in found)
+    if "sisterCityOf" in found and "signedAgreementWith" in found and "意向书" not in lower \
+            and "letter of intent" not in lower:
+        found.remove("signedAgreementWith")
+    return tuple(found)
+
+
+def _year(text: str, lex: Lexicon) -> str:
+    match = re.search(r"(20\d\d)", text)
+    if match:
+        return match.group(1)
+    latest = lex.latest_year
+    if latest and THIS_YEAR.search(text.lower()):
+        return str(latest)
+    if latest and LAST_YEAR.search(text.lower()):
+        return str(latest - 1)
+    return ""
+
+
+def _region(lower: str, text: str, lex: Lexicon) -> list[URIRef]:
+    for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
+        hay = lower if name.isascii() else text
+        if name.isascii() and re.search(rf"\b{re.escape(name)}(?:n|an)?\b", hay) or \
+                not name.isascii() and name in hay:
+            return iris
+    return []
+
+
+def _nouns(text: str, lower: str, lex: Lexicon) -> list[str]:
+    asked = re.search(r"多少个?([\u4e00-\u9fff]{1,6})|how many ([a-z ]+)", text + " " + lower)
+    if not asked:
+        return []
+    phrase = asked.group(1) or asked.group(2) or ""
+    words = [phrase] if CJK.search(phrase) else [w for t in en_tokens(phrase) | set(phrase.split())
+                                                 for w in lex.english_to_chinese(t)]
+    scored = []
+    for noun in lex.nouns:
+        # the head of a Chinese noun phrase is its last character: 国际友城 counts 城市
+        overlap = max((len(set(noun) & set(w)) + (w[-1] in noun) for w in words if w), default=0)
+        if overlap:
+            scored.append((overlap, noun))
+    scored.sort(reverse=True)
+    return [n for s, n in scored if s == scored[0][0]] if scored else []
+
+
+def _content_words(text: str, used: list[bool]) -> list[str]:
+    import jieba
+
+    words = []
+    position = 0
+    for word in jieba.cut(text):
+        span = used[position : position + len(word)]
+        position += len(word)
+        if CJK.search(word) and len(word) >= 2 and not any(span):
+            words.append(word)
+    return words
+
+
+_QUESTION_WORDS = frozenset("哪些 哪个 什么 多少 哪国 是否 开展 了 进行 新 位于 相关 青岛 我市 计划".split())
+
+
+def _residual_keywords(text: str, used: list[bool], lex: Lexicon) -> list[str]:
+    """Words the slots did not consume, flattened (see `_keyword_groups`)."""
+    return [w for group in _keyword_groups(text, used, lex) for w in group]
+
+
+def _keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
+    """Words the slots did not consume, one group per question word; an English word's group
+    holds the corpus words its glosses name (youth -> 青少年, 青年)."""
+    stripped = text
+    for pattern, _, _ in TYPE_WORDS:
+        stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
+    for pattern, _ in RELATION_WORDS:
+        stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
+    if CJK.search(text):
+        return [[w] for w in _content_words(stripped, used)
+                if w not in _QUESTION_WORDS and lex.is_specific(w)]
+    groups: list[list[str]] = []
+    masked = "".join(" " if u else ch for ch, u in zip(stripped.lower(), used, strict=True))
+    for token in re.findall(r"[a-z]+", masked):
+        if token in EN_STOP or len(token) < 4:
+            continue
+        chinese = [w for w in lex.english_to_chinese(token) if lex.is_specific(w)]
+        if chinese and len(chinese) <= 6:  # a word glossing dozens says nothing specific
+            groups.append(chinese)
+    return groups
+
+
+def _event_keywords(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
+    """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
+    the question; the word naming the fewest events first."""
+    event_names = [n for n, iris in lex.names_zh.items()
+                   if any(lex.entities.get(i) and lex.entities[i].type == "Event" for i in iris)]
+    ranked = []
+    for group in _keyword_groups(text, used, lex):
+        kept = [w for w in group if any(w in n for n in event_names)]
+        if kept:
+            ranked.append((sum(any(w in n for w in kept) for n in event_names), kept))
+    return [kept for _, kept in sorted(ranked, key=lambda r: r[0])]

