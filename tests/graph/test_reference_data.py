@@ -1,0 +1,275 @@
+"""The committed reference CSVs: real properties of the data, and that they are exactly what
+scripts/build_reference.py makes from its sources."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import opencc
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "data" / "reference"
+GENERATED = [
+    "countries.csv", "cities.csv", "memberships.csv", "organizations.csv",
+    "world_regions.csv", "provinces_cn.csv",
+]
+
+
+@cache
+def rows(name: str) -> tuple[dict[str, str], ...]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def split(value: str) -> list[str]:
+    return [part for part in value.split("|") if part]
+
+
+def country(iso2: str) -> dict[str, str]:
+    (row,) = [r for r in rows("countries.csv") if r["iso2"] == iso2]
+    return row
+
+
+def cities_named(name_zh: str) -> list[dict[str, str]]:
+    return [
+        r for r in rows("cities.csv")
+        if r["name_zh"] == name_zh or name_zh in split(r["aliases_zh"])
+    ]
+
+
+def memberships(org: str, iso2: str, role: str = "member") -> list[dict[str, str]]:
+    return [
+        r for r in rows("memberships.csv")
+        if r["org"] == org and r["country"] == iso2 and r["role"] == role
+    ]
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def test_every_iso_country_once() -> None:
+    codes = [r["iso2"] for r in rows("countries.csv")]
+    assert len(codes) >= 240
+    assert len(codes) == len(set(codes))
+    assert all(len(code) == 2 and code.isupper() for code in codes)
+
+
+def test_korea_is_hanguo_with_its_official_name_as_alias() -> None:
+    kr = country("KR")
+    assert kr["name_zh"] == "韩国"
+    assert "大韩民国" in split(kr["aliases_zh"])
+    assert kr["name_en"] == "South Korea"
+    assert "韩" in split(kr["abbr_zh"])
+
+
+def test_pycountry_typos_are_corrected() -> None:
+    assert country("KG")["name_zh"] == "吉尔吉斯斯坦"
+    assert country("KH")["name_zh"] == "柬埔寨"
+    assert "吉尔吉斯坦" not in split(country("KG")["aliases_zh"])
+    assert "柬埔塞" not in split(country("KH")["aliases_zh"])
+
+
+def test_common_short_english_names() -> None:
+    assert country("RU")["name_en"] == "Russia"
+    assert country("LA")["name_en"] == "Laos"
+    assert country("US")["name_en"] == "United States"
+    assert country("LA")["name_zh"] == "老挝"
+
+
+def test_chinese_names_are_simplified() -> None:
+    t2s = opencc.OpenCC("t2s")
+    columns = {
+        "countries.csv": ["name_zh", "aliases_zh", "abbr_zh"],
+        "cities.csv": ["name_zh", "aliases_zh"],
+        "organizations.csv": ["label_zh", "aliases_zh"],
+        "world_regions.csv": ["label_zh", "aliases_zh"],
+        "provinces_cn.csv": ["label_zh", "aliases_zh", "abbr_zh"],
+    }
+    traditional = [
+        (table, name)
+        for table, cols in columns.items()
+        for row in rows(table)
+        for col in cols
+        for name in split(row[col])
+        if t2s.convert(name) != name
+    ]
+    assert traditional == []
+
+
+def test_demonyms_point_to_their_country() -> None:
+    by_demonym: dict[str, set[str]] = {}
+    for row in rows("countries.csv"):
+        for demonym in split(row["demonyms_en"]):
+            by_demonym.setdefault(demonym, set()).add(row["iso2"])
+    assert by_demonym["Nigerian"] == {"NG"}
+    assert by_demonym["German"] == {"DE"}
+    assert by_demonym["Dutch"] == {"NL"}
+    assert by_demonym["Korean"] == {"KR"}
+
+
+def test_abbreviations_are_single_characters() -> None:
+    abbrs = {r["iso2"]: split(r["abbr_zh"]) for r in rows("countries.csv")}
+    assert all(len(a) == 1 for values in abbrs.values() for a in values)
+    assert "尼" in abbrs["NP"] and "尼" in abbrs["NG"]
+    assert abbrs["CN"] == ["中"] and abbrs["DE"] == ["德"]
+
+
+def test_country_identifiers() -> None:
+    assert country("CN")["wikidata"] == "Q148"
+    assert country("KR")["wikidata"] == "Q884"
+    assert country("DE")["geonameid"] == "2921044"
+    assert country("KG")["capital_en"] == "Bishkek"
+    assert country("CO")["continent"] == "SA"
+    qids = [r["wikidata"] for r in rows("countries.csv") if r["wikidata"]]
+    assert len(qids) == len(set(qids))
+    assert all(q[0] == "Q" and q[1:].isdigit() for q in qids)
+
+
+# --------------------------------------------------------------------------- cities
+
+
+def test_bishkek_from_geonames() -> None:
+    (bishkek,) = cities_named("比什凯克")
+    assert bishkek["country"] == "KG"
+    assert bishkek["geonameid"] == "1528675"
+    assert bishkek["is_capital"] == "1"
+
+
+def test_yerevan_takes_its_cc_cedict_name() -> None:
+    (yerevan,) = cities_named("埃里温")
+    assert yerevan["country"] == "AM"
+    assert yerevan["name_zh"] == "埃里温"
+    assert yerevan["name_source"] == "cc-cedict"
+
+
+def test_false_friends_keep_every_candidate() -> None:
+    assert {r["country"] for r in cities_named("下关")} >= {"JP"}
+    assert {r["country"] for r in cities_named("卡塔赫纳")} >= {"CO", "ES"}
+    long_beach = {r["country"] for r in cities_named("长滩")}
+    assert {"US", "CN"} <= long_beach  # Long Beach and GeoNames' Changtan
+    assert {r["country"] for r in cities_named("列治文")} >= {"CA", "US"}
+
+
+def test_curated_cities_are_present() -> None:
+    expected = {
+        "福冈": "JP", "博多": "JP", "费萨拉巴德": "PK", "泰奈纳诺": "KI",
+        "西哈努克": "KH", "西港": "KH",
+    }
+    for name, iso2 in expected.items():
+        assert iso2 in {r["country"] for r in cities_named(name)}, name
+    (shimonoseki,) = [r for r in cities_named("下关") if r["country"] == "JP"]
+    assert shimonoseki["name_en"] == "Shimonoseki"
+
+
+def test_city_rows_are_well_formed() -> None:
+    countries = {r["iso2"] for r in rows("countries.csv")}
+    ids = [r["geonameid"] for r in rows("cities.csv") if r["geonameid"]]
+    assert len(ids) == len(set(ids))
+    for row in rows("cities.csv"):
+        assert row["country"] in countries
+        assert len(row["name_zh"]) >= 2
+        assert row["name_zh"] not in split(row["aliases_zh"])
+        assert row["name_source"] in {"geonames", "cc-cedict", "curated"}
+        assert row["is_capital"] in {"0", "1"}
+        if row["lat"]:
+            assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180
+
+
+def test_one_capital_per_country_at_most() -> None:
+    capitals = [r["country"] for r in rows("cities.csv") if r["is_capital"] == "1"]
+    assert len(capitals) == len(set(capitals))
+    assert len(capitals) > 150
+
+
+# --------------------------------------------------------------------------- memberships
+
+
+def test_sco_members_and_years() -> None:
+    assert [r["since"] for r in memberships("SCO", "BY")] == ["2024"]
+    assert [r["since"] for r in memberships("SCO", "PK")] == ["2017"]
+    assert [r["since"] for r in memberships("SCO", "CN")] == ["2001"]
+    assert memberships("SCO", "MN", "observer")
+    assert [r["since"] for r in memberships("SCO", "LA", "dialogue_partner")] == ["2024"]
+
+
+def test_rcep_apec_asean() -> None:
+    assert memberships("RCEP", "LA")
+    assert len({r["country"] for r in rows("memberships.csv") if r["org"] == "RCEP"}) == 15
+    apec = {r["country"] for r in rows("memberships.csv") if r["org"] == "APEC"}
+    assert len(apec) == 21 and {"HK", "TW"} <= apec
+    asean = {
+        r["country"] for r in rows("memberships.csv")
+        if r["org"] == "ASEAN" and r["role"] == "member"
+    }
+    assert len(asean) == 10
+
+
+def test_every_membership_cites_a_source_and_has_years() -> None:
+    countries = {r["iso2"] for r in rows("countries.csv")}
+    for row in rows("memberships.csv"):
+        assert row["source"].strip()
+        assert row["country"] in countries
+        assert row["role"] in {"member", "observer", "dialogue_partner"}
+        since = int(row["since"])
+        assert 1960 < since < 2100
+        if row["until"]:
+            assert int(row["until"]) >= since
+
+
+# --------------------------------------------------------------------------- the rest
+
+
+def test_regions() -> None:
+    regions = {r["region_key"]: r for r in rows("world_regions.csv")}
+    latin = split(regions["latin_america"]["countries"])
+    assert "CO" in latin and "MX" in latin and "US" not in latin
+    assert split(regions["central_asia"]["countries"]) == ["KG", "KZ", "TJ", "TM", "UZ"]
+    assert "拉美" in [regions["latin_america"]["label_zh"], *split(
+        regions["latin_america"]["aliases_zh"])]
+    assert "NG" in split(regions["africa"]["countries"])
+
+
+def test_organizations() -> None:
+    orgs = rows("organizations.csv")
+    assert len(orgs) >= 60
+    by_name = {
+        name: row for row in orgs for name in [row["label_zh"], *split(row["aliases_zh"])]
+    }
+    assert by_name["上合组织"]["label_en"] == "Shanghai Cooperation Organisation"
+    assert by_name["RCEP"]["type"] == "Initiative"
+    assert by_name["上合示范区"]["type"] == "Initiative"
+    assert by_name["中联部"]["country"] == "CN"
+    assert by_name["联合国"]["wikidata"] == "Q1065"
+    names = [n for row in orgs for n in [row["label_zh"], *split(row["aliases_zh"])]]
+    assert len(names) == len(set(names)), "a name points at two organisations"
+    assert all(row["source"] and row["type"] in {"Organization", "Initiative"} for row in orgs)
+
+
+def test_provinces() -> None:
+    provinces = {r["label_zh"]: r for r in rows("provinces_cn.csv")}
+    assert len(provinces) == 34
+    assert provinces["山东"]["abbr_zh"] == "鲁"
+    assert "山东省" in split(provinces["山东"]["aliases_zh"])
+    assert split(provinces["广东"]["abbr_zh"]) == ["粤"]
+    assert provinces["香港"]["geonameid"] == "1819730"
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+@pytest.mark.slow
+def test_committed_files_are_what_the_script_builds(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_reference.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name in GENERATED:
+        built = (tmp_path / name).read_bytes()
+        assert built == (REFERENCE / name).read_bytes(), f"{name} drifted from its script"
