@@ -14,9 +14,14 @@ from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_grap
 from ingest.model import EntityRef, Extraction, Fact
 
 _QUALIFIER_PREDICATES = {
-    "year": (WSH.year, XSD.gYear), "status": (WSH.status, None), "basis": (WSH.basis, None),
-    "agreement": (WSH.agreement, None), "instrument": (WSH.instrument, None),
-    "role": (WSH.role, None), "noun": (WSH.noun, None), "unit": (WSH.unit, None),
+    "year": (WSH.year, XSD.gYear),
+    "status": (WSH.status, None),
+    "basis": (WSH.basis, None),
+    "agreement": (WSH.agreement, None),
+    "instrument": (WSH.instrument, None),
+    "role": (WSH.role, None),
+    "noun": (WSH.noun, None),
+    "unit": (WSH.unit, None),
 }
 
 
@@ -105,8 +110,9 @@ def document_triples(extraction: Extraction) -> Graph:
         graph.add((m_iri, WSH.end, Literal(mention.end)))
         graph.add((m_iri, WSH.rule, Literal(mention.rule)))
         graph.add((m_iri, WSH.confidence, Literal(mention.confidence)))
-        graph.add((entity_iri(mention.entity.key), SKOS.altLabel,
-                   Literal(mention.surface, lang="zh")))
+        graph.add(
+            (entity_iri(mention.entity.key), SKOS.altLabel, Literal(mention.surface, lang="zh"))
+        )
     for fact in extraction.facts:
         add_fact(graph, fact)
     return graph

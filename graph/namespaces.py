@@ -14,8 +14,19 @@ WD = Namespace("http://www.wikidata.org/entity/")
 GN = Namespace("https://sws.geonames.org/")
 
 PREFIXES = {
-    "wsh": WSH, "wsd": WSD, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "owl": OWL, "prov": PROV,
-    "dcterms": DCTERMS, "schema": SDO, "xsd": XSD, "geo": GEO, "wd": WD, "gn": GN,
+    "wsh": WSH,
+    "wsd": WSD,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "owl": OWL,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SDO,
+    "xsd": XSD,
+    "geo": GEO,
+    "wd": WD,
+    "gn": GN,
 }
 SPARQL_PREFIXES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rdflib import Graph
+
 from graph.namespaces import SPARQL_PREFIXES
 
-ENTITIES = SPARQL_PREFIXES + """
+ENTITIES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?type
        (SAMPLE(?zh) AS ?label) (SAMPLE(?en) AS ?label_en)
        (GROUP_CONCAT(DISTINCT ?alias; separator="|") AS ?aliases)
@@ -24,9 +30,12 @@ WHERE {
 GROUP BY ?e ?type
 ORDER BY ?type ?label
 """
+)
 
 # Every relation with the sentence and span it came from (or the reference source it cites).
-PROVENANCE = SPARQL_PREFIXES + """
+PROVENANCE = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?subject ?predicate ?object ?doc ?sentence ?start ?end ?rule ?confidence WHERE {
   ?fact a wsh:Fact ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
         prov:wasDerivedFrom ?s ; wsh:start ?start ; wsh:end ?end ; wsh:rule ?rule ;
@@ -35,3 +44,9 @@ SELECT ?subject ?predicate ?object ?doc ?sentence ?start ?end ?rule ?confidence 
 }
 ORDER BY ?doc ?start
 """
+)
+
+
+def select(dataset: Graph, query: str) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT query as plain tuples (rdflib types them as a union)."""
+    return [tuple(row) for row in dataset.query(query)]  # type: ignore[arg-type]

@@ -4,11 +4,14 @@ its source) and the derived graph (preferred labels, which initiative serves whi
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from graph.build import describe_entity, entity_iri
 from graph.namespaces import DERIVED_GRAPH, REFERENCE_GRAPH, SPARQL_PREFIXES, WSH, bind_prefixes
+from graph.queries import select
 from ingest.gazetteer import Gazetteer
 
 GOAL_KEYS = {  # memberships.csv org code -> the initiative that stands for it
@@ -25,8 +28,12 @@ def reference_graph(gaz: Gazetteer) -> Graph:
     bind_prefixes(graph)
     for country in gaz.countries.values():
         describe_entity(graph, country.ref)
-    orgs = {ref.key: ref for refs in gaz.names.values() for ref in refs
-            if ref.type in ("Organization", "Initiative")}
+    orgs = {
+        ref.key: ref
+        for refs in gaz.names.values()
+        for ref in refs
+        if ref.type in ("Organization", "Initiative")
+    }
     for ref in orgs.values():
         describe_entity(graph, ref)
     by_code = _goal_iris(gaz)
@@ -61,13 +68,16 @@ def _goal_iris(gaz: Gazetteer) -> dict[str, URIRef]:
     return found
 
 
-_NAMES = SPARQL_PREFIXES + """
+_NAMES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?type ?name ?how WHERE {
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
   { ?e wsh:name ?name BIND("name" AS ?how) }
   UNION { ?e rdfs:label ?name BIND("label" AS ?how) }
   UNION { ?e skos:altLabel ?name BIND("alias" AS ?how) }
 }"""
+)
 
 
 _CORPORATE = ("集团", "公司", "控股", "股份")
@@ -85,11 +95,11 @@ def derived_graph(dataset: Dataset) -> Graph:
     an initiative to every initiative whose name or alias its own name contains."""
     graph = Graph(identifier=DERIVED_GRAPH)
     bind_prefixes(graph)
-    names: dict[tuple[URIRef, str], set[str]] = {}
-    labelled: set[tuple[URIRef, str]] = set()
-    all_names: dict[URIRef, set[str]] = {}
-    initiatives: set[URIRef] = set()
-    for entity, kind, name, how in dataset.query(_NAMES):  # type: ignore[misc]
+    names: dict[tuple[Any, str], set[str]] = {}
+    labelled: set[tuple[Any, str]] = set()
+    all_names: dict[Any, set[str]] = {}
+    initiatives: set[Any] = set()
+    for entity, kind, name, how in select(dataset, _NAMES):
         lang = name.language or ""
         if kind == WSH.Initiative:
             initiatives.add(entity)

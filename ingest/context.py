@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ingest.gazetteer import Gazetteer
 from ingest.model import Document, EntityRef, Sentence
 
-BOUNDARY = set("，,。；;：:、！？!?\n\t “”\"《》「」")
+BOUNDARY = set('，,。；;：:、！？!?\n\t “”"《》「」')
 CJK_RANGE = ("\u4e00", "\u9fff")
 
 

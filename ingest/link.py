@@ -13,9 +13,18 @@ from ingest.context import Candidate, DocContext, population
 from ingest.gazetteer import slug
 from ingest.model import PLACE_TYPES, EntityRef, Mention
 
-_LAYER = {"Country": 0, "City": 0, "Region": 0, "Enterprise": 1, "Organization": 1,
-          "Initiative": 1, "Event": 2}
-_CORPORATE = re.compile(r"(?:股份)?(?:有限)?(?:公司|集团|控股|股份)$|(?:大中华区|中国|亚太区)?总部$")
+_LAYER = {
+    "Country": 0,
+    "City": 0,
+    "Region": 0,
+    "Enterprise": 1,
+    "Organization": 1,
+    "Initiative": 1,
+    "Event": 2,
+}
+_CORPORATE = re.compile(
+    r"(?:股份)?(?:有限)?(?:公司|集团|控股|股份)$|(?:大中华区|中国|亚太区)?总部$"
+)
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -61,8 +70,12 @@ def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:
         if cand.rule == "initiative-anaphora":
             ref = last_by_suffix.get(cand.label) or _forward_antecedent(cand, accepted, ctx)
             if ref is None and "自贸" in cand.label:  # a bare 自贸区 is the home city's zone
-                ref = EntityRef(key=entity_key("Initiative", cand.label, home), type="Initiative",
-                                label_zh=cand.label, source=cand.rule)
+                ref = EntityRef(
+                    key=entity_key("Initiative", cand.label, home),
+                    type="Initiative",
+                    label_zh=cand.label,
+                    source=cand.rule,
+                )
             if ref is None:
                 continue
         elif cand.refs:
@@ -101,11 +114,20 @@ def _forward_antecedent(
     cand: Candidate, accepted: list[Candidate], ctx: DocContext
 ) -> EntityRef | None:
     for other in accepted:
-        if other.type == "Initiative" and other.label.endswith(cand.label) and other is not cand \
-                and other.rule != "initiative-anaphora":
-            return EntityRef(key=entity_key("Initiative", other.label,
-                                            ctx.home_city.label_zh if ctx.home_city else ""),
-                             type="Initiative", label_zh=other.label, source=other.rule)
+        if (
+            other.type == "Initiative"
+            and other.label.endswith(cand.label)
+            and other is not cand
+            and other.rule != "initiative-anaphora"
+        ):
+            return EntityRef(
+                key=entity_key(
+                    "Initiative", other.label, ctx.home_city.label_zh if ctx.home_city else ""
+                ),
+                type="Initiative",
+                label_zh=other.label,
+                source=other.rule,
+            )
     return None
 
 

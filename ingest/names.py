@@ -25,12 +25,36 @@ ORG_SUFFIX = re.compile(
     r"大学|学院|商会|协会|学会|联谊会|联合会|委员会|大使馆|使馆|总领事馆|领事馆|秘书处|日报"
     r"|通讯社|新闻社|电视台|研究院|研究所|基金会"
 )
-ENTERPRISE_SUFFIX = re.compile(r"集团|有限公司|公司|控股|股份|大中华区总部|中国总部|(?<=\S)港(?![口湾区澳])")
-INITIATIVE_SUFFIX = re.compile(r"示范区|示范城市|示范城|试验基地|试验区|自贸片区|自贸区|片区|客厅|项目")
+ENTERPRISE_SUFFIX = re.compile(
+    r"集团|有限公司|公司|控股|股份|大中华区总部|中国总部|(?<=\S)港(?![口湾区澳])"
+)
+INITIATIVE_SUFFIX = re.compile(
+    r"示范区|示范城市|示范城|试验基地|试验区|自贸片区|自贸区|片区|客厅|项目"
+)
 # after a head, these words make the span something other than an event
 _NOT_EVENT_AFTER = ("平台", "秘书处", "组委会", "筹备", "机制", "成员", "站台")
-_GENERIC_START = ("各类", "各种", "系列", "一系列", "相关", "有关", "多项", "此次", "该", "这些", "此类",
-                  "国家", "外国", "各国", "驻外", "我驻", "其他", "有关", "数十", "多个")
+_GENERIC_START = (
+    "各类",
+    "各种",
+    "系列",
+    "一系列",
+    "相关",
+    "有关",
+    "多项",
+    "此次",
+    "该",
+    "这些",
+    "此类",
+    "国家",
+    "外国",
+    "各国",
+    "驻外",
+    "我驻",
+    "其他",
+    "有关",
+    "数十",
+    "多个",
+)
 # verbs and prepositions that introduce an object; a name starts after the last of them
 _TRIGGER = re.compile(
     r"参加|参与|出席|举办|举行|组织|邀请|开展|启动|促成|推动|推进|助推|助力|建设|打造|搭建"
@@ -46,9 +70,16 @@ _ENUM = re.compile(
     r"(城市|国家|企业|媒体|区市|港口|高校|机构|活动|平台)"
 )
 _ENUM_TYPE = {
-    "城市": "City", "国家": "Country", "企业": "Enterprise", "媒体": "Organization",
-    "区市": "Region", "港口": "Enterprise", "高校": "Organization", "机构": "Organization",
-    "活动": "Event", "平台": "Initiative",
+    "城市": "City",
+    "国家": "Country",
+    "企业": "Enterprise",
+    "媒体": "Organization",
+    "区市": "Region",
+    "港口": "Enterprise",
+    "高校": "Organization",
+    "机构": "Organization",
+    "活动": "Event",
+    "平台": "Initiative",
 }
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 
@@ -58,8 +89,8 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
     i = pos
     while i > 0 and pos - i < limit:
         ch = text[i - 1]
-        if ch in "”\"" or ch in ")）":
-            opener = "“" if ch == "”" else ("\"" if ch == "\"" else "(（")
+        if ch in '”"' or ch in ")）":
+            opener = "“" if ch == "”" else ('"' if ch == '"' else "(（")
             j = i - 2
             while j >= 0 and text[j] not in opener and i - j < 25:
                 j -= 1
@@ -161,7 +192,7 @@ def _name_like(label: str, ctx: DocContext) -> bool:
         not ("“" in label or _contains_name(label, ctx)) or _GENERIC_ACTIVITY.search(label)
     ):
         return False
-    if any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in label):
+    if any(ch.isdigit() or (ch.isascii() and ch.isalpha()) for ch in label):
         return True
     if "“" in label or "-" in label or _contains_name(label, ctx):
         return True
@@ -169,13 +200,19 @@ def _name_like(label: str, ctx: DocContext) -> bool:
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:
-    return any(True for _ in ctx.gazetteer.scan(text)) or any(
-        ch in ctx.gazetteer.abbreviations for ch in text[:2]
-    ) and text[:1] == "中"
+    return any(True for _ in ctx.gazetteer.scan(text)) or (
+        any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中"
+    )
 
 
 def _emit(
-    ctx: DocContext, start: int, end: int, kind: str, rule: str, conf: float, keep: int = 3,
+    ctx: DocContext,
+    start: int,
+    end: int,
+    kind: str,
+    rule: str,
+    conf: float,
+    keep: int = 3,
     country: str = "",
 ) -> None:
     text = ctx.document.text
@@ -204,8 +241,7 @@ def recognise_events(ctx: DocContext) -> None:
         # 以色列经贸合作、农业科技论坛活动周 is one name; A交流会、B论坛 are two
         for cut in range(match.start() - 1, start - 1, -1):
             if text[cut] == "、" and (
-                _ENDS_WITH_HEAD.search(text[start:cut])
-                or _TRIGGER.search(text[start:cut])
+                _ENDS_WITH_HEAD.search(text[start:cut]) or _TRIGGER.search(text[start:cut])
             ):
                 start = cut + 1
                 break
@@ -244,8 +280,16 @@ def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
     names = [_place_name(trailing, ctx), *places]
     for (s, e), name in zip(items, names, strict=True):
         label = f"{prefix}{name}{head.group(0)}"
-        ctx.add(Candidate(s + (offset if (s, e) == items[0] else 0), e if (s, e) != items[-1]
-                          else head.end(), "Event", label, "event-distributed", 0.75))
+        ctx.add(
+            Candidate(
+                s + (offset if (s, e) == items[0] else 0),
+                e if (s, e) != items[-1] else head.end(),
+                "Event",
+                label,
+                "event-distributed",
+                0.75,
+            )
+        )
     return True
 
 
@@ -264,12 +308,21 @@ def recognise_organisations(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in ORG_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
-        _emit(ctx, start, match.end(), "Organization", "org-suffix", 0.8,
-              keep=len(match.group(0)) + 2)
+        _emit(
+            ctx, start, match.end(), "Organization", "org-suffix", 0.8, keep=len(match.group(0)) + 2
+        )
     for match in re.finditer(r"(?:([\u4e00-\u9fff]{2})市)?外办", text):
         home = ctx.home_city.label_zh if ctx.home_city else (match.group(1) or "")
-        ctx.add(Candidate(match.start(), match.end(), "Organization", f"{home}市外办",
-                          "foreign-affairs-office", 0.9))
+        ctx.add(
+            Candidate(
+                match.start(),
+                match.end(),
+                "Organization",
+                f"{home}市外办",
+                "foreign-affairs-office",
+                0.9,
+            )
+        )
 
 
 def recognise_enterprises(ctx: DocContext) -> None:
@@ -278,34 +331,62 @@ def recognise_enterprises(ctx: DocContext) -> None:
         start = _name_start(text, match.start())
         stem = text[start : match.start()]
         if match.group(0) == "港":
-            offset, stem_rest = strip_leading(stem, ctx)
+            _, stem_rest = strip_leading(stem, ctx)
             if not any(stem_rest.endswith(n) for n in _city_names(stem_rest, ctx)):
                 continue
-        _emit(ctx, start, match.end(), "Enterprise", "enterprise-suffix", 0.8,
-              keep=len(match.group(0)) + 2)
+        _emit(
+            ctx,
+            start,
+            match.end(),
+            "Enterprise",
+            "enterprise-suffix",
+            0.8,
+            keep=len(match.group(0)) + 2,
+        )
 
 
 def _city_names(text: str, ctx: DocContext) -> list[str]:
-    return [text[k:] for k in range(len(text) - 1)
-            if any(r.type == "City" for r in ctx.gazetteer.lookup(text[k:]))]
+    return [
+        text[k:]
+        for k in range(len(text) - 1)
+        if any(r.type == "City" for r in ctx.gazetteer.lookup(text[k:]))
+    ]
 
 
 def recognise_initiatives(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in INITIATIVE_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
-        offset, rest = strip_leading(text[start : match.start()], ctx, keep=0)
+        _, rest = strip_leading(text[start : match.start()], ctx, keep=0)
         if match.group(0) == "项目" and not _named_project(rest, ctx):
             continue
         if not rest:  # a bare "试验基地" refers back to the last one named (linker resolves)
-            ctx.add(Candidate(match.start(), match.end(), "Initiative", match.group(0),
-                              "initiative-anaphora", 0.6))
+            ctx.add(
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    "Initiative",
+                    match.group(0),
+                    "initiative-anaphora",
+                    0.6,
+                )
+            )
             continue
-        _emit(ctx, start, match.end(), "Initiative", "initiative-suffix", 0.8,
-              keep=len(match.group(0)) + 2)
+        _emit(
+            ctx,
+            start,
+            match.end(),
+            "Initiative",
+            "initiative-suffix",
+            0.8,
+            keep=len(match.group(0)) + 2,
+        )
     for match in re.finditer(r"“([\u4e00-\u9fff]{1,8}桥)”", text):
-        ctx.add(Candidate(match.start(1), match.end(1), "Initiative", match.group(1),
-                          "quoted-bridge", 0.85))
+        ctx.add(
+            Candidate(
+                match.start(1), match.end(1), "Initiative", match.group(1), "quoted-bridge", 0.85
+            )
+        )
 
 
 def _named_project(stem: str, ctx: DocContext) -> bool:
@@ -316,7 +397,9 @@ def _named_project(stem: str, ctx: DocContext) -> bool:
         stem.startswith(n) for n in ctx.gazetteer.country_names[:0]
     ):
         return True
-    return any(stem.startswith(c) for c in ctx.gazetteer.country_names) or _enterprise_stem(stem, ctx)
+    return any(stem.startswith(c) for c in ctx.gazetteer.country_names) or _enterprise_stem(
+        stem, ctx
+    )
 
 
 def _enterprise_stem(stem: str, ctx: DocContext) -> bool:
@@ -352,8 +435,9 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if masked[k] in "，,。；;：:\n等":
                 break
             chunk_start -= 1
-        chunk_start += after_trigger(text[chunk_start:start], 2,
-                                     lambda n: bool(ctx.gazetteer.lookup(n)))
+        chunk_start += after_trigger(
+            text[chunk_start:start], 2, lambda n: bool(ctx.gazetteer.lookup(n))
+        )
         if kind in ("City", "Country", "Enterprise", "Organization"):
             joined = max(text.rfind("与", chunk_start, start), text.rfind("同", chunk_start, start))
             chunk_start = max(chunk_start, joined + 1)
@@ -362,8 +446,16 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if re.search(r"各类|各种", chunk):
                 continue
             for quoted in re.finditer(r"“([^”]{2,20})”", chunk):
-                ctx.add(Candidate(chunk_start + quoted.start(1), chunk_start + quoted.end(1),
-                                  "Event", quoted.group(1), "enumeration", 0.6))
+                ctx.add(
+                    Candidate(
+                        chunk_start + quoted.start(1),
+                        chunk_start + quoted.end(1),
+                        "Event",
+                        quoted.group(1),
+                        "enumeration",
+                        0.6,
+                    )
+                )
             continue
         position = chunk_start
         for item in chunk.split("、"):
@@ -371,22 +463,35 @@ def recognise_enumerations(ctx: DocContext) -> None:
             position += len(item) + 1
             offset, rest = strip_leading(item, ctx)
             rest_start = item_start + offset
-            country_prefix = next((c for c in ctx.gazetteer.country_names if rest.startswith(c)), "")
+            country_prefix = next(
+                (c for c in ctx.gazetteer.country_names if rest.startswith(c)), ""
+            )
             if kind == "City" and country_prefix:
                 continue  # recognise_country_city handles 俄罗斯彼尔姆
-            quoted = re.fullmatch(r"“([^”]{2,20})”", rest)
-            if quoted:
-                rest, rest_start = quoted.group(1), rest_start + 1
+            quoted_item = re.fullmatch(r"“([^”]{2,20})”", rest)
+            if quoted_item:
+                rest, rest_start = quoted_item.group(1), rest_start + 1
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
                 refs = [r for r in ctx.gazetteer.lookup(rest) if r.type == kind]
-                home = ctx.home_country if kind == "Region" or match.group(0).find("我市") >= 0 \
-                    else ""
-                ctx.add(Candidate(rest_start, rest_start + len(rest), kind, canonical_label(rest),
-                                  "enumeration", 0.95 if kind in ("Region", "City") else 0.6,
-                                  refs=refs, country=home))
+                home = (
+                    ctx.home_country if kind == "Region" or match.group(0).find("我市") >= 0 else ""
+                )
+                ctx.add(
+                    Candidate(
+                        rest_start,
+                        rest_start + len(rest),
+                        kind,
+                        canonical_label(rest),
+                        "enumeration",
+                        0.95 if kind in ("Region", "City") else 0.6,
+                        refs=refs,
+                        country=home,
+                    )
+                )
     for match in re.finditer(r"(?<![各类种])“([^”]{2,20})”(?:系列)?活动", text):
-        ctx.add(Candidate(match.start(1), match.end(1), "Event", match.group(1), "quoted-event",
-                          0.6))
+        ctx.add(
+            Candidate(match.start(1), match.end(1), "Event", match.group(1), "quoted-event", 0.6)
+        )
 
 
 def set_country_names(names: set[str]) -> None:

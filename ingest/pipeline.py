@@ -30,7 +30,7 @@ class Pipeline:
 
     @property
     def recognisers(self) -> dict[str, Recogniser]:
-        chosen = dict(PLACE_RECOGNISERS)
+        chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
         chosen.update(names.NAME_RECOGNISERS)
         if self.statistical in STATISTICAL_RECOGNISERS:
             chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]

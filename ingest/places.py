@@ -17,8 +17,30 @@ from ingest.names import after_trigger
 _PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 # compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构
 _PAIR_CUE = (
-    "外长", "建交", "邦交", "合作", "关系", "友好", "两国", "经贸", "地方", "青少年", "人文",
-    "产业", "企业", "贸易", "投资", "智慧", "双边", "交流", "论坛", "峰会", "驻", "(", "（", "、",
+    "外长",
+    "建交",
+    "邦交",
+    "合作",
+    "关系",
+    "友好",
+    "两国",
+    "经贸",
+    "地方",
+    "青少年",
+    "人文",
+    "产业",
+    "企业",
+    "贸易",
+    "投资",
+    "智慧",
+    "双边",
+    "交流",
+    "论坛",
+    "峰会",
+    "驻",
+    "(",
+    "（",
+    "、",
 )
 _SINGLE_ABBR = re.compile(r"对([\u4e00-\u9fff])(?=合作|交往|交流|工作|贸易|投资|开放)")
 _ABBR_LIST = re.compile(r"((?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff])(?:两|三|四|五|六|七|八)国")
@@ -32,8 +54,16 @@ def recognise_gazetteer(ctx: DocContext) -> None:
     for sentence in ctx.sentences:
         matches = list(ctx.gazetteer.scan(sentence.text))
         countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
-        countries |= {iso for ch in sentence.text for iso in ctx.gazetteer.abbreviations.get(ch, [])
-                      if iso != home_country} if "(" in sentence.text else set()
+        countries |= (
+            {
+                iso
+                for ch in sentence.text
+                for iso in ctx.gazetteer.abbreviations.get(ch, [])
+                if iso != home_country
+            }
+            if "(" in sentence.text
+            else set()
+        )
         for start, end, refs in matches:
             kept = [r for r in refs if _plausible(r, ctx) and _in_context(r, countries, ctx)]
             if not kept:
@@ -84,17 +114,39 @@ def recognise_home_references(ctx: DocContext) -> None:
     text = ctx.document.text
     if home:
         for match in re.finditer(r"我市|本市|全市", text):
-            ctx.add(Candidate(match.start(), match.end(), "City", home.label_zh, "home", 0.9,
-                              refs=[home]))
+            ctx.add(
+                Candidate(
+                    match.start(), match.end(), "City", home.label_zh, "home", 0.9, refs=[home]
+                )
+            )
         first, second = home.label_zh[0], home.label_zh[1:2]
-        for match in re.finditer(rf"(?<=[在来赴驻抵])({re.escape(first)})(?!{re.escape(second)})",
-                                 text):
-            ctx.add(Candidate(match.start(), match.end(), "City", home.label_zh, "home-abbr",
-                              0.75, refs=[home]))
+        for match in re.finditer(
+            rf"(?<=[在来赴驻抵])({re.escape(first)})(?!{re.escape(second)})", text
+        ):
+            ctx.add(
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    "City",
+                    home.label_zh,
+                    "home-abbr",
+                    0.75,
+                    refs=[home],
+                )
+            )
     if country:
         for match in re.finditer(r"我国", text):
-            ctx.add(Candidate(match.start(), match.end(), "Country", country.ref.label_zh,
-                              "home", 0.95, refs=[country.ref]))
+            ctx.add(
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    "Country",
+                    country.ref.label_zh,
+                    "home",
+                    0.95,
+                    refs=[country.ref],
+                )
+            )
 
 
 def recognise_paren_country(ctx: DocContext) -> None:
@@ -106,8 +158,17 @@ def recognise_paren_country(ctx: DocContext) -> None:
         if country is None:
             continue
         iso2 = country.ref.country
-        ctx.add(Candidate(match.start(1), match.end(1), "Country", match.group(1), "paren", 0.95,
-                          refs=[country.ref]))
+        ctx.add(
+            Candidate(
+                match.start(1),
+                match.end(1),
+                "Country",
+                match.group(1),
+                "paren",
+                0.95,
+                refs=[country.ref],
+            )
+        )
         start = match.start()
         while start > 0 and is_cjk(text[start - 1]) and match.start() - start < 10:
             start -= 1
@@ -122,19 +183,41 @@ def recognise_paren_country(ctx: DocContext) -> None:
         if before.endswith("港") and len(stem) >= 2:
             cut = max(before.rfind(sep) for sep in "与和及同")
             port_start = match.start() - len(before) + max(after_trigger(before, 3), cut + 1)
-            ctx.add(Candidate(port_start, match.start(), "Enterprise",
-                              text[port_start : match.start()], "paren", 0.9, country=iso2))
+            ctx.add(
+                Candidate(
+                    port_start,
+                    match.start(),
+                    "Enterprise",
+                    text[port_start : match.start()],
+                    "paren",
+                    0.9,
+                    country=iso2,
+                )
+            )
         refs = [r for r in _longest_suffix_refs(stem, ctx) if r.type == "City"]
         in_country = [r for r in refs if r.country == iso2]
         name = next((n for n in _suffixes(stem) if gaz.lookup(n)), "") if refs else ""
         if in_country:
             city_start = match.start() - len(name) - (1 if before.endswith("港") else 0)
-            ctx.add(Candidate(city_start, city_start + len(name), "City", name, "paren", 0.95,
-                              refs=in_country, country=iso2))
+            ctx.add(
+                Candidate(
+                    city_start,
+                    city_start + len(name),
+                    "City",
+                    name,
+                    "paren",
+                    0.95,
+                    refs=in_country,
+                    country=iso2,
+                )
+            )
         elif not refs and 2 <= len(stem) <= 6:
             city_start = match.start() - len(before)
-            ctx.add(Candidate(city_start, city_start + len(stem), "City", stem, "paren", 0.7,
-                              country=iso2))
+            ctx.add(
+                Candidate(
+                    city_start, city_start + len(stem), "City", stem, "paren", 0.7, country=iso2
+                )
+            )
 
 
 def _suffixes(text: str) -> list[str]:
@@ -158,8 +241,17 @@ def _add_pair(ctx: DocContext, start: int, pair: str, resolved_second: str = "")
         if len(options) != 1:
             continue
         ref = gaz.countries[options[0]].ref
-        ctx.add(Candidate(start + offset, start + offset + 1, "Country", ref.label_zh,
-                          "abbreviation", 0.85, refs=[ref]))
+        ctx.add(
+            Candidate(
+                start + offset,
+                start + offset + 1,
+                "Country",
+                ref.label_zh,
+                "abbreviation",
+                0.85,
+                refs=[ref],
+            )
+        )
 
 
 def recognise_abbreviations(ctx: DocContext) -> None:
@@ -209,16 +301,38 @@ def recognise_country_city(ctx: DocContext) -> None:
         city_name, refs = _leading_city(run, ctx, iso2)
         capital = bool(match.group(2))
         if city_name:
-            ctx.add(Candidate(start, start + len(city_name), "City", city_name,
-                              "capital" if capital else "country-city", 0.95, refs=refs,
-                              country=iso2))
+            ctx.add(
+                Candidate(
+                    start,
+                    start + len(city_name),
+                    "City",
+                    city_name,
+                    "capital" if capital else "country-city",
+                    0.95,
+                    refs=refs,
+                    country=iso2,
+                )
+            )
             continue
         name = re.split(r"等|市|省|府|州|和|与|及|的", run)[0]
         ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市省府"
-        if 2 <= len(name) <= 6 and (capital or ends_list) and not gaz.lookup(name) \
-                and looks_like_name(name):
-            ctx.add(Candidate(start, start + len(name), "City", name,
-                              "capital" if capital else "country-city", 0.75, country=iso2))
+        if (
+            2 <= len(name) <= 6
+            and (capital or ends_list)
+            and not gaz.lookup(name)
+            and looks_like_name(name)
+        ):
+            ctx.add(
+                Candidate(
+                    start,
+                    start + len(name),
+                    "City",
+                    name,
+                    "capital" if capital else "country-city",
+                    0.75,
+                    country=iso2,
+                )
+            )
 
 
 _NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "x", "eng"}

@@ -47,7 +47,8 @@ def document_from_bytes(
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED:
         raise UnreadableDocument(
-            f"{filename}: unsupported format {suffix or '(none)'}; use one of {', '.join(SUPPORTED)}"
+            f"{filename}: unsupported format {suffix or '(none)'}; "
+            f"use one of {', '.join(SUPPORTED)}"
         )
     if not raw.strip():
         raise UnreadableDocument(f"{filename}: the file is empty")
@@ -96,9 +97,11 @@ def decode_text(raw: bytes, filename: str, encoding: str | None = None) -> str:
         return raw[3:].decode("utf-8", errors="strict")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
-    nul_share = raw.count(0) / len(raw)
-    if nul_share > 0.2:  # UTF-16 without a BOM: every other byte of CJK/ASCII text is zero
-        for codec in ("utf-16-le", "utf-16-be"):
+    if b"\x00" in raw:  # UTF-8 and GB18030 text never holds NUL: UTF-16 without a BOM, or binary
+        little = raw.count(b"\n\x00") + raw.count(b" \x00") >= raw.count(b"\x00\n") + raw.count(
+            b"\x00 "
+        )
+        for codec in ("utf-16-le", "utf-16-be") if little else ("utf-16-be", "utf-16-le"):
             try:
                 text = raw.decode(codec)
             except UnicodeDecodeError:

@@ -16,7 +16,9 @@ from ingest.segment import clauses
 _PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
 _SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
 _COOPERATE = re.compile(r"建交|合作|交流|交往")
-_AGREEMENT = re.compile(r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))")
+_AGREEMENT = re.compile(
+    r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))"
+)
 _PARTICIPATE = re.compile(r"参加|参与|出席")
 _HOLD = re.compile(r"举办|开展|举行")
 _HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
@@ -44,8 +46,13 @@ def top_level(mentions: tuple[Mention, ...], text: str) -> list[Mention]:
     country note in brackets (长滩港(美国))."""
     result = []
     for m in mentions:
-        if any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) >
-               (m.end - m.start) for o in mentions):
+        if any(
+            o is not m
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            for o in mentions
+        ):
             continue
         if m.entity.type == "Country" and _is_locator(m, mentions, text):
             continue
@@ -56,20 +63,38 @@ def top_level(mentions: tuple[Mention, ...], text: str) -> list[Mention]:
 def _is_locator(m: Mention, mentions: tuple[Mention, ...], text: str) -> bool:
     if m.start > 0 and text[m.start - 1] in "(（":
         return True
-    return any(o.start in (m.end, m.end + 2) and o.entity.type == "City" and
-               text[m.end:o.start] in ("", "首都") for o in mentions)
+    return any(
+        o.start in (m.end, m.end + 2)
+        and o.entity.type == "City"
+        and text[m.end : o.start] in ("", "首都")
+        for o in mentions
+    )
 
 
-def _fact(ctx: DocContext, clause: Clause, s: Mention, p: str, o: Mention, rule: str,
-          conf: float, **qualifiers: str) -> Fact:
+def _fact(
+    ctx: DocContext,
+    clause: Clause,
+    s: Mention,
+    p: str,
+    o: Mention,
+    rule: str,
+    conf: float,
+    **qualifiers: str,
+) -> Fact:
     start = min(s.start, o.start, clause.start) if s.sentence == o.sentence else clause.start
     end = max(s.end, o.end) if s.sentence == o.sentence else clause.end
     return Fact(
         subject=s.entity.key,
         predicate=p,
         object=o.entity.key,
-        provenance=Provenance(ctx.document.doc_id, clause.sentence, max(start, clause.start),
-                              min(max(end, start + 1), clause.end), rule, conf),
+        provenance=Provenance(
+            ctx.document.doc_id,
+            clause.sentence,
+            max(start, clause.start),
+            min(max(end, start + 1), clause.end),
+            rule,
+            conf,
+        ),
         qualifiers=tuple(sorted((k, v) for k, v in qualifiers.items() if v)),
     )
 
@@ -107,17 +132,29 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
         for m in top_level(clause.mentions, ctx.document.text):
             if m.entity.type == "City" and _foreign(m, ctx):
-                yield _fact(ctx, clause, home, "sisterCityOf", m, "sister-city-trigger", 0.85,
-                            year=_year(ctx), status="planned" if planned else "established",
-                            instrument="letter of intent" if "意向书" in clause.text else "")
+                yield _fact(
+                    ctx,
+                    clause,
+                    home,
+                    "sisterCityOf",
+                    m,
+                    "sister-city-trigger",
+                    0.85,
+                    year=_year(ctx),
+                    status="planned" if planned else "established",
+                    instrument="letter of intent" if "意向书" in clause.text else "",
+                )
 
 
 def _subject_before(clause: Clause, ctx: DocContext, lo: int) -> Mention | None:
     """Who acts: the last organisation, enterprise or place before 与 in the same comma
     segment (`青岛港与…`), else the home city (`推动与…`)."""
     segment = max(clause.text.rfind(p, 0, lo - clause.start) for p in "，,") + 1
-    before = [m for m in _between(clause, ctx, clause.start + segment, lo)
-              if m.entity.type not in ("Event", "Initiative")]
+    before = [
+        m
+        for m in _between(clause, ctx, clause.start + segment, lo)
+        if m.entity.type not in ("Event", "Initiative")
+    ]
     return before[-1] if before else _home_mention(ctx, clause)
 
 
@@ -131,8 +168,14 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if _AGREEMENT.search(clause.text):
             continue
         for joint in re.finditer(r"[与同]", clause.text):
-            segment_end = min((clause.text.find(p, joint.end()) for p in "，,"
-                               if clause.text.find(p, joint.end()) != -1), default=len(clause.text))
+            segment_end = min(
+                (
+                    clause.text.find(p, joint.end())
+                    for p in "，,"
+                    if clause.text.find(p, joint.end()) != -1
+                ),
+                default=len(clause.text),
+            )
             trigger = _COOPERATE.search(clause.text, joint.end(), segment_end)
             if trigger is None:
                 continue
@@ -140,12 +183,24 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             subject = _subject_before(clause, ctx, lo)
             if subject is None:
                 continue
-            predicate = "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
+            predicate = (
+                "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
+            )
             for o in _between(clause, ctx, lo, clause.start + trigger.start()):
-                if o.entity.key != subject.entity.key and \
-                        o.entity.type not in ("Event", "Initiative"):
-                    yield _fact(ctx, clause, subject, predicate, o, "cooperation-trigger", 0.75,
-                                year=_year(ctx) if predicate == "diplomaticRelationsWith" else "")
+                if o.entity.key != subject.entity.key and o.entity.type not in (
+                    "Event",
+                    "Initiative",
+                ):
+                    yield _fact(
+                        ctx,
+                        clause,
+                        subject,
+                        predicate,
+                        o,
+                        "cooperation-trigger",
+                        0.75,
+                        year=_year(ctx) if predicate == "diplomaticRelationsWith" else "",
+                    )
 
 
 def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -161,9 +216,18 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
         for o in _between(clause, ctx, lo, clause.start + signed.start()):
             if o.entity.key != subject.entity.key:
-                yield _fact(ctx, clause, subject, "signedAgreementWith", o, "agreement-trigger",
-                            0.8, agreement=signed.group(1), year=_year(ctx),
-                            status="planned" if planned else "signed")
+                yield _fact(
+                    ctx,
+                    clause,
+                    subject,
+                    "signedAgreementWith",
+                    o,
+                    "agreement-trigger",
+                    0.8,
+                    agreement=signed.group(1),
+                    year=_year(ctx),
+                    status="planned" if planned else "signed",
+                )
 
 
 def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -180,8 +244,11 @@ def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if verb is _HOLD and re.search(r"[，,]", clause.text[openers[0] : trigger.start()]):
                 continue  # 我国同A、B建交…，我市举办…: the partners of 同 do not hold the events
             lo, hi = clause.start + openers[0], clause.start + trigger.start()
-            who = [m for m in _between(clause, ctx, lo, hi)
-                   if m.entity.type != "Event" and m.entity.key != home]
+            who = [
+                m
+                for m in _between(clause, ctx, lo, hi)
+                if m.entity.type != "Event" and m.entity.key != home
+            ]
             events = [m for m in _between(clause, ctx, hi, clause.end) if m.entity.type == "Event"]
             for s in who:
                 for e in events:
@@ -194,10 +261,17 @@ def held_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not match:
             continue
         place_lo = clause.start + match.start(1)
-        places = [m for m in clause.mentions if place_lo <= m.start < clause.start + match.end(1)
-                  and m.entity.type in ("City", "Region", "Country")]
-        events = [m for m in top_level(clause.mentions, ctx.document.text)
-                  if m.entity.type == "Event" and m.end <= clause.start + match.start()]
+        places = [
+            m
+            for m in clause.mentions
+            if place_lo <= m.start < clause.start + match.end(1)
+            and m.entity.type in ("City", "Region", "Country")
+        ]
+        events = [
+            m
+            for m in top_level(clause.mentions, ctx.document.text)
+            if m.entity.type == "Event" and m.end <= clause.start + match.start()
+        ]
         for e in events:
             for p in places[:1]:
                 yield _fact(ctx, clause, e, "heldIn", p, "held-in-trigger", 0.8)
@@ -215,8 +289,9 @@ def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                 if m.entity.type == "Event" or m.entity.key in seen or len(m.surface) < 2:
                     continue
                 inside = e.start <= m.start and m.end <= e.end
-                if inside and m.surface in e.entity.label_zh or \
-                        not inside and m.surface in e.entity.label_zh and e.rule.endswith("distributed"):
+                if (inside and m.surface in e.entity.label_zh) or (
+                    not inside and m.surface in e.entity.label_zh and e.rule.endswith("distributed")
+                ):
                     seen.add(m.entity.key)
                     yield _fact(ctx, clause, e, "involves", m, "event-name", 0.7)
 
@@ -225,12 +300,20 @@ def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in _clauses(ctx, mentions):
         if "报道" not in clause.text:
             continue
-        media = [m for m in top_level(clause.mentions, ctx.document.text)
-                 if m.entity.type == "Organization" and _foreign(m, ctx)]
-        anaphor = re.search(r"此次([\u4e00-\u9fff]{1,6}?(?:会|论坛|活动))", ctx.document.text[
-            ctx.sentences[max(clause.sentence - 1, 0)].start : clause.end])
-        window = [m for m in mentions if m.entity.type == "Event"
-                  and clause.sentence - 3 <= m.sentence <= clause.sentence]
+        media = [
+            m
+            for m in top_level(clause.mentions, ctx.document.text)
+            if m.entity.type == "Organization" and _foreign(m, ctx)
+        ]
+        anaphor = re.search(
+            r"此次([\u4e00-\u9fff]{1,6}?(?:会|论坛|活动))",
+            ctx.document.text[ctx.sentences[max(clause.sentence - 1, 0)].start : clause.end],
+        )
+        window = [
+            m
+            for m in mentions
+            if m.entity.type == "Event" and clause.sentence - 3 <= m.sentence <= clause.sentence
+        ]
         if anaphor:
             window = [m for m in window if m.entity.label_zh.endswith(anaphor.group(1)[-3:])]
         for e in {m.entity.key: m for m in window}.values():
@@ -246,7 +329,8 @@ def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             lo = sentence.start + sentence.text.find(sentence.context)
             hi = lo + len(sentence.context)
             goals_of_context[sentence.context] = [
-                m for m in mentions if lo <= m.start < hi and m.entity.type == "Initiative"]
+                m for m in mentions if lo <= m.start < hi and m.entity.type == "Initiative"
+            ]
     for clause in _clauses(ctx, mentions):
         sentence = ctx.sentences[clause.sentence]
         goals = [m for m in clause.mentions if m.entity.type == "Initiative"]
@@ -257,8 +341,9 @@ def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not goals:
             continue
         for m in top_level(clause.mentions, ctx.document.text):
-            if m.entity.type in ("City", "Country", "Enterprise", "Organization") and \
-                    _foreign(m, ctx):
+            if m.entity.type in ("City", "Country", "Enterprise", "Organization") and _foreign(
+                m, ctx
+            ):
                 for g in goals:
                     yield _fact(ctx, clause, m, "supportsGoal", g, rule, 0.7, basis="explicit")
 
@@ -278,8 +363,14 @@ def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                 predicate="quantity",
                 object=value,
                 literal=True,
-                provenance=Provenance(ctx.document.doc_id, clause.sentence, at,
-                                      clause.start + match.end(), "quantity-pattern", 0.7),
+                provenance=Provenance(
+                    ctx.document.doc_id,
+                    clause.sentence,
+                    at,
+                    clause.start + match.end(),
+                    "quantity-pattern",
+                    0.7,
+                ),
                 qualifiers=(("noun", match.group(3)), ("unit", match.group(2))),
             )
 

@@ -28,8 +28,11 @@ def recognise_places_jieba(ctx: DocContext) -> None:
                 and not ctx.gazetteer.lookup(word.word)
                 and re.fullmatch(r"[\u4e00-\u9fff]+", word.word)
             ):
-                ctx.add(Candidate(position, position + len(word.word), "City", word.word,
-                                  "jieba-ns", 0.5))
+                ctx.add(
+                    Candidate(
+                        position, position + len(word.word), "City", word.word, "jieba-ns", 0.5
+                    )
+                )
             position += len(word.word)
     del text
 

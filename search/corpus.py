@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from rdflib import Dataset
 
 from graph.namespaces import SPARQL_PREFIXES
+from graph.queries import select
 
-SENTENCES = SPARQL_PREFIXES + """
+SENTENCES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?s ?text ?doc ?start ?end WHERE {
   ?s a wsh:Sentence ; wsh:text ?text ; wsh:start ?start ; wsh:end ?end ;
      wsh:inDocument/dcterms:identifier ?doc .
 } ORDER BY ?doc ?start"""
+)
 
-CARDS = SPARQL_PREFIXES + """
+CARDS = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?typeZh ?typeEn
        (GROUP_CONCAT(DISTINCT ?name; separator=" / ") AS ?names)
        (GROUP_CONCAT(DISTINCT ?countryName; separator=" / ") AS ?countries)
@@ -36,6 +42,7 @@ WHERE {
     BIND(CONCAT(?pl, " ", STR(?ol)) AS ?rel)
   }
 } GROUP BY ?e ?typeZh ?typeEn"""
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,9 @@ class SearchItem:
 def collect_items(dataset: Dataset) -> list[SearchItem]:
     items = [
         SearchItem(str(s), "sentence", str(text), str(doc), int(start), int(end))
-        for s, text, doc, start, end in dataset.query(SENTENCES)  # type: ignore[misc]
+        for s, text, doc, start, end in select(dataset, SENTENCES)
     ]
-    for e, type_zh, type_en, names, countries, relations in dataset.query(CARDS):  # type: ignore[misc]
+    for e, type_zh, type_en, names, countries, relations in select(dataset, CARDS):
         parts = [str(names), f"{type_zh} {type_en}"]
         if countries:
             parts.append(str(countries))

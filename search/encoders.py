@@ -73,7 +73,7 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         vectors = self._model.encode(
-            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+            texts, batch_size=256, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
 

@@ -23,7 +23,9 @@ class Hit:
     sources: tuple[str, ...]
 
 
-def fuse(rankings: Mapping[str, Sequence[int]], k: int = RRF_K) -> list[tuple[int, float, tuple[str, ...]]]:
+def fuse(
+    rankings: Mapping[str, Sequence[int]], k: int = RRF_K
+) -> list[tuple[int, float, tuple[str, ...]]]:
     """Reciprocal-rank fusion of several rankings of item indexes."""
     scores: dict[int, float] = {}
     sources: dict[int, list[str]] = {}
@@ -49,7 +51,12 @@ class HybridSearch:
         self.mentions = mentions
 
     def search(
-        self, query: str, k: int = 10, *, entities: Sequence[str] = (), kind: str | None = None,
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        entities: Sequence[str] = (),
+        kind: str | None = None,
         depth: int = 50,
     ) -> list[Hit]:
         rankings: dict[str, list[int]] = {
@@ -60,8 +67,9 @@ class HybridSearch:
         for iri in entities:
             if iri in self._position:
                 graph.append(self._position[iri])
-            graph.extend(self._position[s] for s in self.mentions.get(iri, ())
-                         if s in self._position)
+            graph.extend(
+                self._position[s] for s in self.mentions.get(iri, ()) if s in self._position
+            )
         rankings["graph"] = list(dict.fromkeys(graph))
         fused = fuse({name: r for name, r in rankings.items() if r})
         hits = [Hit(self.items[i], score, sources) for i, score, sources in fused]

@@ -12,7 +12,48 @@ from search.corpus import SearchItem
 
 jieba.setLogLevel(60)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9-]+|\d+|[\u4e00-\u9fff]+")
-_STOP = frozenset("的 了 和 与 在 是 等 及 对 为 将 并 也 以 中 哪些 什么 多少 哪个 the a an of in to and for with which what how did does do is are was were".split())
+_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "在",
+        "是",
+        "等",
+        "及",
+        "对",
+        "为",
+        "将",
+        "并",
+        "也",
+        "以",
+        "中",
+        "哪些",
+        "什么",
+        "多少",
+        "哪个",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "to",
+        "and",
+        "for",
+        "with",
+        "which",
+        "what",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+    ]
+)
 
 
 def tokenize(text: str) -> list[str]:
@@ -37,6 +78,5 @@ class LexicalIndex:
         tokens = tokenize(query)
         if not tokens or not self.items:
             return []
-        ids, scores = self._bm25.retrieve([tokens], k=min(k, len(self.items)),
-                                          show_progress=False)
+        ids, scores = self._bm25.retrieve([tokens], k=min(k, len(self.items)), show_progress=False)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]

@@ -58,8 +58,11 @@ class VectorIndex:
             for item in items
         ]
         self.items = items
-        self.vectors = (np.vstack(rows).astype(np.float32) if rows
-                        else np.zeros((0, self.encoder.dim), dtype=np.float32))
+        self.vectors = (
+            np.vstack(rows).astype(np.float32)
+            if rows
+            else np.zeros((0, self.encoder.dim), dtype=np.float32)
+        )
         self._index = faiss.IndexFlatIP(self.encoder.dim)
         self._index.add(self.vectors)
         self._save()

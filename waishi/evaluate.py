@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,19 @@ def load_gold_entities(path: Path) -> list[GoldEntity]:
             if len(line) < 3:
                 continue
             aliases = {a for a in (line[3] if len(line) > 3 else "").split("|") if a}
-            rows.append(GoldEntity(line[0], line[1], line[2], frozenset({line[1], *aliases}),
-                                   line[4] if len(line) > 4 else ""))
+            rows.append(
+                GoldEntity(
+                    line[0],
+                    line[1],
+                    line[2],
+                    frozenset({line[1], *aliases}),
+                    line[4] if len(line) > 4 else "",
+                )
+            )
     return rows
 
 
-def score_entities(
-    predicted: Iterable[dict[str, object]], gold: list[GoldEntity]
-) -> list[TypeScore]:
+def score_entities(predicted: Iterable[dict[str, Any]], gold: list[GoldEntity]) -> list[TypeScore]:
     """`predicted` rows are `waishi entities --json` objects. Types absent from the gold
     list (e.g. Region) are reported with gold = 0 and left out of the totals."""
     preds = list(predicted)
@@ -83,11 +89,49 @@ def total(scores: list[TypeScore]) -> TypeScore:
     )
 
 
-def _names(row: dict[str, object]) -> set[str]:
+def _names(row: dict[str, Any]) -> set[str]:
     aliases = row.get("aliases") or []
-    return {str(row.get("label") or ""), *(str(a) for a in aliases)} - {""}  # type: ignore[union-attr]
+    return {str(row.get("label") or ""), *(str(a) for a in aliases)} - {""}
 
 
-def load_questions(path: Path) -> list[dict[str, object]]:
+def load_questions(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def score_answers(
+    workspace: Any, questions: list[dict[str, Any]], gold: list[GoldEntity]
+) -> dict[str, Any]:
+    """Ask each question; an answer is right when its label or an alias names a gold answer.
+    `workspace` is a `waishi.workspace.Workspace` (typed loosely: this module is below it)."""
+    names_of = {g.label: g.names for g in gold}
+    aliases = {str(e["iri"]): {*e["aliases"], str(e["label"])} for e in workspace.entities()}
+    rows: list[dict[str, Any]] = []
+    for q in questions:
+        answer = workspace.ask(str(q["question"]))
+        wanted = [str(a) for a in q["answers"]]
+        predicted = [r.label for r in answer.answers]
+        found = [aliases.get(r.iri, set()) | {r.label} for r in answer.answers]
+        hit_gold = sum(1 for w in wanted if any(names_of.get(w, {w}) & f for f in found))
+        right = sum(1 for f in found if any(names_of.get(w, {w}) & f for w in wanted))
+        p = right / len(found) if found else 0.0
+        r = hit_gold / len(wanted) if wanted else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append(
+            {
+                "id": q.get("id", ""),
+                "question": q["question"],
+                "predicted": predicted,
+                "gold": wanted,
+                "precision": p,
+                "recall": r,
+                "f1": f1,
+            }
+        )
+    n = max(len(rows), 1)
+    return {
+        "questions": rows,
+        "precision": sum(x["precision"] for x in rows) / n,
+        "recall": sum(x["recall"] for x in rows) / n,
+        "f1": sum(x["f1"] for x in rows) / n,
+    }

@@ -72,7 +72,7 @@ def answer(dataset: Graph, settings: Settings, request: Request) -> Reply:
         return _text(
             400,
             "default-graph-uri and named-graph-uri are not supported; the default graph is "
-            "the union of all graphs: use GRAPH, FROM or FROM NAMED in the query",
+            "the union of all graphs: read one graph with GRAPH <iri> { … } in the query",
         )
     queries = [request.body] if request.body is not None else request.params.get("query", [])
     if len(queries) != 1 or not queries[0].strip():

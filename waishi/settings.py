@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class Settings:
         settings = settings._with(env, "environment")
         return settings._with({k: v for k, v in overrides.items() if v is not None}, "arguments")
 
-    def _with(self, values: dict[str, object], origin: str) -> Settings:
+    def _with(self, values: Mapping[str, object], origin: str) -> Settings:
         known = {f.name: f for f in fields(self)}
         changes: dict[str, object] = {}
         for key, raw in values.items():
@@ -80,7 +81,7 @@ class Settings:
                 elif isinstance(current, Path):
                     changes[key] = Path(str(raw)).expanduser()
                 elif isinstance(current, int | float | str):
-                    changes[key] = type(current)(raw)
+                    changes[key] = type(current)(str(raw))
                 else:
                     changes[key] = raw
             except ValueError as exc:

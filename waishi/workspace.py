@@ -4,23 +4,28 @@ indexes together. The CLI, the app and the notebook all go through a `Workspace`
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from graph.build import document_iri, document_triples
-from graph.queries import ENTITIES
 from graph.namespaces import (
     DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SPARQL_PREFIXES,
+    bind_prefixes,
 )
+from graph.network import to_networkx
+from graph.queries import ENTITIES, select
 from graph.reference import derived_graph, reference_graph
 from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
@@ -52,6 +57,8 @@ def load_encoder(settings: Settings) -> Encoder:
     from search.bridge import BridgeEncoder
 
     return BridgeEncoder(inner, settings.index_dir.parent / "word_vectors")
+
+
 Progress = Callable[[float, str], None]
 
 
@@ -103,7 +110,9 @@ class Workspace:
 
     def documents(self) -> dict[str, dict[str, str]]:
         """doc_id -> {title, sha256, path, year, entities, facts}."""
-        query = SPARQL_PREFIXES + """
+        query = (
+            SPARQL_PREFIXES
+            + """
         SELECT ?id ?title ?sha ?path ?year
                (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?f) AS ?facts) WHERE {
           ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
@@ -112,27 +121,41 @@ class Workspace:
           OPTIONAL { ?e wsh:mentionedIn ?d }
           OPTIONAL { ?f a wsh:Fact ; prov:wasDerivedFrom/wsh:inDocument ?d }
         } GROUP BY ?id ?title ?sha ?path ?year ORDER BY ?id"""
+        )
         docs = {}
-        for row in self.dataset.query(query):
-            doc_id, title, sha, path, year, entities, facts = (str(v or "") for v in row)  # type: ignore[union-attr]
-            docs[doc_id] = {"title": title, "sha256": sha, "path": path, "year": year,
-                            "entities": entities, "facts": facts}
+        for row in select(self.dataset, query):
+            doc_id, title, sha, path, year, entities, facts = (str(v or "") for v in row)
+            docs[doc_id] = {
+                "title": title,
+                "sha256": sha,
+                "path": path,
+                "year": year,
+                "entities": entities,
+                "facts": facts,
+            }
         return docs
 
     def ingest(
-        self, paths: Iterable[Path], *, encoding: str | None = None,
+        self,
+        paths: Iterable[Path],
+        *,
+        encoding: str | None = None,
         progress: Progress | None = None,
     ) -> IngestReport:
         """Add reports; a report already stored with the same text changes nothing."""
         files = list(_expand(paths))
         known = self.documents()
-        added, unchanged, replaced, failed = [], [], [], []
+        added: list[str] = []
+        unchanged: list[str] = []
+        replaced: list[str] = []
+        failed: list[tuple[str, str]] = []
         for k, path in enumerate(files):
             if progress:
                 progress(k / max(len(files), 1), f"reading {path.name}")
             try:
-                document = read_document(path, encoding=encoding,
-                                         max_bytes=self.settings.max_upload_bytes)
+                document = read_document(
+                    path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
+                )
             except UnreadableDocument as exc:
                 failed.append((str(path), str(exc)))
                 continue
@@ -152,9 +175,13 @@ class Workspace:
         extraction = self.pipeline.extract(document)
         graph = document_triples(extraction)
         validate(graph)
-        self._replace_graph(graph.identifier, graph)  # type: ignore[arg-type]
-        log.info("%s: %d mentions, %d facts", document.doc_id, len(extraction.mentions),
-                 len(extraction.facts))
+        self._replace_graph(graph.identifier, graph)
+        log.info(
+            "%s: %d mentions, %d facts",
+            document.doc_id,
+            len(extraction.mentions),
+            len(extraction.facts),
+        )
 
     def remove(self, doc_id: str) -> bool:
         from graph.namespaces import document_graph
@@ -180,16 +207,14 @@ class Workspace:
         self._commit()
 
     def _commit(self) -> None:
-        try:
+        with contextlib.suppress(NotImplementedError):  # stores without transactions
             self.dataset.commit()
-        except NotImplementedError:  # pragma: no cover - stores without transactions
-            pass
 
     def entities(self) -> list[dict[str, object]]:
         """Every entity with at least one mention, as `waishi entities --json` prints it."""
         rows = []
-        for r in self.dataset.query(ENTITIES):
-            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same = r  # type: ignore[misc]
+        for r in select(self.dataset, ENTITIES):
+            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same = r
             row: dict[str, object] = {
                 "iri": str(e),
                 "type": str(kind).rsplit("#", 1)[-1],
@@ -214,15 +239,23 @@ class Workspace:
     def lexicon(self) -> Lexicon:
         gaz = self.gazetteer
         home = self.pipeline_home_city()
-        glosses = self.glosses
         return build_lexicon(
             self.dataset,
             home_city=home,
             home_country=self.settings.home_country,
             demonyms=[(d, iso) for iso, c in gaz.countries.items() for d in c.demonyms],
-            regions=[([r.get("label_zh", ""), *r.get("aliases_zh", "").split("|"),
-                       r.get("label_en", ""), *r.get("aliases_en", "").split("|")],
-                      r.get("countries", "").split("|")) for r in gaz.regions],
+            regions=[
+                (
+                    [
+                        r.get("label_zh", ""),
+                        *r.get("aliases_zh", "").split("|"),
+                        r.get("label_en", ""),
+                        *r.get("aliases_en", "").split("|"),
+                    ],
+                    r.get("countries", "").split("|"),
+                )
+                for r in gaz.regions
+            ],
             english_name=self.english_name,
             english_to_chinese=self.english_to_chinese,
         )
@@ -268,8 +301,9 @@ class Workspace:
         glosses = self.glosses
         if glosses is None:
             return index
-        vocabulary = {t for item in self.index_items for t in tokenize(item.text)
-                      if not t.isascii()}
+        vocabulary = {
+            t for item in self.index_items for t in tokenize(item.text) if not t.isascii()
+        }
         for word in sorted(vocabulary):
             gloss = glosses.english_gloss(word)
             for token in re.findall(r"[a-z]+", (gloss or "").lower()):
@@ -278,9 +312,12 @@ class Workspace:
         return index
 
     def pipeline_home_city(self) -> str:
-        query = SPARQL_PREFIXES + """SELECT ?c (COUNT(?m) AS ?n) WHERE {
+        query = (
+            SPARQL_PREFIXES
+            + """SELECT ?c (COUNT(?m) AS ?n) WHERE {
             ?m wsh:mentionOf ?c ; wsh:rule "home" . } GROUP BY ?c ORDER BY DESC(?n) LIMIT 1"""
-        for c, _ in self.dataset.query(query):  # type: ignore[misc]
+        )
+        for c, _ in select(self.dataset, query):
             return str(c)
         return ""
 
@@ -299,7 +336,7 @@ class Workspace:
         log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
         mentions: dict[str, list[str]] = {}
         query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
-        for e, s in self.dataset.query(query):  # type: ignore[misc]
+        for e, s in select(self.dataset, query):
             mentions.setdefault(str(e), []).append(str(s))
         return HybridSearch(dense, LexicalIndex(dense.items), mentions)
 
@@ -313,6 +350,67 @@ class Workspace:
     def _invalidate(self) -> None:
         for name in ("lexicon", "index_items", "searcher", "answerer", "_reverse_glosses"):
             self.__dict__.pop(name, None)
+
+    def ensure_corpus(self) -> None:
+        """A fresh store gets the bundled corpus, so the first question has something to ask."""
+        if not self.documents():
+            self.ingest([self.settings.corpus_dir])
+
+    def refresh_index(self) -> None:
+        self._invalidate()
+        _ = self.searcher
+
+    def search(self, query: str, k: int = 10) -> list[dict[str, object]]:
+        linked = [str(i) for i in self.answerer_linked(query)]
+        hits = self.searcher.search(query, k, entities=linked)
+        return [
+            {
+                "kind": h.item.kind,
+                "text": h.item.text,
+                "doc": h.item.doc,
+                "start": h.item.start,
+                "end": h.item.end,
+                "score": round(h.score, 5),
+                "sources": list(h.sources),
+                "id": h.item.item_id,
+            }
+            for h in hits
+        ]
+
+    def answerer_linked(self, text: str) -> tuple[URIRef, ...]:
+        from search.qa.understand import understand
+
+        return understand(text, self.lexicon).linked
+
+    def network(self) -> nx.MultiDiGraph:
+        return to_networkx(self.dataset)
+
+    def export(self, out: Path, fmt: str) -> int:
+        """Write the whole graph (turtle, nt, jsonld, trig) or its networkx view (graphml)."""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        if fmt == "graphml":
+            view = self.network()
+            nx.write_graphml(view, tmp)
+            count = view.number_of_nodes()
+        elif fmt in ("turtle", "nt", "jsonld", "trig", "nquads", "xml"):
+            if fmt in ("trig", "nquads"):
+                self.dataset.serialize(destination=str(tmp), format=fmt)
+                count = len(self.dataset)
+            else:
+                union = Graph()
+                bind_prefixes(union)
+                for triple in self.dataset.triples((None, None, None)):
+                    union.add(triple)
+                union.serialize(destination=str(tmp), format="json-ld" if fmt == "jsonld" else fmt)
+                count = len(union)
+        else:
+            raise WaishiError(
+                f"unknown export format {fmt!r}; use turtle, nt, jsonld, trig, "
+                "nquads, xml or graphml"
+            )
+        os.replace(tmp, out)
+        return count
 
     def close(self) -> None:
         self.dataset.close()

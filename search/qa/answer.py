@@ -17,11 +17,17 @@ from search.qa.understand import understand
 
 MIN_CONFIDENCE = 0.55
 _PREDICATE_EN = {
-    "sisterCityOf": "sister city of", "cooperatesWith": "cooperates with",
-    "signedAgreementWith": "signed an agreement with", "participatedIn": "participated in",
-    "heldIn": "held in", "involves": "involves", "reportedBy": "reported by",
-    "supportsGoal": "supports", "diplomaticRelationsWith": "diplomatic relations with",
-    "locatedIn": "located in", "capitalOf": "capital of",
+    "sisterCityOf": "sister city of",
+    "cooperatesWith": "cooperates with",
+    "signedAgreementWith": "signed an agreement with",
+    "participatedIn": "participated in",
+    "heldIn": "held in",
+    "involves": "involves",
+    "reportedBy": "reported by",
+    "supportsGoal": "supports",
+    "diplomaticRelationsWith": "diplomatic relations with",
+    "locatedIn": "located in",
+    "capitalOf": "capital of",
 }
 
 
@@ -90,9 +96,16 @@ class QuestionAnswerer:
             plan = looser
             rows, sparql = self._run(plan)
         answers, inferred = self._group(plan, rows)
-        evidence = _unique(e for a in answers + inferred for e in a.evidence)
-        answer = Answer(question, answers, sparql, evidence[:10], plan.intent,
-                        reading.confidence, inferred=inferred)
+        evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
+        answer = Answer(
+            question,
+            answers,
+            sparql,
+            evidence[:10],
+            plan.intent,
+            reading.confidence,
+            inferred=inferred,
+        )
         if answers or inferred:
             return answer
         constrained = plan.countries or plan.goals or plan.year or plan.status
@@ -107,42 +120,60 @@ class QuestionAnswerer:
         names = [str(v) for v in result.vars or []]
         return [dict(zip(names, row, strict=True)) for row in result], sparql  # type: ignore[arg-type]
 
-    def _group(self, plan: QueryPlan, rows: list[dict[str, Any]]) -> tuple[list[AnswerRow], list[AnswerRow]]:
+    def _group(
+        self, plan: QueryPlan, rows: list[dict[str, Any]]
+    ) -> tuple[list[AnswerRow], list[AnswerRow]]:
         answers: dict[str, AnswerRow] = {}
         inferred: dict[str, AnswerRow] = {}
         for row in rows:
             if plan.intent == "quantity":
                 key = str(row["value"])
-                target = answers.setdefault(key, AnswerRow(
-                    key, key, "", "Quantity",
-                    f"{row['value']} {row['noun']} (a count stated in the report)"))
+                target = answers.setdefault(
+                    key,
+                    AnswerRow(
+                        key,
+                        key,
+                        "",
+                        "Quantity",
+                        f"{row['value']} {row['noun']} (a count stated in the report)",
+                    ),
+                )
             else:
                 basis = str(row.get("basis") or "")
                 bucket = inferred if basis == "inferred" else answers
                 iri = str(row["e"])
                 if basis == "inferred" and iri in answers:
                     continue
-                target = bucket.get(iri) or bucket.setdefault(iri, AnswerRow(
-                    str(row.get("label") or iri.rsplit("/", 1)[-1]),
-                    str(row.get("label_en") or ""),
+                target = bucket.get(iri) or bucket.setdefault(
                     iri,
-                    str(row["type"]).rsplit("#", 1)[-1],
-                    self._why(plan, row),
-                ))
+                    AnswerRow(
+                        str(row.get("label") or iri.rsplit("/", 1)[-1]),
+                        str(row.get("label_en") or ""),
+                        iri,
+                        str(row["type"]).rsplit("#", 1)[-1],
+                        self._why(plan, row),
+                    ),
+                )
             if row.get("sentence") is not None:
-                evidence = Evidence(str(row["doc"]), str(row["sentence"]), int(row["start"]),
-                                    int(row["end"]))
+                evidence = Evidence(
+                    str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"])
+                )
                 if evidence not in target.evidence:
                     target.evidence.append(evidence)
         return list(answers.values()), list(inferred.values())
 
     def _why(self, plan: QueryPlan, row: dict[str, Any]) -> str:
-        if plan.intent in ("membership", "supports_goal") and row.get("memberCountry") is not None \
-                and str(row.get("basis") or "inferred") == "inferred":
+        if (
+            plan.intent in ("membership", "supports_goal")
+            and row.get("memberCountry") is not None
+            and str(row.get("basis") or "inferred") == "inferred"
+        ):
             since = f" since {row['since']}" if row.get("since") else ""
             prefix = "inferred: " if plan.intent == "supports_goal" else ""
-            return (f"{prefix}{self._label(row['memberCountry'])} is a {row['role']} of "
-                    f"{self._label(row['goal'])}{since}")
+            return (
+                f"{prefix}{self._label(row['memberCountry'])} is a {row['role']} of "
+                f"{self._label(row['goal'])}{since}"
+            )
         if plan.intent == "supports_goal":
             return f"explicit: the report ties it to {self._label(row['i'])}"
         if plan.intent == "country_of":
@@ -161,15 +192,22 @@ class QuestionAnswerer:
     def _retrieve(self, answer: Answer, linked: tuple[Any, ...]) -> None:
         if self.search is None:
             return
-        hits = self.search.search(answer.question, 5, entities=[str(i) for i in linked],
-                                  kind="sentence")
+        hits = self.search.search(
+            answer.question, 5, entities=[str(i) for i in linked], kind="sentence"
+        )
         answer.fallback = True
-        answer.message = ("no structured answer: the graph has no fact of this shape; these are "
-                          "the closest sentences from hybrid retrieval")
-        answer.evidence = [Evidence(h.item.doc, h.item.text, h.item.start, h.item.end)
-                           for h in hits]
+        answer.message = (
+            "nothing in the graph answers this directly (no fact of this shape); "
+            "the closest sentences from hybrid retrieval are shown as evidence"
+        )
+        answer.evidence = [
+            Evidence(h.item.doc, h.item.text, h.item.start, h.item.end) for h in hits
+        ]
 
 
-def _unique(items: Any) -> list[Evidence]:
-    return list(dict.fromkeys(items))
-
+def _one_per_sentence(items: Any) -> list[Evidence]:
+    """Evidence sentences in order, each once (with the first matched span in it)."""
+    seen: dict[tuple[str, str], Evidence] = {}
+    for item in items:
+        seen.setdefault((item.doc, item.sentence), item)
+    return list(seen.values())

@@ -13,15 +13,61 @@ from dataclasses import dataclass, field
 from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSD
+from graph.queries import select
 
 _WORD = re.compile(r"[a-z0-9]+")
 EN_STOP = frozenset(
-    "the a an of in on to and for with by from at as is are was were did does do which what "
-    "who whom how many much that this these those its it their there have has had be been "
-    "into go went".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "to",
+        "and",
+        "for",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "did",
+        "does",
+        "do",
+        "which",
+        "what",
+        "who",
+        "whom",
+        "how",
+        "many",
+        "much",
+        "that",
+        "this",
+        "these",
+        "those",
+        "its",
+        "it",
+        "their",
+        "there",
+        "have",
+        "has",
+        "had",
+        "be",
+        "been",
+        "into",
+        "go",
+        "went",
+    ]
 )
 
-ENTITY_NAMES = SPARQL_PREFIXES + """
+ENTITY_NAMES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?type ?name ?country WHERE {
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
   FILTER(?type NOT IN (wsh:Mention, wsh:Fact, wsh:Sentence, wsh:Document, wsh:Quantity,
@@ -29,13 +75,18 @@ SELECT ?e ?type ?name ?country WHERE {
   ?e rdfs:label|wsh:name|skos:altLabel ?name .
   OPTIONAL { ?e wsh:country ?country }
 }"""
+)
 
-GOALS = SPARQL_PREFIXES + """
+GOALS = (
+    SPARQL_PREFIXES
+    + """
 SELECT DISTINCT ?goal ?name WHERE {
   ?ms wsh:organisation ?goal . ?goal rdfs:label|skos:altLabel ?name .
 }"""
+)
 
 YEARS = SPARQL_PREFIXES + "SELECT DISTINCT ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
+SENTENCE_TEXTS = SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }"
 NOUNS = SPARQL_PREFIXES + "SELECT DISTINCT ?n WHERE { ?q a wsh:Quantity ; wsh:noun ?n }"
 
 
@@ -97,10 +148,11 @@ def build_lexicon(
     english_to_chinese: Callable[[str], list[str]] = lambda word: [],
 ) -> Lexicon:
     lex = Lexicon(english_to_chinese=english_to_chinese)
-    for e, kind, name, country in dataset.query(ENTITY_NAMES):  # type: ignore[misc]
+    for e, kind, name, country in select(dataset, ENTITY_NAMES):
         iri = URIRef(str(e))
-        lex.entities[iri] = EntityInfo(iri, str(kind).rsplit("#", 1)[-1],
-                                       URIRef(str(country)) if country else None)
+        lex.entities[iri] = EntityInfo(
+            iri, str(kind).rsplit("#", 1)[-1], URIRef(str(country)) if country else None
+        )
         text = str(name)
         if getattr(name, "language", None) == "en" or text.isascii():
             tokens = en_tokens(text)
@@ -113,20 +165,20 @@ def build_lexicon(
             gloss = english_name(text)
             if gloss and en_tokens(gloss):
                 lex.names_en.setdefault(iri, set()).add(en_tokens(gloss))
-    for goal, name in dataset.query(GOALS):  # type: ignore[misc]
+    for goal, name in select(dataset, GOALS):
         names = lex.goals.setdefault(URIRef(str(goal)), set())
         names.add(str(name))
         names.update(acronyms(str(name)))
     for demonym, iso2 in demonyms:
         lex.demonyms[demonym.lower()] = WSD[f"country/{iso2}"]
-    for names, codes in regions:
+    for region_names, codes in regions:
         iris = [WSD[f"country/{c}"] for c in codes]
-        for n in names:
-            lex.regions[n.lower()] = iris
+        for n in region_names:
+            if n.strip():
+                lex.regions[n.strip().lower()] = iris
     lex.home_city = URIRef(home_city) if home_city else None
     lex.home_country = WSD[f"country/{home_country}"] if home_country else None
-    lex.years = sorted(int(str(y)[:4]) for (y,) in dataset.query(YEARS))  # type: ignore[misc]
-    lex.nouns = sorted(str(n) for (n,) in dataset.query(NOUNS) if str(n))  # type: ignore[misc]
-    lex.sentences = [str(t) for (t,) in dataset.query(
-        SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }")]  # type: ignore[misc]
+    lex.years = sorted(int(str(y)[:4]) for (y,) in select(dataset, YEARS))
+    lex.nouns = sorted(str(n) for (n,) in select(dataset, NOUNS) if str(n))
+    lex.sentences = [str(t) for (t,) in select(dataset, SENTENCE_TEXTS)]
     return lex

@@ -12,6 +12,14 @@ from rdflib import Literal, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSH
 
+# the country whose membership counts: the entity's own, or the entity when it is a country
+MEMBER_COUNTRY = (
+    "{ ?e wsh:country ?memberCountry } UNION\n"
+    "  { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
+    "  ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
+    "  OPTIONAL { ?ms wsh:since ?since }\n"
+)
+
 
 def _values(var: str, terms: list[URIRef] | list[Literal]) -> str:
     return f"  VALUES ?{var} {{ {' '.join(t.n3() for t in terms)} }}\n"
@@ -57,8 +65,10 @@ class QueryPlan:
         text += "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
         for kw in self.label_keywords[:1]:
             text += _values("labelKw", [Literal(k) for k in self.label_keywords])
-            text += ("  FILTER EXISTS { ?e rdfs:label|wsh:name|skos:altLabel ?name0 . "
-                     "FILTER(CONTAINS(STR(?name0), ?labelKw)) }\n")
+            text += (
+                "  FILTER EXISTS { ?e rdfs:label|wsh:name|skos:altLabel ?name0 . "
+                "FILTER(CONTAINS(STR(?name0), ?labelKw)) }\n"
+            )
             del kw
         if self.countries:
             text += _values("cc", self.countries)
@@ -77,16 +87,19 @@ class QueryPlan:
         precedes required patterns badly (seconds instead of milliseconds)."""
         return (
             "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
-            + self._evidence_filter() + self._year_filter() +
-            '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
+            + self._evidence_filter()
+            + self._year_filter()
+            + '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
             '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
         )
 
     def _evidence_filter(self) -> str:
         if not self.evidence_keywords:
             return ""
-        return _values("evKw", [Literal(k) for k in self.evidence_keywords]) + \
-            "  FILTER(CONTAINS(STR(?sentence), ?evKw))\n"
+        return (
+            _values("evKw", [Literal(k) for k in self.evidence_keywords])
+            + "  FILTER(CONTAINS(STR(?sentence), ?evKw))\n"
+        )
 
     def _year_filter(self) -> str:
         if not self.year:
@@ -97,17 +110,20 @@ class QueryPlan:
         )
 
     def _related(self) -> str:
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end WHERE {\n"
+        )
         if self.anchors:
             # the anchor itself, or an event that involves it (中欧班列 -> its train launches);
             # VALUES sit inside each branch: a group does not see bindings from outside
             anchors = " ".join(a.n3() for a in self.anchors)
-            text += (f"  {{ VALUES ?x {{ {anchors} }} }} UNION "
-                     f"{{ VALUES ?a {{ {anchors} }} ?x a wsh:Event ; wsh:involves ?a }}\n")
+            text += (
+                f"  {{ VALUES ?x {{ {anchors} }} }} UNION "
+                f"{{ VALUES ?a {{ {anchors} }} ?x a wsh:Event ; wsh:involves ?a }}\n"
+            )
         elif self.anchor_keywords:
             text += _values("kw", [Literal(k) for k in self.anchor_keywords])
-            text += ("  ?x a wsh:Event ; rdfs:label ?xName . "
-                     "FILTER(CONTAINS(STR(?xName), ?kw))\n")
+            text += "  ?x a wsh:Event ; rdfs:label ?xName . FILTER(CONTAINS(STR(?xName), ?kw))\n"
         if self.predicates:
             text += _values("p", [WSH[p] for p in self.predicates])
         text += (
@@ -130,39 +146,36 @@ class QueryPlan:
         text = _values("goal", self.goals)
         if self.roles:
             text += _values("role", [Literal(r) for r in self.roles])
-        text += (
-            "  { ?e wsh:country ?memberCountry } UNION { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
-            "  ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
-            "  OPTIONAL { ?ms wsh:since ?since }\n"
-        )
-        return text
+        return text + "  " + MEMBER_COUNTRY
 
     def _mention_evidence(self) -> str:
         return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
 
     def _membership(self) -> str:
-        text = ("SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
-                " ?doc ?sentence ?start ?end WHERE {\n")
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
+            " ?doc ?sentence ?start ?end WHERE {\n"
+        )
         text += self._mention_evidence() + self._answer() + self._member_of()
         text += self._labels()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def _supports_goal(self) -> str:
-        text = ("SELECT DISTINCT ?e ?type ?label ?label_en ?basis ?i ?memberCountry ?goal ?role"
-                " ?since ?doc ?sentence ?start ?end WHERE {\n")
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?basis ?i ?memberCountry ?goal ?role"
+            " ?since ?doc ?sentence ?start ?end WHERE {\n"
+        )
         text += self._answer()
         text += _values("goal", self.goals)
         text += (
             "  {\n"
-            "    ?f a wsh:Fact ; rdf:predicate wsh:supportsGoal ; rdf:subject ?e ; rdf:object ?i ;\n"
+            "    ?f a wsh:Fact ; rdf:predicate wsh:supportsGoal ;\n"
+            "       rdf:subject ?e ; rdf:object ?i ;\n"
             "       prov:wasDerivedFrom ?s ; wsh:start ?start ; wsh:end ?end .\n"
             "    ?i wsh:servesGoal* ?goal .\n"
             '    BIND("explicit" AS ?basis)\n'
             "  } UNION {\n"
-            "    { ?e wsh:country ?memberCountry } UNION { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
-            "    ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
-            "    OPTIONAL { ?ms wsh:since ?since }\n"
-            "    ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+            "    " + MEMBER_COUNTRY + "  " + self._mention_evidence() +
             '    BIND("inferred" AS ?basis)\n'
             "  }\n"
         )

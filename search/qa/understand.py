@@ -20,14 +20,23 @@ TYPE_WORDS: list[tuple[str, tuple[str, ...], str]] = [
     (r"港口|\bports?\b|\bharbou?rs?\b", ("Enterprise",), "港"),
     (r"大学|高校|\buniversit(?:y|ies)\b", ("Organization",), "大学"),
     (r"媒体|\bmedia\b|\bnewspapers?\b|\bnews agenc(?:y|ies)\b", ("Organization",), ""),
-    (r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",
-     ("Enterprise",), ""),
+    (
+        r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",
+        ("Enterprise",),
+        "",
+    ),
     (r"友城|友好城市|城市|\bcit(?:y|ies)\b|\btowns?\b", ("City",), ""),
     (r"国家|\bcountr(?:y|ies)\b|\bnations?\b|\bstates\b", ("Country",), ""),
-    (r"外长会|(?<![国际])会议|活动|论坛|展会|\bevents?\b|\bmeetings?\b|\bforums?\b|\bactivit(?:y|ies)\b",
-     ("Event",), ""),
-    (r"机构|组织(?!国)|单位|\borgani[sz]ations?\b|\binstitutions?\b|\bbod(?:y|ies)\b",
-     ("Organization", "Enterprise", "Initiative"), ""),
+    (
+        r"外长会|(?<![国际])会议|活动|论坛|展会|\bevents?\b|\bmeetings?\b|\bforums?\b|\bactivit(?:y|ies)\b",
+        ("Event",),
+        "",
+    ),
+    (
+        r"机构|组织(?!国)|单位|\borgani[sz]ations?\b|\binstitutions?\b|\bbod(?:y|ies)\b",
+        ("Organization", "Enterprise", "Initiative"),
+        "",
+    ),
     (r"合作伙伴|伙伴|\bpartners?\b", ("City", "Country", "Enterprise", "Organization"), ""),
     (r"省|地区|区市|\bregions?\b|\bprovinces?\b|\bdistricts?\b", ("Region",), ""),
 ]
@@ -48,7 +57,9 @@ COUNTRY_OF = re.compile(r"哪个国家|哪国|哪一个国家|which country|what
 SUPPORT = re.compile(r"支持|服务|助力|support|serv(?:e|ing)|contribut")
 GOAL_WORD = re.compile(r"目标|goal|objective|aim")
 MEMBER = re.compile(r"成员国|成员|member")
-MEMBERSHIP_PHRASE = re.compile(r"成员国|成员|国家|\s+member (?:states|countries)\b|\s+(?:countries|states)\b")
+MEMBERSHIP_PHRASE = re.compile(
+    r"成员国|成员|国家|\s+member (?:states|countries)\b|\s+(?:countries|states)\b"
+)
 DESCRIBE = re.compile(r"介绍|关于|说了什么|情况|tell me about|what do the reports say|describe")
 PLANNED = re.compile(r"计划|拟|意向|将要|打算|\bplan|intend|intent|aim to")
 FOREIGN = re.compile(r"外国|国外|境外|国际|合作伙伴|伙伴|foreign|overseas|partner|international")
@@ -77,12 +88,22 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     # membership phrase (上合组织国家, SCO member states)
     masked = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
     types, label_kw = _answer_type(masked, text)
-    predicates = _predicates(masked)
+    without_types = masked
+    for pattern, _, _ in TYPE_WORDS:  # 合作伙伴 names a type, not the cooperation relation
+        without_types = re.sub(pattern, lambda m: " " * len(m.group(0)), without_types)
+    predicates = _predicates(without_types)
     year = _year(text, lex)
-    region = _region(lower, text, lex)
-    plan = QueryPlan(intent="related", types=list(types), predicates=list(predicates),
-                     label_keywords=[label_kw] if label_kw else [], year=year,
-                     home_country=lex.home_country, home_city=lex.home_city, notes=notes)
+    region = _region(masked, masked, lex)
+    plan = QueryPlan(
+        intent="related",
+        types=list(types),
+        predicates=list(predicates),
+        label_keywords=[label_kw] if label_kw else [],
+        year=year,
+        home_country=lex.home_country,
+        home_city=lex.home_city,
+        notes=notes,
+    )
     if PLANNED.search(lower):
         plan.status = "planned"
     if FOREIGN.search(lower) or "sisterCityOf" in predicates:
@@ -107,12 +128,19 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         plan.intent = "country_of"
         plan.anchors = anchors[:1]
         confidence = 0.9
-    elif goals and SUPPORT.search(lower) and (GOAL_WORD.search(lower) or "partner" in lower
-                                              or "伙伴" in text):
+    elif (
+        goals
+        and SUPPORT.search(lower)
+        and (GOAL_WORD.search(lower) or "partner" in lower or "伙伴" in text)
+    ):
         plan.intent = "supports_goal"
         plan.goals = goals
-        plan.types = [t for t in plan.types if t != "Initiative"] or \
-            ["City", "Country", "Enterprise", "Organization"]
+        plan.types = [t for t in plan.types if t != "Initiative"] or [
+            "City",
+            "Country",
+            "Enterprise",
+            "Organization",
+        ]
         plan.foreign = True
         plan.year = ""
         confidence = 0.9
@@ -135,8 +163,9 @@ def understand(question: str, lex: Lexicon) -> Understanding:
             plan.anchors = list(dict.fromkeys(plan.anchors + goals))
         if not plan.anchors and "sisterCityOf" in plan.predicates and lex.home_city is not None:
             plan.anchors = [lex.home_city]  # sister cities are the home city's
-        confidence = 0.5 + 0.2 * bool(plan.predicates) + 0.2 * bool(plan.anchors) + \
-            0.1 * bool(plan.types)
+        confidence = (
+            0.5 + 0.2 * bool(plan.predicates) + 0.2 * bool(plan.anchors) + 0.1 * bool(plan.types)
+        )
         event_keywords = _event_keywords(text, used, lex)
         groups = [g for g in _keyword_groups(text, used, lex) if g not in event_keywords]
         first, *rest = _with_evidence_groups(_readings(plan, lex, event_keywords), groups)
@@ -184,7 +213,9 @@ def _mark(used: list[bool], start: int, end: int) -> None:
         used[k] = True
 
 
-def _goals(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[URIRef], list[str] | None]:
+def _goals(
+    text: str, lower: str, lex: Lexicon, used: list[bool]
+) -> tuple[list[URIRef], list[str] | None]:
     found: list[URIRef] = []
     for goal, names in lex.goals.items():
         for name in sorted(names, key=len, reverse=True):
@@ -195,7 +226,7 @@ def _goals(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[
             if name.isascii():
                 pattern = rf"\b{pattern}\b"
             match = re.search(pattern, hay)
-            if match and not any(used[match.start():match.end()]):
+            if match and not any(used[match.start() : match.end()]):
                 found.append(goal)
                 _mark(used, match.start(), match.end())
                 after = MEMBERSHIP_PHRASE.match(lower, match.end())
@@ -205,13 +236,18 @@ def _goals(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[
     roles: list[str] | None = None
     if found and re.search(r"成员国|member state|member countr|members\b", lower):
         roles = ["member"]
-    elif found and re.search(r"(上合|组织|\w{2,})国家|countries|states", text + lower) and \
-            not SUPPORT.search(lower):
+    elif (
+        found
+        and re.search(r"(上合|组织|\w{2,})国家|countries|states", text + lower)
+        and not SUPPORT.search(lower)
+    ):
         roles = ["member", "observer", "dialogue_partner"]
     return found, roles
 
 
-def _entities(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[list[URIRef], list[URIRef]]:
+def _entities(
+    text: str, lower: str, lex: Lexicon, used: list[bool]
+) -> tuple[list[URIRef], list[URIRef]]:
     anchors: list[URIRef] = []
     countries: list[URIRef] = []
     i = 0
@@ -236,8 +272,11 @@ def _entities(text: str, lower: str, lex: Lexicon, used: list[bool]) -> tuple[li
             best = 0.0
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
-                if overlap and overlap == len(tokens) or overlap >= 3 or \
-                        overlap >= 2 and overlap / len(tokens) >= 0.6:
+                if (
+                    (overlap and overlap == len(tokens))
+                    or overlap >= 3
+                    or (overlap >= 2 and overlap / len(tokens) >= 0.6)
+                ):
                     best = max(best, overlap + overlap / len(tokens))
             if best:
                 scored.append((best, iri))
@@ -270,8 +309,9 @@ def _answer_type(lower: str, text: str) -> tuple[tuple[str, ...], str]:
         match = re.search(pattern, lower)
         if match:
             specific = _SPECIFIC_EVENT.fullmatch(match.group(0))
-            found.append((len(types), match.start(), types,
-                          keyword or (match.group(0) if specific else "")))
+            found.append(
+                (len(types), match.start(), types, keyword or (match.group(0) if specific else ""))
+            )
     if not found:
         return (), ""
     _, _, types, keyword = min(found)
@@ -283,8 +323,12 @@ def _predicates(lower: str) -> tuple[str, ...]:
     for pattern, predicates in RELATION_WORDS:
         if re.search(pattern, lower):
             found.extend(p for p in predicates if p not in found)
-    if "sisterCityOf" in found and "signedAgreementWith" in found and "意向书" not in lower \
-            and "letter of intent" not in lower:
+    if (
+        "sisterCityOf" in found
+        and "signedAgreementWith" in found
+        and "意向书" not in lower
+        and "letter of intent" not in lower
+    ):
         found.remove("signedAgreementWith")
     return tuple(found)
 
@@ -304,8 +348,9 @@ def _year(text: str, lex: Lexicon) -> str:
 def _region(lower: str, text: str, lex: Lexicon) -> list[URIRef]:
     for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
         hay = lower if name.isascii() else text
-        if name.isascii() and re.search(rf"\b{re.escape(name)}(?:n|an)?\b", hay) or \
-                not name.isascii() and name in hay:
+        if (name.isascii() and re.search(rf"\b{re.escape(name)}(?:n|an)?\b", hay)) or (
+            not name.isascii() and name in hay
+        ):
             return iris
     return []
 
@@ -315,8 +360,11 @@ def _nouns(text: str, lower: str, lex: Lexicon) -> list[str]:
     if not asked:
         return []
     phrase = asked.group(1) or asked.group(2) or ""
-    words = [phrase] if CJK.search(phrase) else [w for t in en_tokens(phrase) | set(phrase.split())
-                                                 for w in lex.english_to_chinese(t)]
+    words = (
+        [phrase]
+        if CJK.search(phrase)
+        else [w for t in en_tokens(phrase) | set(phrase.split()) for w in lex.english_to_chinese(t)]
+    )
     scored = []
     for noun in lex.nouns:
         # the head of a Chinese noun phrase is its last character: 国际友城 counts 城市
@@ -340,7 +388,25 @@ def _content_words(text: str, used: list[bool]) -> list[str]:
     return words
 
 
-_QUESTION_WORDS = frozenset("哪些 哪个 什么 多少 哪国 是否 开展 了 进行 新 位于 相关 青岛 我市 计划".split())
+_QUESTION_WORDS = frozenset(
+    [
+        "哪些",
+        "哪个",
+        "什么",
+        "多少",
+        "哪国",
+        "是否",
+        "开展",
+        "了",
+        "进行",
+        "新",
+        "位于",
+        "相关",
+        "青岛",
+        "我市",
+        "计划",
+    ]
+)
 
 
 def _residual_keywords(text: str, used: list[bool], lex: Lexicon) -> list[str]:
@@ -357,8 +423,11 @@ def _keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]
     for pattern, _ in RELATION_WORDS:
         stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
     if CJK.search(text):
-        return [[w] for w in _content_words(stripped, used)
-                if w not in _QUESTION_WORDS and lex.is_specific(w)]
+        return [
+            [w]
+            for w in _content_words(stripped, used)
+            if w not in _QUESTION_WORDS and lex.is_specific(w)
+        ]
     groups: list[list[str]] = []
     masked = "".join(" " if u else ch for ch, u in zip(stripped.lower(), used, strict=True))
     for token in re.findall(r"[a-z]+", masked):
@@ -373,8 +442,11 @@ def _keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]
 def _event_keywords(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
     """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
     the question; the word naming the fewest events first."""
-    event_names = [n for n, iris in lex.names_zh.items()
-                   if any(lex.entities.get(i) and lex.entities[i].type == "Event" for i in iris)]
+    event_names = [
+        n
+        for n, iris in lex.names_zh.items()
+        if any(lex.entities.get(i) and lex.entities[i].type == "Event" for i in iris)
+    ]
     ranked = []
     for group in _keyword_groups(text, used, lex):
         kept = [w for w in group if any(w in n for n in event_names)]

@@ -1,0 +1,96 @@
+"""Extraction on the seeds (scored against the gold list) and on unseen sentences of the
+same kind, which the generic rules must get right too."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from ingest.gazetteer import Gazetteer, load_gazetteer
+from ingest.model import Extraction
+from ingest.pipeline import Pipeline
+from ingest.readers import document_from_bytes
+from tests.conftest import GOLD_ENTITIES, ROOT
+from waishi.evaluate import load_gold_entities, score_entities, total
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return load_gazetteer(ROOT / "data" / "reference")
+
+
+def extract(body: str, title: str = "烟台市外办2023年工作报告") -> Extraction:
+    text = f"{title}\n{body}\n"
+    return Pipeline(gazetteer()).extract(document_from_bytes(text.encode(), "unseen.txt"))
+
+
+def entities(ex: Extraction) -> dict[str, tuple[str, str]]:
+    return {m.entity.label_zh: (m.entity.type, m.entity.country) for m in ex.mentions}
+
+
+def facts(ex: Extraction) -> set[tuple[str, str, str]]:
+    label = {m.entity.key: m.entity.label_zh for m in ex.mentions}
+    return {
+        (label.get(f.subject, f.subject), f.predicate, label.get(f.object, f.object))
+        for f in ex.facts
+    }
+
+
+def test_seed_entities_meet_the_bar(workspace: object) -> None:
+    scores = score_entities(workspace.entities(), load_gold_entities(GOLD_ENTITIES))  # type: ignore[attr-defined]
+    overall = total(scores)
+    assert overall.recall >= 0.95, scores
+    assert overall.precision >= 0.90, scores
+    for score in scores:
+        if score.gold:
+            assert score.recall >= 0.9, score
+
+
+def test_capital_pattern_and_sister_city_year() -> None:
+    ex = extract("今年,我市与坦桑尼亚首都多多马、斯里兰卡科伦坡等城市结好。")
+    found = entities(ex)
+    assert found["多多马"] == ("City", "TZ")
+    assert found["科伦坡"] == ("City", "LK")
+    assert ("烟台", "sisterCityOf", "多多马") in facts(ex)
+    years = {dict(f.qualifiers).get("year") for f in ex.facts if f.predicate == "sisterCityOf"}
+    assert years == {"2023"}
+
+
+def test_port_in_brackets_and_cooperation() -> None:
+    ex = extract("推动烟台港与鹿特丹港(荷兰)、汉堡港(德国)合作。")
+    found = entities(ex)
+    assert found["鹿特丹港"] == ("Enterprise", "NL")
+    assert found["汉堡港"] == ("Enterprise", "DE")
+    assert {
+        ("烟台港", "cooperatesWith", "鹿特丹港"),
+        ("烟台港", "cooperatesWith", "汉堡港"),
+    } <= facts(ex)
+
+
+def test_country_pair_event_held_in_home_city() -> None:
+    ex = extract("中老(老挝)经贸合作论坛在烟举行。")
+    found = entities(ex)
+    assert found["老挝"][0] == "Country" and found["中国"][0] == "Country"
+    assert found["中老经贸合作论坛"][0] == "Event"
+    assert ("中老经贸合作论坛", "heldIn", "烟台") in facts(ex)
+
+
+def test_enumerated_enterprises_take_part_in_events() -> None:
+    ex = extract("组织万华、张裕、杰瑞等数十家我市企业参加中德(德国)智能制造对接会。")
+    found = entities(ex)
+    for name in ("万华", "张裕", "杰瑞"):
+        assert found[name][0] == "Enterprise"
+        assert (name, "participatedIn", "中德智能制造对接会") in facts(ex)
+
+
+@pytest.mark.parametrize("country, iso2", [("加拿大", "CA"), ("美国", "US")])
+def test_ambiguous_city_follows_its_country(country: str, iso2: str) -> None:
+    ex = extract(f"我市与{country}列治文开展青少年交流。")
+    assert entities(ex)["列治文"] == ("City", iso2)
+
+
+def test_ordinary_words_are_not_cities() -> None:
+    ex = extract("讲好中国故事也是市外办的重要职责之一,推进与德国经贸、产业、人文合作。")
+    cities = [label for label, (kind, _) in entities(ex).items() if kind == "City"]
+    assert cities == ["烟台"] or cities == []

@@ -1,0 +1,82 @@
+"""Question answering over the real seed graph: the dev set, both languages, honest empty
+answers, and SPARQL that reproduces the answers when re-run."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.sparql import run_query
+from tests.conftest import GOLD_ENTITIES, QA_DEV
+from waishi.evaluate import load_gold_entities, load_questions, score_answers
+
+pytestmark = pytest.mark.slow
+SCO_CITIES = {"比什凯克", "阿克套", "费萨拉巴德", "撒马尔罕", "彼尔姆", "奥尔沙"}
+
+
+def test_dev_questions_mean_f1(workspace: object) -> None:
+    result = score_answers(workspace, load_questions(QA_DEV), load_gold_entities(GOLD_ENTITIES))
+    misses = [(q["id"], q["predicted"], q["gold"]) for q in result["questions"] if q["f1"] < 1]  # type: ignore[index]
+    assert result["f1"] >= 0.90, misses
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which partner cities are located in SCO member states?",
+        "哪些合作伙伴城市位于上合组织成员国？",
+    ],
+)
+def test_sco_cities_in_both_languages(workspace: object, question: str) -> None:
+    answer = workspace.ask(question)  # type: ignore[attr-defined]
+    assert {a.label for a in answer.answers} == SCO_CITIES
+    for row in answer.answers:
+        assert "member" in row.why and "上海合作组织" in row.why
+        assert row.evidence and all(e.sentence and e.doc for e in row.evidence)
+    assert "wsh:membership" in answer.sparql
+
+
+@pytest.mark.parametrize(
+    "question, goal",
+    [
+        ("哪些合作伙伴支持上合组织目标？", "上海合作组织"),
+        ("Which partners support RCEP goals?", "区域全面经济伙伴关系协定"),
+    ],
+)
+def test_goal_support_is_explicit_and_inferred(workspace: object, question: str, goal: str) -> None:
+    answer = workspace.ask(question)  # type: ignore[attr-defined]
+    assert answer.intent == "supports_goal"
+    assert answer.answers and answer.inferred
+    assert all(a.why.startswith("explicit") for a in answer.answers)
+    assert all(a.why.startswith("inferred") and goal in a.why for a in answer.inferred)
+    assert not {a.iri for a in answer.answers} & {a.iri for a in answer.inferred}
+
+
+def test_absent_things_are_not_invented(workspace: object) -> None:
+    answer = workspace.ask("Which partners are in Brazil?")  # type: ignore[attr-defined]
+    assert answer.answers == [] and answer.inferred == []
+    assert "nothing" in answer.message
+
+
+@pytest.mark.parametrize("question", [q["question"] for q in load_questions(QA_DEV)][:20])
+def test_every_answer_has_why_evidence_and_reproducible_sparql(
+    workspace: object, question: str
+) -> None:
+    answer = workspace.ask(question)  # type: ignore[attr-defined]
+    assert answer.answers, question
+    for row in answer.answers:
+        assert row.why
+        assert row.evidence and row.evidence[0].start <= row.evidence[0].end
+    settings = workspace.settings  # type: ignore[attr-defined]
+    result = run_query(
+        workspace.dataset,
+        answer.sparql,
+        timeout_s=30,  # type: ignore[attr-defined]
+        max_rows=settings.max_result_rows,
+    )
+    column = "value" if answer.intent == "quantity" else "e"
+    index = result.variables.index(column)
+    rerun = {str(row[index]) for row in result.rows}
+    expected = {
+        a.label if answer.intent == "quantity" else a.iri for a in answer.answers + answer.inferred
+    }
+    assert rerun == expected

@@ -1,0 +1,104 @@
+"""The real `waishi` console script, run as a subprocess on a store built from the seeds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    data_dir = tmp_path_factory.mktemp("cli-data")
+    env = {
+        **os.environ,
+        "WAISHI_DATA_DIR": str(data_dir),
+        "WAISHI_CORPUS_DIR": str(CORPUS),
+        "HF_HUB_OFFLINE": "1",
+    }
+    exe = str(Path(sys.executable).with_name("waishi"))
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [exe, *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
+        )
+
+    first = run("ingest", "--json")
+    assert first.returncode == 0, first.stderr
+    assert len(json.loads(first.stdout)["added"]) == 2
+    return run
+
+
+def test_reingest_changes_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    again = json.loads(cli("ingest", "--json").stdout)
+    assert again["added"] == [] and len(again["unchanged"]) == 2
+
+
+def test_ask_json_lines_in_order(cli) -> None:  # type: ignore[no-untyped-def]
+    questions = [
+        "Which partner cities are located in SCO member states?",
+        "哪些合作伙伴城市位于上合组织成员国？",
+        "奥尔沙位于哪个国家？",
+    ]
+    out = cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    for line in lines:
+        assert set(line) >= {"question", "answers", "sparql", "evidence"}
+        for answer in line["answers"]:
+            assert set(answer) >= {"label", "label_en", "iri", "type", "why"}
+    assert {a["label"] for a in lines[0]["answers"]} == {a["label"] for a in lines[1]["answers"]}
+    assert [a["label"] for a in lines[2]["answers"]] == ["白俄罗斯"]
+    for ev in lines[0]["evidence"]:
+        assert set(ev) >= {"doc", "sentence", "start", "end"}
+
+
+def test_entities_json_carries_identifiers(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("entities", "--json").stdout)
+    by_label = {r["label"]: r for r in rows}
+    assert by_label["比什凯克"]["geonames"] == "1528675"
+    assert by_label["吉尔吉斯斯坦"]["iso3166"] == "KG"
+    assert by_label["韩国"]["type"] == "Country"
+    for row in rows:
+        assert set(row) >= {"iri", "type", "label", "label_en", "aliases", "mentions"}
+
+
+def test_sparql_csv_and_refusals(cli) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "PREFIX wsh: <https://w3id.org/waishi/ontology#> "
+        "SELECT ?c WHERE { ?c a wsh:City } ORDER BY ?c"
+    )
+    out = cli("sparql", query, "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows[0] == ["c"] and len(rows) > 20
+    refused = cli("sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert refused.returncode == 1 and "error:" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    broken = cli("sparql", "SELECT ?x WHERE { ?x")
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+
+
+def test_eval_entities_reports_per_type(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("eval", "entities", "--json").stdout)
+    by_type = {r["type"]: r for r in rows}
+    assert {"City", "Country", "Event", "Organization"} <= set(by_type)
+    assert by_type["all (gold types)"]["recall"] >= 0.95
+
+
+def test_bad_file_gets_a_message_and_exit_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = cli("ingest", str(empty))
+    assert out.returncode == 1 and "empty" in out.stderr and "Traceback" not in out.stderr

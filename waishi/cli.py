@@ -1,0 +1,349 @@
+"""The `waishi` command line: ingest, ask, search, entities, sparql, export, serve, eval, app.
+
+Every command has `--json`; user errors print one line to stderr and exit 1, never a trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from waishi.errors import WaishiError
+from waishi.settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Waishi (外事): foreign-affairs reports as a knowledge graph.",
+)
+eval_app = typer.Typer(no_args_is_help=True, help="Score against gold files.")
+app.add_typer(eval_app, name="eval")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+_state: dict[str, Any] = {}
+
+
+@app.callback()
+def main(
+    config: Annotated[Path | None, typer.Option(help="A waishi.toml file.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the store and indexes live.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    _state["settings"] = Settings.load(config, data_dir=data_dir)
+
+
+@contextmanager
+def workspace(*, need_corpus: bool = False) -> Iterator[Any]:
+    """Open the workspace; turn user errors into one clear line and exit code 1."""
+    from waishi.workspace import Workspace
+
+    ws = None
+    try:
+        ws = Workspace(_state["settings"])
+        if need_corpus:
+            ws.ensure_corpus()
+        yield ws
+    except WaishiError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+def _lines(value: str) -> list[str]:
+    if value == "-":
+        return [line.strip() for line in sys.stdin if line.strip()]
+    return [value]
+
+
+def _emit(data: Any, as_json: bool, table: Callable[[Any], None]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
+    else:
+        table(data)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default: the bundled corpus.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+    remove: Annotated[list[str] | None, typer.Option(help="Remove a document by id.")] = None,
+    reindex: Annotated[bool, typer.Option(help="Rebuild the search index too.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add reports to the graph (incremental: an unchanged report changes nothing)."""
+    with workspace() as ws:
+        removed = [doc for doc in remove or [] if ws.remove(doc)]
+        report = ws.ingest(paths or ([] if remove else [ws.settings.corpus_dir]), encoding=encoding)
+        if reindex or report.added or report.replaced or removed:
+            ws.refresh_index()
+        data = {
+            "added": report.added,
+            "replaced": report.replaced,
+            "unchanged": report.unchanged,
+            "removed": removed,
+            "failed": [{"path": p, "error": e} for p, e in report.failed],
+            "documents": ws.documents(),
+        }
+        _emit(data, as_json, _print_ingest)
+        if report.failed:
+            raise typer.Exit(1)
+
+
+def _print_ingest(data: dict[str, Any]) -> None:
+    for key in ("added", "replaced", "unchanged", "removed"):
+        if data[key]:
+            typer.echo(f"{key}: {', '.join(data[key])}")
+    for failure in data["failed"]:
+        typer.echo(f"failed: {failure['path']}: {failure['error']}", err=True)
+    for doc_id, doc in data["documents"].items():
+        typer.echo(f"  {doc_id}  {doc['entities']} entities, {doc['facts']} facts  {doc['title']}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question, or - to read one per line.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer questions (中文 or English) from the graph, with why, evidence and SPARQL."""
+    with workspace(need_corpus=True) as ws:
+        for text in _lines(question):
+            answer = ws.ask(text)
+            _emit(answer.to_json(), as_json, _print_answer)
+
+
+def _print_answer(data: dict[str, Any]) -> None:
+    typer.echo(f"Q: {data['question']}   [{data['intent']}, confidence {data['confidence']}]")
+    if data["message"]:
+        typer.echo(f"   {data['message']}")
+    for title, rows in (("answers", data["answers"]), ("inferred", data["inferred"])):
+        if rows:
+            typer.echo(f"{title}:")
+        for row in rows:
+            typer.echo(f"  {row['label']:<24} {row['label_en']:<28} {row['type']:<12} {row['why']}")
+    typer.echo("evidence:")
+    for ev in data["evidence"][:8]:
+        s, e = ev["start"], ev["end"]
+        typer.echo(f"  [{ev['doc']} {s}-{e}] {ev['sentence'][:120]}")
+    typer.echo("SPARQL:\n" + data["sparql"].split("\n", 13)[-1])
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A query, or - to read one per line.")],
+    k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Raw hybrid retrieval (dense + BM25 + graph), best first."""
+    with workspace(need_corpus=True) as ws:
+        for text in _lines(query):
+            data = {"query": text, "results": ws.search(text, k)}
+            _emit(data, as_json, _print_search)
+
+
+def _print_search(data: dict[str, Any]) -> None:
+    typer.echo(f"Q: {data['query']}")
+    for r in data["results"]:
+        where = f"{r['doc']} {r['start']}-{r['end']}" if r["kind"] == "sentence" else "entity"
+        typer.echo(f"  {r['score']:.4f} {'+'.join(r['sources']):<16} [{where}] {r['text'][:100]}")
+
+
+@app.command()
+def entities(
+    kind: Annotated[str | None, typer.Option("--type", help="Only this type, e.g. City.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every entity in the graph with type, labels, aliases and mention count."""
+    with workspace() as ws:
+        rows = [r for r in ws.entities() if kind is None or r["type"] == kind]
+        _emit(rows, as_json, _print_entities)
+
+
+def _print_entities(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        ids = " ".join(f"{k}={r[k]}" for k in ("iso3166", "geonames", "wikidata") if k in r)
+        typer.echo(
+            f"{r['type']:<12} {r['label']:<28} {r['label_en']:<28} {r['mentions']:>3}  {ids}"
+        )
+
+
+@app.command()
+def sparql(
+    query: Annotated[str, typer.Argument(help="SPARQL text, @file.rq, or - for stdin.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv, tsv, json, xml, turtle, nt, jsonld")
+    ] = "table",
+    as_json: JsonFlag = False,
+) -> None:
+    """Run a read-only SPARQL query (updates, LOAD and SERVICE are refused)."""
+    from search.sparql import run_query, serialize
+
+    text = (
+        sys.stdin.read()
+        if query == "-"
+        else (Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query)
+    )
+    with workspace() as ws:
+        s = ws.settings
+        result = run_query(
+            ws.dataset, text, timeout_s=s.query_timeout_s, max_rows=s.max_result_rows
+        )
+        if as_json:
+            fmt = "json"
+        if fmt == "table":
+            _print_table(result)
+        else:
+            payload, _ = serialize(result, fmt)
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+
+
+def _print_table(result: Any) -> None:
+    if result.boolean is not None:
+        typer.echo(str(result.boolean).lower())
+        return
+    if result.graph is not None:
+        typer.echo(result.graph.serialize(format="turtle"))
+        return
+    typer.echo("\t".join(result.variables))
+    for row in result.rows:
+        typer.echo("\t".join("" if v is None else str(v) for v in row))
+    if result.truncated:
+        typer.echo("(truncated)", err=True)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The file to write.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="turtle, nt, jsonld, trig, graphml")
+    ] = "turtle",
+    as_json: JsonFlag = False,
+) -> None:
+    """Export the whole graph (RDF) or its networkx view (GraphML)."""
+    with workspace() as ws:
+        count = ws.export(out, fmt)
+        _emit(
+            {"path": str(out), "format": fmt, "items": count},
+            as_json,
+            lambda d: typer.echo(f"wrote {d['items']} items to {d['path']} ({d['format']})"),
+        )
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Port (default: sparql_port setting).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A read-only SPARQL 1.1 Protocol endpoint at /sparql on 127.0.0.1."""
+    from dataclasses import replace
+
+    from waishi.serve import make_server
+
+    if port is not None:
+        _state["settings"] = replace(_state["settings"], sparql_port=port)
+    with workspace() as ws:
+        server = make_server(ws.dataset, ws.settings)
+        _emit(
+            {"endpoint": server.url},
+            as_json,
+            lambda d: typer.echo(f"SPARQL endpoint: {d['endpoint']}"),
+        )
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+@app.command("app")
+def run_app(
+    share: Annotated[
+        bool, typer.Option(help="Never: kept for symmetry with gradio; refused.")
+    ] = False,
+) -> None:
+    """Start the analyst web app on the configured host and port."""
+    if share:
+        typer.echo("error: sharing through gradio.live would leave this machine; refused", err=True)
+        raise typer.Exit(1)
+    import app_gradio
+
+    app_gradio.main(_state["settings"])
+
+
+@eval_app.command("entities")
+def eval_entities(
+    gold: Annotated[Path, typer.Option(help="Gold entities TSV.")] = Path(
+        "tests/data/gold_entities.tsv"
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Precision, recall and F1 per type against a gold entity list."""
+    from waishi.evaluate import load_gold_entities, score_entities, total
+
+    with workspace(need_corpus=True) as ws:
+        scores = score_entities(ws.entities(), load_gold_entities(gold))
+        rows = [
+            {
+                "type": s.type,
+                "gold": s.gold,
+                "predicted": s.predicted,
+                "precision": round(s.precision, 3),
+                "recall": round(s.recall, 3),
+                "f1": round(s.f1, 3),
+            }
+            for s in [*scores, total(scores)]
+        ]
+        _emit(rows, as_json, _print_scores)
+
+
+def _print_scores(rows: list[dict[str, Any]]) -> None:
+    typer.echo(f"{'type':<18}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}")
+    for r in rows:
+        typer.echo(
+            f"{r['type']:<18}{r['gold']:>6}{r['predicted']:>6}{r['precision']:>8.3f}"
+            f"{r['recall']:>8.3f}{r['f1']:>8.3f}"
+        )
+
+
+@eval_app.command("qa")
+def eval_qa(
+    questions: Annotated[Path, typer.Argument(help="A JSONL file of {id, question, answers}.")],
+    gold: Annotated[Path, typer.Option(help="Gold entities TSV, for aliases.")] = Path(
+        "tests/data/gold_entities.tsv"
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Per-question precision, recall and F1, and their mean."""
+    from waishi.evaluate import load_gold_entities, load_questions, score_answers
+
+    with workspace(need_corpus=True) as ws:
+        results = score_answers(ws, load_questions(questions), load_gold_entities(gold))
+        _emit(results, as_json, _print_qa)
+
+
+def _print_qa(data: dict[str, Any]) -> None:
+    for r in data["questions"]:
+        typer.echo(
+            f"{r['id']:<6}P={r['precision']:.2f} R={r['recall']:.2f} F1={r['f1']:.2f}  "
+            f"{r['question']}"
+        )
+        if r["f1"] < 1:
+            typer.echo(f"        got {r['predicted']}  want {r['gold']}")
+    typer.echo(f"mean    P={data['precision']:.3f} R={data['recall']:.3f} F1={data['f1']:.3f}")
