@@ -170,8 +170,10 @@ class QuestionAnswerer:
         ):
             since = f" since {row['since']}" if row.get("since") else ""
             prefix = "inferred: " if plan.intent == "supports_goal" else ""
+            role = str(row["role"]).replace("_", " ")
+            article = "an" if role[:1] in "aeiou" else "a"
             return (
-                f"{prefix}{self._label(row['memberCountry'])} is a {row['role']} of "
+                f"{prefix}{self._label(row['memberCountry'])} is {article} {role} of "
                 f"{self._label(row['goal'])}{since}"
             )
         if plan.intent == "supports_goal":

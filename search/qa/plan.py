@@ -17,6 +17,7 @@ MEMBER_COUNTRY = (
     "{ ?e wsh:country ?memberCountry } UNION\n"
     "  { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
     "  ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
+    "  FILTER NOT EXISTS { ?ms wsh:until ?until }\n"  # a status that has ended no longer counts
     "  OPTIONAL { ?ms wsh:since ?since }\n"
 )
 

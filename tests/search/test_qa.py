@@ -80,3 +80,12 @@ def test_every_answer_has_why_evidence_and_reproducible_sparql(
         a.label if answer.intent == "quantity" else a.iri for a in answer.answers + answer.inferred
     }
     assert rerun == expected
+
+
+def test_ended_memberships_do_not_count(workspace: object) -> None:
+    """Belarus was an SCO observer until it became a member in 2024: only the current status
+    may justify an inferred partner."""
+    answer = workspace.ask("哪些合作伙伴支持上合组织目标？")  # type: ignore[attr-defined]
+    whys = [row.why for row in answer.inferred]
+    assert any("白俄罗斯 is a member of 上海合作组织 since 2024" in why for why in whys)
+    assert not any("白俄罗斯 is an observer" in why for why in whys)
