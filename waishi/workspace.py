@@ -29,6 +29,7 @@ from graph.queries import ENTITIES, select
 from graph.reference import derived_graph, reference_graph
 from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
+from graph.write import drop_graph, replace_graph
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Document
 from ingest.pipeline import Pipeline
@@ -189,7 +190,7 @@ class Workspace:
         iri = URIRef(document_graph(doc_id))
         if doc_id not in self.documents():
             return False
-        self.dataset.remove_graph(self.dataset.graph(iri))
+        drop_graph(self.dataset, iri)
         self._commit()
         self.refresh_derived()
         return True
@@ -199,11 +200,7 @@ class Workspace:
         self._invalidate()
 
     def _replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
-        """Swap a named graph in one store transaction where the store has them."""
-        target = self.dataset.graph(URIRef(str(iri)))
-        self.dataset.remove_graph(target)
-        target = self.dataset.graph(URIRef(str(iri)))
-        target.addN((s, p, o, target) for s, p, o in graph)
+        replace_graph(self.dataset, URIRef(str(iri)), graph)
         self._commit()
 
     def _commit(self) -> None:
