@@ -7,6 +7,7 @@ English question can meet a Chinese fact.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from rdflib import Dataset
@@ -53,16 +54,36 @@ class SearchItem:
     doc: str = ""
     start: int = -1
     end: int = -1
+    parent: str = ""  # for a clause: the IRI of its sentence
 
     @property
     def digest(self) -> str:
         return hashlib.sha1(f"{self.kind}|{self.item_id}|{self.text}".encode()).hexdigest()
 
 
+_CLAUSE_END = re.compile(r"[；;]")
+
+
+def clause_items(iri: str, text: str, doc: str, start: int) -> list[SearchItem]:
+    """A sentence as its clauses (split at semicolons): pooled word vectors drift towards
+    generic words over a long sentence, and a clause keeps one topic."""
+    items = []
+    offset = 0
+    for k, part in enumerate([*_CLAUSE_END.split(text)]):
+        stripped = part.strip()
+        if stripped:
+            lead = offset + part.index(stripped)
+            items.append(SearchItem(f"{iri}#c{k}", "sentence", stripped, doc, start + lead,
+                                    start + lead + len(stripped), parent=iri))
+        offset += len(part) + 1
+    return items
+
+
 def collect_items(dataset: Dataset) -> list[SearchItem]:
     items = [
-        SearchItem(str(s), "sentence", str(text), str(doc), int(start), int(end))
+        item
         for s, text, doc, start, end in select(dataset, SENTENCES)
+        for item in clause_items(str(s), str(text), str(doc), int(start))
     ]
     for e, type_zh, type_en, names, countries, relations in select(dataset, CARDS):
         parts = [str(names), f"{type_zh} {type_en}"]

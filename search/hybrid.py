@@ -47,8 +47,14 @@ class HybridSearch:
         self.dense = dense
         self.lexical = lexical
         self.items = dense.items
-        self._position = {item.item_id: k for k, item in enumerate(self.items)}
+        self._position: dict[str, list[int]] = {}
+        for k, item in enumerate(self.items):
+            self._position.setdefault(item.item_id, []).append(k)
+            if item.parent:
+                self._position.setdefault(item.parent, []).append(k)
         self.mentions = mentions
+        sentences = sum(1 for item in self.items if item.kind == "sentence")
+        self._ubiquitous = max(5, sentences // 5)
 
     def search(
         self,
@@ -59,18 +65,23 @@ class HybridSearch:
         kind: str | None = None,
         depth: int = 50,
     ) -> list[Hit]:
+        vector = self.dense.encoder.encode([query])
         rankings: dict[str, list[int]] = {
-            "dense": [i for i, _ in self.dense.search(query, depth)],
+            "dense": [i for i, _ in self.dense.search_vector(vector, depth)],
             "bm25": [i for i, _ in self.lexical.search(query, depth)],
         }
         graph: list[int] = []
         for iri in entities:
-            if iri in self._position:
-                graph.append(self._position[iri])
-            graph.extend(
-                self._position[s] for s in self.mentions.get(iri, ()) if s in self._position
-            )
-        rankings["graph"] = list(dict.fromkeys(graph))
+            sentences = self.mentions.get(iri, ())
+            if len(sentences) > self._ubiquitous:
+                continue  # the home city is in half the sentences: naming it narrows nothing
+            graph.extend(self._position.get(iri, []))
+            for sentence in sentences:
+                graph.extend(self._position.get(sentence, []))
+        graph = list(dict.fromkeys(graph))
+        # the graph says which items concern the entity; the query decides their order
+        scores = self.dense.similarity(vector, graph)
+        rankings["graph"] = [i for _, i in sorted(zip(scores, graph, strict=True), reverse=True)]
         fused = fuse({name: r for name, r in rankings.items() if r})
         hits = [Hit(self.items[i], score, sources) for i, score, sources in fused]
         if kind:

@@ -87,8 +87,16 @@ class VectorIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        return self.search_vector(self.encoder.encode([query]), k)
+
+    def search_vector(self, vector: NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         if not self.items:
             return []
-        vector = self.encoder.encode([query])
-        scores, ids = self._index.search(vector, min(k, len(self.items)))
+        scores, ids = self._index.search(vector.reshape(1, -1), min(k, len(self.items)))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def similarity(self, vector: NDArray[np.float32], indexes: list[int]) -> list[float]:
+        """Cosine similarity of the query vector to the given items (vectors are unit length)."""
+        if not indexes:
+            return []
+        return [float(x) for x in self.vectors[indexes] @ vector.reshape(-1)]

@@ -146,12 +146,13 @@ def _print_answer(data: dict[str, Any]) -> None:
 def search(
     query: Annotated[str, typer.Argument(help="A query, or - to read one per line.")],
     k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+    kind: Annotated[str | None, typer.Option(help="Only 'sentence' or 'entity' results.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Raw hybrid retrieval (dense + BM25 + graph), best first."""
     with workspace(need_corpus=True) as ws:
         for text in _lines(query):
-            data = {"query": text, "results": ws.search(text, k)}
+            data = {"query": text, "results": ws.search(text, k, kind)}
             _emit(data, as_json, _print_search)
 
 

@@ -357,9 +357,10 @@ class Workspace:
         self._invalidate()
         _ = self.searcher
 
-    def search(self, query: str, k: int = 10) -> list[dict[str, object]]:
+    def search(self, query: str, k: int = 10, kind: str | None = None) -> list[dict[str, object]]:
+        """Hybrid retrieval; `kind` keeps only "sentence" or "entity" results."""
         linked = [str(i) for i in self.answerer_linked(query)]
-        hits = self.searcher.search(query, k, entities=linked)
+        hits = self.searcher.search(query, k, entities=linked, kind=kind)
         return [
             {
                 "kind": h.item.kind,
