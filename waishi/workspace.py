@@ -5,6 +5,7 @@ indexes together. The CLI, the app and the notebook all go through a `Workspace`
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import re
@@ -411,7 +412,10 @@ class Workspace:
         return count
 
     def close(self) -> None:
+        """Release the store; an embedded store's lock is freed once nothing refers to it."""
+        self._invalidate()
         self.dataset.close()
+        gc.collect()
 
     def document_iri(self, doc_id: str) -> URIRef:
         return document_iri(doc_id)
