@@ -321,6 +321,54 @@ def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                 yield _fact(ctx, clause, e, "reportedBy", o, "report-trigger", 0.7)
 
 
+def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """`举办/主办 E1、E2` with no other organiser named: the reporting office organised them
+    (a report speaks for its author: 我市, 市外办)."""
+    author = next((m for m in mentions if m.rule == "foreign-affairs-office"), None)
+    for clause in _clauses(ctx, mentions):
+        trigger = re.search(r"举办|主办|承办", clause.text)
+        if trigger is None or re.search(r"参加|参与|出席", clause.text[: trigger.start()]):
+            continue
+        organiser = author or _home_mention(ctx, clause)
+        if organiser is None:
+            continue
+        # an organiser named in the same comma segment (…商会举办); not 在外交部的指导下，举办
+        segment = max(clause.text.rfind(p, 0, trigger.start()) for p in "，,") + 1
+        before = [m for m in _between(clause, ctx, clause.start + segment,
+                                      clause.start + trigger.start())
+                  if m.entity.type in ("Organization", "Enterprise")]
+        if before:
+            organiser = before[-1]
+        joins = re.search(r"参加|参与|出席", clause.text[trigger.end() :])
+        stop = clause.start + trigger.end() + joins.start() if joins else clause.end
+        for e in _between(clause, ctx, clause.start + trigger.end(), stop):
+            if e.entity.type == "Event":
+                yield _fact(ctx, clause, e, "organisedBy", organiser, "organiser-trigger", 0.6)
+
+
+def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """`X项目…落户(于)Y`: X's project settled in Y, or in the place or zone the section
+    serves (服务自贸区方面, …项目正式落户)."""
+    for clause in _clauses(ctx, mentions):
+        trigger = re.search(r"落户|落地|入驻", clause.text)
+        if trigger is None or "项目" not in clause.text[: trigger.start()]:
+            continue
+        at = clause.start + trigger.start()
+        movers = [m for m in top_level(clause.mentions, ctx.document.text)
+                  if m.end <= at and m.entity.type in ("Enterprise", "Initiative")]
+        after = [m for m in _between(clause, ctx, clause.start + trigger.end(), clause.end)
+                 if m.entity.type in ("City", "Region", "Initiative")]
+        sentence = ctx.sentences[clause.sentence]
+        where = after[:1] or [m for m in mentions if m.sentence == clause.sentence
+                              and m.entity.type == "Initiative" and sentence.context
+                              and m.surface in sentence.context][:1]
+        for mover in movers:
+            for place in where:
+                if mover.entity.key != place.entity.key:
+                    yield _fact(ctx, clause, mover, "projectSettledIn", place, "settled-trigger",
+                                0.7, year=_year(ctx))
+
+
 def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """Partners in a clause that names a goal, or under a "服务X方面" lead-in, support it."""
     goals_of_context: dict[str, list[Mention]] = {}
@@ -397,5 +445,7 @@ RELATION_RULES: dict[str, Callable[[DocContext, list[Mention]], Iterator[Fact]]]
     "event-parties": event_parties,
     "reported-by": reported_by,
     "supports-goal": supports_goal,
+    "organised-by": organised_by,
+    "project-settled": project_settled,
     "quantities": quantities,
 }

@@ -27,6 +27,8 @@ _PREDICATE_EN = {
     "supportsGoal": "supports",
     "diplomaticRelationsWith": "diplomatic relations with",
     "locatedIn": "located in",
+    "organisedBy": "organised by",
+    "projectSettledIn": "project settled in",
     "capitalOf": "capital of",
 }
 

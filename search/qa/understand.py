@@ -50,7 +50,8 @@ RELATION_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"参加|参与|出席|应邀|participat|take part|took part|attend|join", ("participatedIn",)),
     (r"举行|举办|召开|\bheld\b|\bhold\b|\bhost", ("heldIn", "participatedIn")),
     (r"合作|交流|交往|cooperat|collaborat|work(?:s|ed)? with|partner with", ("cooperatesWith",)),
-    (r"落户|settled|located its project|set up in", ("supportsGoal",)),
+    (r"落户|settled|located its project|set up in", ("projectSettledIn", "supportsGoal")),
+    (r"主办|组织|organi[sz]ed by|organi[sz]er|hosted by", ("organisedBy",)),
 ]
 QUANTITY = re.compile(r"多少|几个|几家|how many|number of|how much")
 COUNTRY_OF = re.compile(r"哪个国家|哪国|哪一个国家|which country|what country|in which country")

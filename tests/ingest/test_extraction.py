@@ -94,3 +94,17 @@ def test_ordinary_words_are_not_cities() -> None:
     ex = extract("讲好中国故事也是市外办的重要职责之一,推进与德国经贸、产业、人文合作。")
     cities = [label for label, (kind, _) in entities(ex).items() if kind == "City"]
     assert cities == ["烟台"] or cities == []
+
+
+def test_project_settles_in_the_zone_its_section_serves() -> None:
+    ex = extract("服务自贸区方面,促成注册资本500万美元的肯尼亚恒星集团项目正式落户。")
+    settled = {(s, o) for s, p, o in facts(ex) if p == "projectSettledIn"}
+    assert settled and all(s == "肯尼亚恒星集团" for s, _ in settled)
+    assert entities(ex)["肯尼亚恒星集团"] == ("Enterprise", "KE")
+
+
+def test_organiser_is_named_in_the_same_segment_or_the_reporting_office() -> None:
+    ex = extract("在商务部的支持下,市外办举办中非(南非)经贸论坛,组织企业参加广交会。")
+    organised = {(s, o) for s, p, o in facts(ex) if p == "organisedBy"}
+    assert ("中非经贸论坛", "烟台市外办") in organised
+    assert not any(o.startswith("商务部") or "商务部" in o for _, o in organised)
