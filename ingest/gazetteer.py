@@ -79,6 +79,10 @@ class Gazetteer:
         found = {n for n, refs in self.names.items() if any(r.type == "Country" for r in refs)}
         return sorted((n for n in found if _CJK.search(n)), key=len, reverse=True)
 
+    @cached_property
+    def country_name_set(self) -> frozenset[str]:
+        return frozenset(self.country_names)
+
     def scan(self, text: str) -> Iterator[tuple[int, int, list[EntityRef]]]:
         """Longest-first, left-to-right, non-overlapping matches of known names."""
         i = 0

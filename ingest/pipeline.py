@@ -38,7 +38,6 @@ class Pipeline:
 
     def extract(self, document: Document) -> Extraction:
         sentences = split_sentences(document.doc_id, document.text)
-        names.set_country_names(set(self.gazetteer.country_names))
         ctx = DocContext(
             document=document,
             sentences=sentences,

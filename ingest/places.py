@@ -12,7 +12,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, Candidate, DocContext, is_cjk, population
 from ingest.model import EntityRef
-from ingest.names import after_trigger
+from ingest.spans import after_trigger
 
 _PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 # compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
+from ingest.clauses import (
+    between,
+    clauses_of,
+    home_mention,
+    is_foreign,
+    make_fact,
+    report_year,
+    subject_before,
+    top_level,
+)
 from ingest.context import DocContext
 from ingest.model import Fact, Mention, Provenance
-from ingest.segment import clauses
 
 _PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
 _SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
@@ -25,114 +33,17 @@ _HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
 _QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
 
 
-@dataclass(frozen=True)
-class Clause:
-    sentence: int
-    start: int
-    end: int
-    text: str
-    mentions: tuple[Mention, ...]
-
-
-def _clauses(ctx: DocContext, mentions: list[Mention]) -> Iterator[Clause]:
-    for sentence in ctx.sentences:
-        for start, end in clauses(sentence):
-            inside = tuple(m for m in mentions if start <= m.start and m.end <= end)
-            yield Clause(sentence.index, start, end, ctx.document.text[start:end], inside)
-
-
-def top_level(mentions: tuple[Mention, ...], text: str) -> list[Mention]:
-    """Mentions not nested in a longer one, minus locators: 柬埔寨 in 柬埔寨西哈努克 or a
-    country note in brackets (长滩港(美国))."""
-    result = []
-    for m in mentions:
-        if any(
-            o is not m
-            and o.start <= m.start
-            and m.end <= o.end
-            and (o.end - o.start) > (m.end - m.start)
-            for o in mentions
-        ):
-            continue
-        if m.entity.type == "Country" and _is_locator(m, mentions, text):
-            continue
-        result.append(m)
-    return result
-
-
-def _is_locator(m: Mention, mentions: tuple[Mention, ...], text: str) -> bool:
-    if m.start > 0 and text[m.start - 1] in "(（":
-        return True
-    return any(
-        o.start in (m.end, m.end + 2)
-        and o.entity.type == "City"
-        and text[m.end : o.start] in ("", "首都")
-        for o in mentions
-    )
-
-
-def _fact(
-    ctx: DocContext,
-    clause: Clause,
-    s: Mention,
-    p: str,
-    o: Mention,
-    rule: str,
-    conf: float,
-    **qualifiers: str,
-) -> Fact:
-    start = min(s.start, o.start, clause.start) if s.sentence == o.sentence else clause.start
-    end = max(s.end, o.end) if s.sentence == o.sentence else clause.end
-    return Fact(
-        subject=s.entity.key,
-        predicate=p,
-        object=o.entity.key,
-        provenance=Provenance(
-            ctx.document.doc_id,
-            clause.sentence,
-            max(start, clause.start),
-            min(max(end, start + 1), clause.end),
-            rule,
-            conf,
-        ),
-        qualifiers=tuple(sorted((k, v) for k, v in qualifiers.items() if v)),
-    )
-
-
-def _home_mention(ctx: DocContext, clause: Clause) -> Mention | None:
-    home = ctx.home_city
-    if home is None:
-        return None
-    own = [m for m in clause.mentions if m.entity.key == home.key]
-    if own:
-        return own[0]
-    return Mention(home.label_zh, clause.start, clause.start, clause.sentence, home, "home", 0.6)
-
-
-def _foreign(m: Mention, ctx: DocContext) -> bool:
-    """A partner abroad: its country is known and not ours, or it is an international body
-    from the reference data (联合国)."""
-    home = ctx.home_city.key if ctx.home_city else ""
-    if m.entity.key == home or m.entity.country == ctx.home_country:
-        return False
-    return bool(m.entity.country) or m.entity.source.startswith("reference")
-
-
-def _year(ctx: DocContext) -> str:
-    return str(ctx.document.year or "")
-
-
 def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         if not _SISTER.search(clause.text):
             continue
-        home = _home_mention(ctx, clause)
+        home = home_mention(ctx, clause)
         if home is None:
             continue
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
         for m in top_level(clause.mentions, ctx.document.text):
-            if m.entity.type == "City" and _foreign(m, ctx):
-                yield _fact(
+            if m.entity.type == "City" and is_foreign(m, ctx):
+                yield make_fact(
                     ctx,
                     clause,
                     home,
@@ -140,31 +51,15 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     m,
                     "sister-city-trigger",
                     0.85,
-                    year=_year(ctx),
+                    year=report_year(ctx),
                     status="planned" if planned else "established",
                     instrument="letter of intent" if "意向书" in clause.text else "",
                 )
 
 
-def _subject_before(clause: Clause, ctx: DocContext, lo: int) -> Mention | None:
-    """Who acts: the last organisation, enterprise or place before 与 in the same comma
-    segment (`青岛港与…`), else the home city (`推动与…`)."""
-    segment = max(clause.text.rfind(p, 0, lo - clause.start) for p in "，,") + 1
-    before = [
-        m
-        for m in _between(clause, ctx, clause.start + segment, lo)
-        if m.entity.type not in ("Event", "Initiative")
-    ]
-    return before[-1] if before else _home_mention(ctx, clause)
-
-
-def _between(clause: Clause, ctx: DocContext, lo: int, hi: int) -> list[Mention]:
-    return [m for m in top_level(clause.mentions, ctx.document.text) if lo <= m.start < hi]
-
-
 def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`S与A、B…合作/交流/建交` within one comma segment: S cooperates with A and B."""
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         if _AGREEMENT.search(clause.text):
             continue
         for joint in re.finditer(r"[与同]", clause.text):
@@ -180,18 +75,18 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if trigger is None:
                 continue
             lo = clause.start + joint.start()
-            subject = _subject_before(clause, ctx, lo)
+            subject = subject_before(clause, ctx, lo)
             if subject is None:
                 continue
             predicate = (
                 "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
             )
-            for o in _between(clause, ctx, lo, clause.start + trigger.start()):
+            for o in between(clause, ctx, lo, clause.start + trigger.start()):
                 if o.entity.key != subject.entity.key and o.entity.type not in (
                     "Event",
                     "Initiative",
                 ):
-                    yield _fact(
+                    yield make_fact(
                         ctx,
                         clause,
                         subject,
@@ -199,24 +94,24 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                         o,
                         "cooperation-trigger",
                         0.75,
-                        year=_year(ctx) if predicate == "diplomaticRelationsWith" else "",
+                        year=report_year(ctx) if predicate == "diplomaticRelationsWith" else "",
                     )
 
 
 def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         signed = _AGREEMENT.search(clause.text)
         with_at = clause.text.find("与")
         if not signed or with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
-        subject = _subject_before(clause, ctx, lo)
+        subject = subject_before(clause, ctx, lo)
         if subject is None:
             continue
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
-        for o in _between(clause, ctx, lo, clause.start + signed.start()):
+        for o in between(clause, ctx, lo, clause.start + signed.start()):
             if o.entity.key != subject.entity.key:
-                yield _fact(
+                yield make_fact(
                     ctx,
                     clause,
                     subject,
@@ -225,7 +120,7 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     "agreement-trigger",
                     0.8,
                     agreement=signed.group(1),
-                    year=_year(ctx),
+                    year=report_year(ctx),
                     status="planned" if planned else "signed",
                 )
 
@@ -233,7 +128,7 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`组织/邀请 A、B参加 E1、E2` and `与 A、B…举办 E1、E2`: A and B took part in E1 and E2."""
     home = ctx.home_city.key if ctx.home_city else ""
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         for verb, opener in ((_PARTICIPATE, r"组织|邀请"), (_HOLD, r"与|同")):
             trigger = verb.search(clause.text)
             if not trigger:
@@ -246,17 +141,19 @@ def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             lo, hi = clause.start + openers[0], clause.start + trigger.start()
             who = [
                 m
-                for m in _between(clause, ctx, lo, hi)
+                for m in between(clause, ctx, lo, hi)
                 if m.entity.type != "Event" and m.entity.key != home
             ]
-            events = [m for m in _between(clause, ctx, hi, clause.end) if m.entity.type == "Event"]
+            events = [m for m in between(clause, ctx, hi, clause.end) if m.entity.type == "Event"]
             for s in who:
                 for e in events:
-                    yield _fact(ctx, clause, s, "participatedIn", e, "participation-trigger", 0.75)
+                    yield make_fact(
+                        ctx, clause, s, "participatedIn", e, "participation-trigger", 0.75
+                    )
 
 
 def held_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         match = _HELD_IN.search(clause.text)
         if not match:
             continue
@@ -274,13 +171,13 @@ def held_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         ]
         for e in events:
             for p in places[:1]:
-                yield _fact(ctx, clause, e, "heldIn", p, "held-in-trigger", 0.8)
+                yield make_fact(ctx, clause, e, "heldIn", p, "held-in-trigger", 0.8)
 
 
 def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """Places, organisations and initiatives named in an event's name are involved in it;
     the name, not the span, decides: 青岛-曼海姆、撒马尔罕专列 share 中欧班列(齐鲁号)."""
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         for e in clause.mentions:
             if e.entity.type != "Event":
                 continue
@@ -293,17 +190,17 @@ def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     not inside and m.surface in e.entity.label_zh and e.rule.endswith("distributed")
                 ):
                     seen.add(m.entity.key)
-                    yield _fact(ctx, clause, e, "involves", m, "event-name", 0.7)
+                    yield make_fact(ctx, clause, e, "involves", m, "event-name", 0.7)
 
 
 def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         if "报道" not in clause.text:
             continue
         media = [
             m
             for m in top_level(clause.mentions, ctx.document.text)
-            if m.entity.type == "Organization" and _foreign(m, ctx)
+            if m.entity.type == "Organization" and is_foreign(m, ctx)
         ]
         anaphor = re.search(
             r"此次([\u4e00-\u9fff]{1,6}?(?:会|论坛|活动))",
@@ -318,55 +215,79 @@ def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             window = [m for m in window if m.entity.label_zh.endswith(anaphor.group(1)[-3:])]
         for e in {m.entity.key: m for m in window}.values():
             for o in media:
-                yield _fact(ctx, clause, e, "reportedBy", o, "report-trigger", 0.7)
+                yield make_fact(ctx, clause, e, "reportedBy", o, "report-trigger", 0.7)
 
 
 def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`举办/主办 E1、E2` with no other organiser named: the reporting office organised them
     (a report speaks for its author: 我市, 市外办)."""
     author = next((m for m in mentions if m.rule == "foreign-affairs-office"), None)
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         trigger = re.search(r"举办|主办|承办", clause.text)
         if trigger is None or re.search(r"参加|参与|出席", clause.text[: trigger.start()]):
             continue
-        organiser = author or _home_mention(ctx, clause)
+        organiser = author or home_mention(ctx, clause)
         if organiser is None:
             continue
         # an organiser named in the same comma segment (…商会举办); not 在外交部的指导下，举办
         segment = max(clause.text.rfind(p, 0, trigger.start()) for p in "，,") + 1
-        before = [m for m in _between(clause, ctx, clause.start + segment,
-                                      clause.start + trigger.start())
-                  if m.entity.type in ("Organization", "Enterprise")]
+        before = [
+            m
+            for m in between(clause, ctx, clause.start + segment, clause.start + trigger.start())
+            if m.entity.type in ("Organization", "Enterprise")
+        ]
         if before:
             organiser = before[-1]
         joins = re.search(r"参加|参与|出席", clause.text[trigger.end() :])
         stop = clause.start + trigger.end() + joins.start() if joins else clause.end
-        for e in _between(clause, ctx, clause.start + trigger.end(), stop):
+        for e in between(clause, ctx, clause.start + trigger.end(), stop):
             if e.entity.type == "Event":
-                yield _fact(ctx, clause, e, "organisedBy", organiser, "organiser-trigger", 0.6)
+                yield make_fact(ctx, clause, e, "organisedBy", organiser, "organiser-trigger", 0.6)
 
 
 def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`X项目…落户(于)Y`: X's project settled in Y, or in the place or zone the section
     serves (服务自贸区方面, …项目正式落户)."""
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         trigger = re.search(r"落户|落地|入驻", clause.text)
         if trigger is None or "项目" not in clause.text[: trigger.start()]:
             continue
         at = clause.start + trigger.start()
-        movers = [m for m in top_level(clause.mentions, ctx.document.text)
-                  if m.end <= at and m.entity.type in ("Enterprise", "Initiative")]
-        after = [m for m in _between(clause, ctx, clause.start + trigger.end(), clause.end)
-                 if m.entity.type in ("City", "Region", "Initiative")]
+        movers = [
+            m
+            for m in top_level(clause.mentions, ctx.document.text)
+            if m.end <= at and m.entity.type in ("Enterprise", "Initiative")
+        ]
+        after = [
+            m
+            for m in between(clause, ctx, clause.start + trigger.end(), clause.end)
+            if m.entity.type in ("City", "Region", "Initiative")
+        ]
         sentence = ctx.sentences[clause.sentence]
-        where = after[:1] or [m for m in mentions if m.sentence == clause.sentence
-                              and m.entity.type == "Initiative" and sentence.context
-                              and m.surface in sentence.context][:1]
+        where = (
+            after[:1]
+            or [
+                m
+                for m in mentions
+                if m.sentence == clause.sentence
+                and m.entity.type == "Initiative"
+                and sentence.context
+                and m.surface in sentence.context
+            ][:1]
+        )
         for mover in movers:
             for place in where:
                 if mover.entity.key != place.entity.key:
-                    yield _fact(ctx, clause, mover, "projectSettledIn", place, "settled-trigger",
-                                0.7, year=_year(ctx))
+                    yield make_fact(
+                        ctx,
+                        clause,
+                        mover,
+                        "projectSettledIn",
+                        place,
+                        "settled-trigger",
+                        0.7,
+                        year=report_year(ctx),
+                    )
 
 
 def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -379,7 +300,7 @@ def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             goals_of_context[sentence.context] = [
                 m for m in mentions if lo <= m.start < hi and m.entity.type == "Initiative"
             ]
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         sentence = ctx.sentences[clause.sentence]
         goals = [m for m in clause.mentions if m.entity.type == "Initiative"]
         rule = "same-clause"
@@ -389,20 +310,20 @@ def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not goals:
             continue
         for m in top_level(clause.mentions, ctx.document.text):
-            if m.entity.type in ("City", "Country", "Enterprise", "Organization") and _foreign(
+            if m.entity.type in ("City", "Country", "Enterprise", "Organization") and is_foreign(
                 m, ctx
             ):
                 for g in goals:
-                    yield _fact(ctx, clause, m, "supportsGoal", g, rule, 0.7, basis="explicit")
+                    yield make_fact(ctx, clause, m, "supportsGoal", g, rule, 0.7, basis="explicit")
 
 
 def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """Counts such as 47个国家85个城市 or 办理178人次, attached to what the clause is about."""
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         for match in _QUANTITY.finditer(clause.text):
             at = clause.start + match.start()
             before = [m for m in clause.mentions if m.end <= at and m.entity.type != "Country"]
-            subject = before[-1] if before else _home_mention(ctx, clause)
+            subject = before[-1] if before else home_mention(ctx, clause)
             if subject is None:
                 continue
             value = match.group(1).replace(",", "")
@@ -426,13 +347,13 @@ def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 def located_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """Cities typed by their context (`X(国家)`, `国家首都X`) are located in that country."""
     by_country = {m.entity.country: m for m in mentions if m.entity.type == "Country"}
-    for clause in _clauses(ctx, mentions):
+    for clause in clauses_of(ctx, mentions):
         for m in clause.mentions:
             if m.entity.type == "City" and m.rule in ("paren", "country-city", "capital"):
                 country = by_country.get(m.entity.country)
                 if country is not None:
                     pred = "capitalOf" if m.rule == "capital" else "locatedIn"
-                    yield _fact(ctx, clause, m, pred, country, m.rule, 0.9)
+                    yield make_fact(ctx, clause, m, pred, country, m.rule, 0.9)
 
 
 RELATION_RULES: dict[str, Callable[[DocContext, list[Mention]], Iterator[Fact]]] = {

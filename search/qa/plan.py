@@ -176,8 +176,11 @@ class QueryPlan:
             "    ?i wsh:servesGoal* ?goal .\n"
             '    BIND("explicit" AS ?basis)\n'
             "  } UNION {\n"
-            "    " + MEMBER_COUNTRY + "  " + self._mention_evidence() +
-            '    BIND("inferred" AS ?basis)\n'
+            "    "
+            + MEMBER_COUNTRY
+            + "  "
+            + self._mention_evidence()
+            + '    BIND("inferred" AS ?basis)\n'
             "  }\n"
         )
         text += self._labels()

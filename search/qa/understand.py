@@ -12,63 +12,27 @@ from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
-from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
+from search.qa.cues import (
+    CJK,
+    COUNTRY_OF,
+    DESCRIBE,
+    FOREIGN,
+    GOAL_WORD,
+    LAST_YEAR,
+    MEMBERSHIP_PHRASE,
+    PLANNED,
+    QUANTITY,
+    RELATION_WORDS,
+    SUPPORT,
+    THIS_YEAR,
+    TYPE_WORDS,
+)
+from search.qa.keywords import event_keywords, keyword_groups, residual_keywords
+from search.qa.lexicon import Lexicon, en_tokens
 from search.qa.plan import QueryPlan
 
+
 # answer type words: (pattern, types, label keyword)
-TYPE_WORDS: list[tuple[str, tuple[str, ...], str]] = [
-    (r"港口|\bports?\b|\bharbou?rs?\b", ("Enterprise",), "港"),
-    (r"大学|高校|\buniversit(?:y|ies)\b", ("Organization",), "大学"),
-    (r"媒体|\bmedia\b|\bnewspapers?\b|\bnews agenc(?:y|ies)\b", ("Organization",), ""),
-    (
-        r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",
-        ("Enterprise",),
-        "",
-    ),
-    (r"友城|友好城市|城市|\bcit(?:y|ies)\b|\btowns?\b", ("City",), ""),
-    (r"国家|\bcountr(?:y|ies)\b|\bnations?\b|\bstates\b", ("Country",), ""),
-    (
-        r"外长会|(?<![国际])会议|活动|论坛|展会|\bevents?\b|\bmeetings?\b|\bforums?\b|\bactivit(?:y|ies)\b",
-        ("Event",),
-        "",
-    ),
-    (
-        r"机构|组织(?!国)|单位|\borgani[sz]ations?\b|\binstitutions?\b|\bbod(?:y|ies)\b",
-        ("Organization", "Enterprise", "Initiative"),
-        "",
-    ),
-    (r"合作伙伴|伙伴|\bpartners?\b", ("City", "Country", "Enterprise", "Organization"), ""),
-    (r"省|地区|区市|\bregions?\b|\bprovinces?\b|\bdistricts?\b", ("Region",), ""),
-]
-# relation cue words -> predicates
-RELATION_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    (r"结好|友城|友好城市|姊妹城市|sister[- ]cit|twin", ("sisterCityOf",)),
-    (r"意向书|letter of intent", ("sisterCityOf", "signedAgreementWith")),
-    (r"签署|签订|协议|协定|sign|agreement", ("signedAgreementWith",)),
-    (r"建交|diplomatic", ("diplomaticRelationsWith",)),
-    (r"报道|report(?:ed)? (?:on|about)|cover", ("reportedBy",)),
-    (r"参加|参与|出席|应邀|participat|take part|took part|attend|join", ("participatedIn",)),
-    (r"举行|举办|召开|\bheld\b|\bhold\b|\bhost", ("heldIn", "participatedIn")),
-    (r"合作|交流|交往|cooperat|collaborat|work(?:s|ed)? with|partner with", ("cooperatesWith",)),
-    (r"落户|settled|located its project|set up in", ("projectSettledIn", "supportsGoal")),
-    (r"主办|组织|organi[sz]ed by|organi[sz]er|hosted by", ("organisedBy",)),
-]
-QUANTITY = re.compile(r"多少|几个|几家|how many|number of|how much")
-COUNTRY_OF = re.compile(r"哪个国家|哪国|哪一个国家|which country|what country|in which country")
-SUPPORT = re.compile(r"支持|服务|助力|support|serv(?:e|ing)|contribut")
-GOAL_WORD = re.compile(r"目标|goal|objective|aim")
-MEMBER = re.compile(r"成员国|成员|member")
-MEMBERSHIP_PHRASE = re.compile(
-    r"成员国|成员|国家|\s+member (?:states|countries)\b|\s+(?:countries|states)\b"
-)
-DESCRIBE = re.compile(r"介绍|关于|说了什么|情况|tell me about|what do the reports say|describe")
-PLANNED = re.compile(r"计划|拟|意向|将要|打算|\bplan|intend|intent|aim to")
-FOREIGN = re.compile(r"外国|国外|境外|国际|合作伙伴|伙伴|foreign|overseas|partner|international")
-THIS_YEAR = re.compile(r"今年|本年|this year")
-LAST_YEAR = re.compile(r"去年|上一年|last year")
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 @dataclass(frozen=True)
 class Understanding:
     plan: QueryPlan
@@ -123,7 +87,7 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         plan.intent = "quantity"
         plan.anchors = anchors or ([lex.home_city] if lex.home_city else [])
         plan.nouns = _nouns(text, lower, lex)
-        plan.evidence_keywords = _residual_keywords(text, used, lex)[:1]
+        plan.evidence_keywords = residual_keywords(text, used, lex)[:1]
         confidence = 0.8
     elif COUNTRY_OF.search(lower) and anchors:
         plan.intent = "country_of"
@@ -167,9 +131,9 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         confidence = (
             0.5 + 0.2 * bool(plan.predicates) + 0.2 * bool(plan.anchors) + 0.1 * bool(plan.types)
         )
-        event_keywords = _event_keywords(text, used, lex)
-        groups = [g for g in _keyword_groups(text, used, lex) if g not in event_keywords]
-        first, *rest = _with_evidence_groups(_readings(plan, lex, event_keywords), groups)
+        naming_events = event_keywords(text, used, lex)
+        groups = [g for g in keyword_groups(text, used, lex) if g not in naming_events]
+        first, *rest = _with_evidence_groups(_readings(plan, lex, naming_events), groups)
         return Understanding(first, min(confidence, 1.0), tuple(anchors), tuple(rest))
     return Understanding(plan, min(confidence, 1.0), tuple(anchors))
 
@@ -374,83 +338,3 @@ def _nouns(text: str, lower: str, lex: Lexicon) -> list[str]:
             scored.append((overlap, noun))
     scored.sort(reverse=True)
     return [n for s, n in scored if s == scored[0][0]] if scored else []
-
-
-def _content_words(text: str, used: list[bool]) -> list[str]:
-    import jieba
-
-    words = []
-    position = 0
-    for word in jieba.cut(text):
-        span = used[position : position + len(word)]
-        position += len(word)
-        if CJK.search(word) and len(word) >= 2 and not any(span):
-            words.append(word)
-    return words
-
-
-_QUESTION_WORDS = frozenset(
-    [
-        "哪些",
-        "哪个",
-        "什么",
-        "多少",
-        "哪国",
-        "是否",
-        "开展",
-        "了",
-        "进行",
-        "新",
-        "位于",
-        "相关",
-        "青岛",
-        "我市",
-        "计划",
-    ]
-)
-
-
-def _residual_keywords(text: str, used: list[bool], lex: Lexicon) -> list[str]:
-    """Words the slots did not consume, flattened (see `_keyword_groups`)."""
-    return [w for group in _keyword_groups(text, used, lex) for w in group]
-
-
-def _keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
-    """Words the slots did not consume, one group per question word; an English word's group
-    holds the corpus words its glosses name (youth -> 青少年, 青年)."""
-    stripped = text
-    for pattern, _, _ in TYPE_WORDS:
-        stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
-    for pattern, _ in RELATION_WORDS:
-        stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
-    if CJK.search(text):
-        return [
-            [w]
-            for w in _content_words(stripped, used)
-            if w not in _QUESTION_WORDS and lex.is_specific(w)
-        ]
-    groups: list[list[str]] = []
-    masked = "".join(" " if u else ch for ch, u in zip(stripped.lower(), used, strict=True))
-    for token in re.findall(r"[a-z]+", masked):
-        if token in EN_STOP or len(token) < 4:
-            continue
-        chinese = [w for w in lex.english_to_chinese(token) if lex.is_specific(w)]
-        if chinese and len(chinese) <= 6:  # a word glossing dozens says nothing specific
-            groups.append(chinese)
-    return groups
-
-
-def _event_keywords(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
-    """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
-    the question; the word naming the fewest events first."""
-    event_names = [
-        n
-        for n, iris in lex.names_zh.items()
-        if any(lex.entities.get(i) and lex.entities[i].type == "Event" for i in iris)
-    ]
-    ranked = []
-    for group in _keyword_groups(text, used, lex):
-        kept = [w for w in group if any(w in n for n in event_names)]
-        if kept:
-            ranked.append((sum(any(w in n for w in kept) for n in event_names), kept))
-    return [kept for _, kept in sorted(ranked, key=lambda r: r[0])]

@@ -1,0 +1,100 @@
+"""Enumerations typed by their head noun: in `A、B、C等…企业` every item is an enterprise,
+in `…等城市` a city, in `“X”“Y”等系列活动` an event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.context import Candidate, DocContext, is_cjk
+from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
+
+_ENUM = re.compile(
+    r"等(?:[\d一二三四五六七八九十数多几]+[个家所座名])?[\u4e00-\u9fff]{0,8}?"
+    r"(城市|国家|企业|媒体|区市|港口|高校|机构|活动|平台)"
+)
+_ENUM_TYPE = {
+    "城市": "City",
+    "国家": "Country",
+    "企业": "Enterprise",
+    "媒体": "Organization",
+    "区市": "Region",
+    "港口": "Enterprise",
+    "高校": "Organization",
+    "机构": "Organization",
+    "活动": "Event",
+    "平台": "Initiative",
+}
+
+
+def recognise_enumerations(ctx: DocContext) -> None:
+    """`A、B、C等…企业`: the head noun types every item of the list."""
+    text = ctx.document.text
+    for match in _ENUM.finditer(text):
+        kind = _ENUM_TYPE[match.group(1)]
+        if re.search(r"领域|行业|方面|的", match.group(0)):
+            continue  # 基建、矿产等领域的企业: the items are fields, not enterprises
+        start = match.start()
+        chunk_start = start
+        masked = mask_quotes(text[max(start - 120, 0) : start])
+        for k in range(len(masked) - 1, -1, -1):
+            if masked[k] in "，,。；;：:\n等":
+                break
+            chunk_start -= 1
+        chunk_start += after_trigger(
+            text[chunk_start:start], 2, lambda n: bool(ctx.gazetteer.lookup(n))
+        )
+        if kind in ("City", "Country", "Enterprise", "Organization"):
+            joined = max(text.rfind("与", chunk_start, start), text.rfind("同", chunk_start, start))
+            chunk_start = max(chunk_start, joined + 1)
+        chunk = text[chunk_start:start]
+        if kind == "Event" and "“" in chunk and "、" not in chunk:
+            if re.search(r"各类|各种", chunk):
+                continue
+            for quoted in re.finditer(r"“([^”]{2,20})”", chunk):
+                ctx.add(
+                    Candidate(
+                        chunk_start + quoted.start(1),
+                        chunk_start + quoted.end(1),
+                        "Event",
+                        quoted.group(1),
+                        "enumeration",
+                        0.6,
+                    )
+                )
+            continue
+        position = chunk_start
+        for item in chunk.split("、"):
+            item_start = position
+            position += len(item) + 1
+            offset, rest = strip_leading(item, ctx)
+            rest_start = item_start + offset
+            country_prefix = next(
+                (c for c in ctx.gazetteer.country_names if rest.startswith(c)), ""
+            )
+            if kind == "City" and country_prefix:
+                continue  # recognise_country_city handles 俄罗斯彼尔姆
+            quoted_item = re.fullmatch(r"“([^”]{2,20})”", rest)
+            if quoted_item:
+                rest, rest_start = quoted_item.group(1), rest_start + 1
+            if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
+                refs = [r for r in ctx.gazetteer.lookup(rest) if r.type == kind]
+                home = (
+                    ctx.home_country if kind == "Region" or match.group(0).find("我市") >= 0 else ""
+                )
+                ctx.add(
+                    Candidate(
+                        rest_start,
+                        rest_start + len(rest),
+                        kind,
+                        canonical_label(rest, ctx),
+                        "enumeration",
+                        0.95 if kind in ("Region", "City") else 0.6,
+                        refs=refs,
+                        country=home,
+                    )
+                )
+    for match in re.finditer(r"(?<![各类种])“([^”]{2,20})”(?:系列)?活动", text):
+        ctx.add(
+            Candidate(match.start(1), match.end(1), "Event", match.group(1), "quoted-event", 0.6)
+        )

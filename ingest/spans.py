@@ -1,0 +1,130 @@
+"""Span utilities for names in running text: where a name starts (after the verb that
+introduces it), how brackets and quotes are crossed, and the canonical form of a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import jieba
+import jieba.posseg as pseg
+
+from ingest.context import BOUNDARY, DocContext
+
+jieba.setLogLevel(60)
+
+# verbs and prepositions that introduce an object; a name starts after the last of them
+_TRIGGER = re.compile(
+    r"参加|参与|出席|举办|举行|组织|邀请|开展|启动|促成|推动|推进|助推|助力|建设|打造|搭建"
+    r"|配合|保障|对接|会同|开行|制定|完成|做好|实现|提升|加强|深化|拓展|扩大|争取|支持|创建"
+    r"|服务(?!平台|中心|站)"
+    r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话)"
+)
+_STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
+_KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
+_COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
+
+
+# the end of an event name: shared by the suffix recogniser and canonical labels
+EVENT_HEAD = re.compile(
+    r"(?:外长会|峰会|博览会|交易会|展览会|推介会|交流会|对接会|对话会|座谈会|研讨会|研讨班|洽谈会"
+    r"|音乐会|发布会|招待会|大会|年会|论坛|(?<=[画置易影术品卉览])展|活动周|(?<=[节化])周(?!年)"
+    r"|仪式|专列|专场|线上对话|活动)"
+)
+_ENDS_WITH_HEAD = re.compile(f"(?:{EVENT_HEAD.pattern})$")
+
+
+def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
+    """Start of the name ending at `pos`: back to a delimiter, over quotes and brackets."""
+    i = pos
+    while i > 0 and pos - i < limit:
+        ch = text[i - 1]
+        if ch in '”"' or ch in ")）":
+            opener = "“" if ch == "”" else ('"' if ch == '"' else "(（")
+            j = i - 2
+            while j >= 0 and text[j] not in opener and i - j < 25:
+                j -= 1
+            if j < 0 or text[j] not in opener:
+                return i
+            i = j
+            continue
+        if ch == "、":
+            if not list_items:
+                return i
+            i -= 1
+            continue
+        if ch in BOUNDARY or ch in "的等":
+            return i
+        i -= 1
+    return i
+
+
+def after_trigger(span: str, keep: int = 2, known: Callable[[str], bool] | None = None) -> int:
+    """Offset just past the last object-introducing verb that leaves at least `keep` chars;
+    verbs inside quotes, brackets or known names (上海合作组织) do not count."""
+    best = 0
+    masked = mask_quotes(span)
+    if known is not None:
+        masked = _mask_names(masked, known)
+    for match in _TRIGGER.finditer(masked):
+        if len(span) - match.end() >= keep:
+            best = match.end()
+    return best
+
+
+def _mask_names(text: str, known: Callable[[str], bool]) -> str:
+    out = list(text)
+    i = 0
+    while i < len(text):
+        for length in range(min(12, len(text) - i), 2, -1):
+            if known(text[i : i + length]):
+                out[i : i + length] = "□" * length
+                i += length - 1
+                break
+        i += 1
+    return "".join(out)
+
+
+def mask_quotes(text: str) -> str:
+    """Blank out quoted and bracketed text so verbs inside names are not cut at."""
+    return re.sub(r"“[^”]*”|[（(][^)）]*[)）]", lambda m: "□" * len(m.group(0)), text)
+
+
+def strip_leading(span: str, ctx: DocContext, keep: int = 2) -> tuple[int, str]:
+    """Drop leading verbs, prepositions and adverbs (组织参与…, 促成…与) before a name;
+    `keep` is how many characters must stay (the suffix and something before it)."""
+    offset = after_trigger(span, keep, lambda n: bool(ctx.gazetteer.lookup(n)))
+    rest = span[offset:]
+    while rest:
+        if _starts_with_name(rest, ctx):
+            break
+        first = next(iter(pseg.cut(rest)), None)
+        if first is None or first.flag not in _STRIP_POS or first.word in _KEEP_WORDS:
+            break
+        if all(ch in ctx.gazetteer.abbreviations for ch in rest[:2]):
+            break  # 中日(青岛)…: a country pair, not a verb
+        if len(rest) - len(first.word) < keep:
+            break
+        offset += len(first.word)
+        rest = rest[len(first.word) :]
+    return offset, rest
+
+
+def _starts_with_name(text: str, ctx: DocContext) -> bool:
+    gaz = ctx.gazetteer
+    return any(gaz.lookup(text[:k]) for k in range(min(len(text), gaz.max_len), 1, -1))
+
+
+def canonical_label(surface: str, ctx: DocContext) -> str:
+    """Drop country notes in brackets (青岛-奥尔沙(白俄罗斯)经贸推介会), unify brackets, and
+    drop a generic tail: “国际友人青岛行”系列活动 is 国际友人青岛行, …专场活动 is …专场."""
+    countries = ctx.gazetteer.country_name_set
+    label = _COUNTRY_NOTE.sub(lambda m: "" if m.group(1) in countries else m.group(0), surface)
+    label = label.replace("（", "(").replace("）", ")").strip()
+    quoted = re.fullmatch(r"“([^”]+)”(?:等)?(?:系列)?活动", label)
+    if quoted:
+        return quoted.group(1)
+    if label.endswith("活动") and _ENDS_WITH_HEAD.search(label[:-2]):
+        label = label[:-2]
+    return label
