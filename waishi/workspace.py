@@ -8,7 +8,6 @@ import contextlib
 import gc
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,6 +39,7 @@ from search.encoders import Encoder
 from search.glosses import GlossDictionary, load_gloss_dictionary
 from search.hybrid import HybridSearch
 from search.lexical import LexicalIndex
+from search.naming import EnglishBridge
 from search.qa.answer import Answer, QuestionAnswerer
 from search.qa.lexicon import Lexicon, build_lexicon
 from search.vector_index import VectorIndex
@@ -254,8 +254,8 @@ class Workspace:
                 )
                 for r in gaz.regions
             ],
-            english_name=self.english_name,
-            english_to_chinese=self.english_to_chinese,
+            english_name=self.english.english_name,
+            english_to_chinese=self.english.to_chinese,
         )
 
     @cached_property
@@ -266,48 +266,9 @@ class Workspace:
             log.warning("no CC-CEDICT glosses: %s", exc)
             return None
 
-    def english_name(self, label: str) -> str | None:
-        """An English name for a Chinese one: the reference's, CC-CEDICT's for a whole name,
-        else composed word by word (中国石油大学 -> China oil petroleum university college)."""
-        gaz, glosses = self.gazetteer, self.glosses
-        for ref in gaz.lookup(label):
-            if ref.label_en:
-                return ref.label_en
-        if glosses is None:
-            return None
-        whole = glosses.english_name(label)
-        if whole:
-            return whole
-        import jieba
-
-        parts = []
-        for word in jieba.cut(label):
-            known = next((r.label_en for r in gaz.lookup(word) if r.label_en), None)
-            parts.append(known or glosses.english_gloss(word) or glosses.english_name(word) or "")
-        composed = " ".join(p for p in parts if p)
-        return composed or None
-
-    def english_to_chinese(self, word: str) -> list[str]:
-        """Chinese words of the corpus whose glosses contain an English word (youth -> 青少年)."""
-        return self._reverse_glosses.get(word.lower().rstrip("s"), [])
-
     @cached_property
-    def _reverse_glosses(self) -> dict[str, list[str]]:
-        from search.lexical import tokenize
-
-        index: dict[str, list[str]] = {}
-        glosses = self.glosses
-        if glosses is None:
-            return index
-        vocabulary = {
-            t for item in self.index_items for t in tokenize(item.text) if not t.isascii()
-        }
-        for word in sorted(vocabulary):
-            gloss = glosses.english_gloss(word)
-            for token in re.findall(r"[a-z]+", (gloss or "").lower()):
-                if len(token) >= 3:
-                    index.setdefault(token.rstrip("s"), []).append(word)
-        return index
+    def english(self) -> EnglishBridge:
+        return EnglishBridge(self.gazetteer, self.glosses, (i.text for i in self.index_items))
 
     def pipeline_home_city(self) -> str:
         query = (
@@ -346,7 +307,7 @@ class Workspace:
         return self.answerer.ask(question)
 
     def _invalidate(self) -> None:
-        for name in ("lexicon", "index_items", "searcher", "answerer", "_reverse_glosses"):
+        for name in ("lexicon", "index_items", "searcher", "answerer", "english"):
             self.__dict__.pop(name, None)
 
     def ensure_corpus(self) -> None:
