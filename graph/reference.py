@@ -71,7 +71,7 @@ def _goal_iris(gaz: Gazetteer) -> dict[str, URIRef]:
 _NAMES = (
     SPARQL_PREFIXES
     + """
-SELECT ?e ?type ?name ?how WHERE {
+SELECT DISTINCT ?e ?type ?name ?how WHERE {
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
   { ?e wsh:name ?name BIND("name" AS ?how) }
   UNION { ?e rdfs:label ?name BIND("label" AS ?how) }

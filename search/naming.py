@@ -35,11 +35,21 @@ class EnglishBridge:
         whole = glosses.english_name(label)
         if whole:
             return whole
-        parts = []
-        for word in jieba.cut(label):
-            known = next((r.label_en for r in self.gazetteer.lookup(word) if r.label_en), None)
-            parts.append(known or glosses.english_gloss(word) or glosses.english_name(word) or "")
+        parts = [self._word(word, glosses) for word in jieba.cut(label)]
         return " ".join(p for p in parts if p) or None
+
+    def _word(self, word: str, glosses: GlossDictionary) -> str:
+        """One word in English; an unglossed word that starts with a known name is that name
+        plus the rest (青岛港 -> Qingdao + harbor; port)."""
+        known = next((r.label_en for r in self.gazetteer.lookup(word) if r.label_en), None)
+        found = known or glosses.english_gloss(word) or glosses.english_name(word)
+        if found or len(word) < 3:
+            return found or ""
+        for cut in range(len(word) - 1, 1, -1):
+            head = next((r.label_en for r in self.gazetteer.lookup(word[:cut]) if r.label_en), None)
+            if head:
+                return f"{head} {self._word(word[cut:], glosses)}".strip()
+        return ""
 
     def to_chinese(self, word: str) -> list[str]:
         """Chinese words of the corpus whose glosses contain an English word (youth -> 青少年)."""

@@ -18,8 +18,9 @@ MEMBER_COUNTRY = (
     "  { ?e a wsh:Country BIND(?e AS ?memberCountry) }\n"
     "  ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
     "  FILTER NOT EXISTS { ?ms wsh:until ?until }\n"  # a status that has ended no longer counts
-    "  OPTIONAL { ?ms wsh:since ?since }\n"
 )
+# OPTIONALs go last: Oxigraph plans an OPTIONAL followed by required patterns badly
+SINCE = "  OPTIONAL { ?ms wsh:since ?since }\n"
 
 
 def _values(var: str, terms: list[URIRef] | list[Literal]) -> str:
@@ -90,6 +91,7 @@ class QueryPlan:
             "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
             + self._evidence_filter()
             + self._year_filter()
+            + (SINCE if self.goals and self.intent != "supports_goal" else "")
             + '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
             '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
         )
@@ -180,6 +182,8 @@ class QueryPlan:
             + MEMBER_COUNTRY
             + "  "
             + self._mention_evidence()
+            + "  "
+            + SINCE
             + '    BIND("inferred" AS ?basis)\n'
             "  }\n"
         )

@@ -49,16 +49,23 @@ def understand(question: str, lex: Lexicon) -> Understanding:
 
     goals, member_roles = _goals(text, lower, lex, used)
     anchors, countries = _entities(text, lower, lex, used)
-    # cue words count only outside names (集团 in 欧力士集团 is no type word) and outside a
-    # membership phrase (上合组织国家, SCO member states)
+    # cue words count only outside Chinese names (集团 in 欧力士集团 is no type word) and
+    # outside a membership phrase (上合组织国家, SCO member states); English names share
+    # words with cues (sister-city), so they are linked after the cues are read
     masked = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
+    en_anchors, en_countries = _english_entities(lower, lex, used)
+    anchors += [a for a in en_anchors if a not in anchors]
+    countries += [c for c in en_countries if c not in countries]
     types, label_kw = _answer_type(masked, text)
     without_types = masked
     for pattern, _, _ in TYPE_WORDS:  # 合作伙伴 names a type, not the cooperation relation
         without_types = re.sub(pattern, lambda m: " " * len(m.group(0)), without_types)
     predicates = _predicates(without_types)
     year = _year(text, lex)
-    region = _region(masked, masked, lex)
+    # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
+    region = _region(
+        "".join(" " if u else ch for ch, u in zip(lower, used, strict=True)), lex, used
+    )
     plan = QueryPlan(
         intent="related",
         types=list(types),
@@ -73,7 +80,10 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         plan.status = "planned"
     if FOREIGN.search(lower) or "sisterCityOf" in predicates:
         plan.foreign = True
-    demonym_countries = [lex.demonyms[w] for w in re.findall(r"[a-z]+", lower) if w in lex.demonyms]
+    unused = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
+    demonym_countries = [
+        lex.demonyms[w] for w in re.findall(r"[a-z]+", unused) if w in lex.demonyms
+    ]
     # a country named beside the answer type constrains it (韩国大学, Korean university, in Brazil)
     if types and "Country" not in types:
         plan.countries = list(dict.fromkeys(countries + demonym_countries))
@@ -133,7 +143,8 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         )
         naming_events = event_keywords(text, used, lex)
         groups = [g for g in keyword_groups(text, used, lex) if g not in naming_events]
-        first, *rest = _with_evidence_groups(_readings(plan, lex, naming_events), groups)
+        readings = _with_evidence_groups(_readings(plan, lex, naming_events[:2]), groups[:2])
+        first, *rest = readings[:MAX_READINGS]
         return Understanding(first, min(confidence, 1.0), tuple(anchors), tuple(rest))
     return Understanding(plan, min(confidence, 1.0), tuple(anchors))
 
@@ -162,6 +173,9 @@ def _readings(plan: QueryPlan, lex: Lexicon, event_keywords: list[list[str]]) ->
     return readings
 
 
+MAX_READINGS = 8  # each costs a query; past a handful, looser readings only add noise
+
+
 def _with_evidence_groups(readings: list[QueryPlan], groups: list[list[str]]) -> list[QueryPlan]:
     """Each reading first narrowed by one question word's evidence group at a time (the
     first word first), then unnarrowed."""
@@ -171,6 +185,12 @@ def _with_evidence_groups(readings: list[QueryPlan], groups: list[list[str]]) ->
             result.append(replace(reading, evidence_keywords=group))
         result.append(replace(reading, evidence_keywords=[]))
     return result
+
+
+# ASCII word edges: `\b` finds none between 持 and RCEP, since CJK characters are word
+# characters to `re`
+_WORD_START = r"(?<![a-z0-9])"
+_WORD_END = r"(?![a-z0-9])"
 
 
 def _mark(used: list[bool], start: int, end: int) -> None:
@@ -189,7 +209,7 @@ def _goals(
             hay = lower if name.isascii() else text
             pattern = re.escape(name.lower() if name.isascii() else name)
             if name.isascii():
-                pattern = rf"\b{pattern}\b"
+                pattern = rf"{_WORD_START}{pattern}{_WORD_END}"
             match = re.search(pattern, hay)
             if match and not any(used[match.start() : match.end()]):
                 found.append(goal)
@@ -230,6 +250,16 @@ def _entities(
         i += 1
     if "我国" in text and lex.home_country is not None:
         countries.append(lex.home_country)
+    return anchors, countries
+
+
+def _english_entities(
+    lower: str, lex: Lexicon, used: list[bool]
+) -> tuple[list[URIRef], list[URIRef]]:
+    """Entities whose English name (reference label, acronym or glossed name) the question's
+    words cover; their words are marked used."""
+    anchors: list[URIRef] = []
+    countries: list[URIRef] = []
     question_tokens = en_tokens(lower)
     if question_tokens:
         scored: list[tuple[float, URIRef]] = []
@@ -258,7 +288,7 @@ def _entities(
                 target.append(iri)
                 taken |= hit
                 for token in hit:
-                    for match in re.finditer(rf"\b{re.escape(token)}\b", lower):
+                    for match in re.finditer(rf"{_WORD_START}{re.escape(token)}{_WORD_END}", lower):
                         _mark(used, match.start(), match.end())
     return anchors, countries
 
@@ -310,12 +340,18 @@ def _year(text: str, lex: Lexicon) -> str:
     return ""
 
 
-def _region(lower: str, text: str, lex: Lexicon) -> list[URIRef]:
+def _region(masked: str, lex: Lexicon, used: list[bool]) -> list[URIRef]:
+    """A world region named in the question (拉美, Latin American); its words are marked used
+    so that "American" in it is no demonym."""
     for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
-        hay = lower if name.isascii() else text
-        if (name.isascii() and re.search(rf"\b{re.escape(name)}(?:n|an)?\b", hay)) or (
-            not name.isascii() and name in hay
-        ):
+        pattern = (
+            rf"{_WORD_START}{re.escape(name)}(?:n|an)?{_WORD_END}"
+            if name.isascii()
+            else re.escape(name)
+        )
+        match = re.search(pattern, masked)
+        if match:
+            _mark(used, match.start(), match.end())
             return iris
     return []
 
