@@ -1,9 +1,5 @@
-"""The analyst's web app: Ask, Explore, SPARQL and Documents over one Workspace.
-
-Thin: UI wiring only. Answers come from the workspace, pictures from `graph.visual`, SPARQL
-from `search.sparql`. Nothing is fetched from outside the machine: system fonts, inlined
-vis-network, an SVG world map.
-"""
+"""The analyst's web app, thin UI wiring only: Ask, Explore, SPARQL and Documents tabs over one
+Workspace, with what they show computed in `waishi.app_views` and `graph.visual`."""
 
 from __future__ import annotations
 
@@ -14,21 +10,24 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio i
 import logging
 import secrets
 import tempfile
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import gradio as gr
-import networkx as nx
-import pandas as pd
 
-from graph import visual
+from graph import visual, worldmap
 from graph.network import shortest_path
-from search.sparql import formats_for, run_query, serialize
-from waishi.errors import WaishiError
+from waishi.app_views import (
+    ANSWER_COLUMNS,
+    ENTITY_COLUMNS,
+    Views,
+    ask,
+    document_entities_table,
+    documents_table,
+    example_queries,
+    run_sparql,
+)
 from waishi.settings import Settings
 from waishi.workspace import Workspace
 
@@ -38,7 +37,6 @@ SANS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaH
         "ui-sans-serif", "system-ui", "sans-serif"]
 MONO = ["DejaVu Sans Mono", "ui-monospace", "Consolas", "monospace"]
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
-WARM_QUESTIONS = ("Which partners support SCO goals?", "2022年新结好了哪些国际友城？")
 
 EXAMPLE_QUESTIONS = [
     "哪些合作伙伴支持上合组织目标？",
@@ -50,46 +48,7 @@ EXAMPLE_QUESTIONS = [
     "青岛有多少个国际友城？",
 ]
 
-SCO = "<https://w3id.org/waishi/id/initiative/shanghai-cooperation-organisation>"
-EXAMPLE_QUERIES = {
-    "支持上合组织目标的伙伴 · Partners supporting SCO goals (explicit)": f"""
-SELECT DISTINCT ?partner ?label ?via WHERE {{
-  ?f a wsh:Fact ; rdf:predicate wsh:supportsGoal ; rdf:subject ?partner ; rdf:object ?i .
-  ?i wsh:servesGoal* {SCO} .
-  ?partner rdfs:label ?label . FILTER(LANG(?label) = "zh")
-  ?i rdfs:label ?via . FILTER(LANG(?via) = "zh")
-}}
-ORDER BY ?label""",
-    "各年友城 · Sister cities by year": """
-SELECT DISTINCT ?year ?status ?city ?label WHERE {
-  ?f a wsh:Fact ; rdf:predicate wsh:sisterCityOf ; rdf:object ?city ; wsh:year ?year .
-  OPTIONAL { ?f wsh:status ?status }
-  ?city rdfs:label ?label . FILTER(LANG(?label) = "zh")
-}
-ORDER BY ?year ?label""",
-    "按国家统计活动 · Events by country": """
-SELECT ?country ?name (COUNT(DISTINCT ?event) AS ?events) WHERE {
-  ?event a wsh:Event .
-  { ?event wsh:involves ?x } UNION { ?x wsh:participatedIn ?event }
-  { ?x wsh:country ?country } UNION { ?x a wsh:Country BIND(?x AS ?country) }
-  ?country rdfs:label ?name . FILTER(LANG(?name) = "zh")
-}
-GROUP BY ?country ?name
-ORDER BY DESC(?events)""",
-    "上合组织成员与身份 · SCO members, role and year": f"""
-SELECT ?country ?name ?role ?since WHERE {{
-  ?country wsh:membership ?ms . ?ms wsh:organisation {SCO} ; wsh:role ?role .
-  OPTIONAL {{ ?ms wsh:since ?since }}
-  ?country rdfs:label ?name . FILTER(LANG(?name) = "zh")
-}}
-ORDER BY ?role ?since ?name""",
-    "友城网络 (CONSTRUCT) · Sister-city network": """
-CONSTRUCT { ?a wsh:sisterCityOf ?b . ?b rdfs:label ?label }
-WHERE { ?a wsh:sisterCityOf ?b . ?b rdfs:label ?label }""",
-    "描述比什凯克 (DESCRIBE) · Describe Bishkek":
-        "DESCRIBE <https://w3id.org/waishi/id/city/1528675>",
-}
-EXAMPLE_QUERIES = {name: text.strip() for name, text in EXAMPLE_QUERIES.items()}
+EXAMPLE_QUERIES = example_queries()
 
 CSS = """
 .waishi-evidence li { margin-bottom: .4em; line-height: 1.6; }
@@ -113,97 +72,6 @@ window.addEventListener('message', (event) => {
   trigger('change');
 });
 """
-
-
-class Views:
-    """The workspace behind one lock, with the graph views it has computed (recomputed after
-    every change of the corpus)."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.lock = threading.RLock()
-        self.out_dir = Path(tempfile.mkdtemp(prefix="waishi-app-"))
-        self.refresh()
-
-    def warm_in_background(self) -> None:
-        """Load the models while the page is already served; a question asked meanwhile
-        waits for the lock instead of loading them a second time."""
-        threading.Thread(target=self.warm, name="waishi-warm", daemon=True).start()
-
-    def warm(self) -> None:
-        with self.lock:
-            started = time.monotonic()
-            for question in WARM_QUESTIONS:  # English and Chinese take different paths
-                self.ws.ask(question)
-            log.info("warm after %.1f s", time.monotonic() - started)
-
-    def refresh(self) -> None:
-        with self.lock:
-            self.graph: nx.MultiDiGraph = self.ws.network()
-            self.links = visual.goal_links(self.ws.dataset)
-            self.entities = {str(e["iri"]): e for e in self.ws.entities()}
-            self.home = self.ws.pipeline_home_city() or None
-
-    def choices(self) -> list[tuple[str, str]]:
-        rows = []
-        for iri, attrs in self.graph.nodes(data=True):
-            style = visual.TYPE_STYLES.get(str(attrs.get("type")))
-            name = visual.node_label(attrs, iri).replace("\n", " · ")
-            rows.append((f"{name} [{style.zh if style else attrs.get('type')}]", iri))
-        return sorted(rows)
-
-    def country(self, iri: str) -> str:
-        attrs = self.graph.nodes[iri] if iri in self.graph else {}
-        iso = str(attrs.get("country") or "")
-        if not iso and attrs.get("type") == "Country":
-            iso = iri.rsplit("/", 1)[-1]
-        return visual.country_name(self.graph, iso)
-
-    def card(self, iri: str | None) -> str:
-        if not iri:
-            return "<p>点击图中的节点查看卡片 · click a node to see its card</p>"
-        with self.lock:
-            evidence = visual.entity_evidence(self.ws.dataset, iri)
-        return visual.entity_card_html(self.graph, iri, self.entities.get(iri), evidence,
-                                       self.links.get(iri))
-
-
-# -- Ask -----------------------------------------------------------------------------------------
-
-ANSWER_COLUMNS = ["答案 Answer", "英文 English", "类型 Type", "国家 Country", "依据 Basis",
-                  "理由 Why"]
-
-
-def ask(views: Views, question: str) -> tuple[str, pd.DataFrame, str, str]:
-    question = (question or "").strip()
-    if not question:
-        return "请输入问题 · type a question", pd.DataFrame(columns=ANSWER_COLUMNS), "", ""
-    started = time.perf_counter()
-    with views.lock:
-        answer = views.ws.ask(question).to_json()
-        starts = visual.sentence_starts(views.ws.dataset, answer["evidence"])
-    rows = []
-    for row, inferred in [(r, False) for r in answer["answers"]] + \
-                         [(r, True) for r in answer["inferred"]]:
-        why = str(row["why"])
-        if inferred or why.startswith("inferred"):
-            basis = "推断 inferred"
-        elif answer["intent"] == "membership":
-            basis = "成员资格 membership"
-        else:
-            basis = "明确 explicit"
-        label = unquote(str(row["label"]))  # an entity without a label shows its IRI's tail
-        rows.append([label, row["label_en"], row["type"], views.country(row["iri"]),
-                     basis, why])
-    status = (f"«{question}» — **{len(answer['answers'])}** 个答案 answers · "
-              f"**{len(answer['inferred'])}** 个推断 inferred · "
-              f"意图 intent `{answer['intent']}` · 置信度 confidence {answer['confidence']} · "
-              f"{(time.perf_counter() - started) * 1000:.0f} ms")
-    if answer["fallback"] or answer["message"]:
-        status += f"\n\n⚠️ {answer['message'] or 'no template fits: retrieval fallback'}"
-    terms = [r["label"] for r in answer["answers"] + answer["inferred"]]
-    evidence = visual.evidence_html(answer["evidence"], starts, terms)
-    return status, pd.DataFrame(rows, columns=ANSWER_COLUMNS), evidence, answer["sparql"]
 
 
 # -- Explore ---------------------------------------------------------------------------------------
@@ -259,43 +127,6 @@ def path_state(views: Views, source: str | None, target: str | None) -> tuple[di
 # -- SPARQL ----------------------------------------------------------------------------------------
 
 
-def _cell(term: object) -> str:
-    return "" if term is None else str(term)
-
-
-def run_sparql(views: Views, text: str) -> tuple[str, pd.DataFrame, list[str] | None]:
-    if not (text or "").strip():
-        return "请输入查询 · type a query", pd.DataFrame(), None
-    settings = views.ws.settings
-    try:
-        with views.lock:
-            result = run_query(views.ws.dataset, text, timeout_s=settings.query_timeout_s,
-                               max_rows=settings.max_result_rows)
-        files = []
-        folder = Path(tempfile.mkdtemp(dir=views.out_dir))
-        for fmt in formats_for(result.form):
-            body, _ = serialize(result, fmt)
-            name = {"json": "results.srj.json", "xml": "results.srx.xml",
-                    "jsonld": "results.jsonld", "turtle": "results.ttl"}.get(fmt, f"results.{fmt}")
-            (folder / name).write_bytes(body)
-            files.append(str(folder / name))
-    except WaishiError as exc:
-        return f"⚠️ {exc}", pd.DataFrame(), None
-    if result.form == "ASK":
-        table = pd.DataFrame({"ASK": [str(result.boolean).lower()]})
-    elif result.graph is not None:
-        triples = sorted(result.graph)
-        table = pd.DataFrame([[_cell(t) for t in triple] for triple in triples],
-                             columns=["subject", "predicate", "object"])
-    else:
-        table = pd.DataFrame([[_cell(t) for t in row] for row in result.rows],
-                             columns=list(result.variables))
-    message = f"{result.form}: **{len(table)}** 行 rows"
-    if result.truncated:
-        message += f" (截断 truncated at {settings.max_result_rows})"
-    return message, table, files
-
-
 def export_graph(views: Views, fmt: str) -> str:
     suffix = {"turtle": "ttl", "jsonld": "jsonld", "graphml": "graphml", "nt": "nt"}[fmt]
     out = Path(tempfile.mkdtemp(dir=views.out_dir)) / f"waishi-graph.{suffix}"
@@ -305,27 +136,6 @@ def export_graph(views: Views, fmt: str) -> str:
 
 
 # -- Documents -------------------------------------------------------------------------------------
-
-DOC_COLUMNS = ["文档 Document", "标题 Title", "年份 Year", "实体 Entities", "事实 Facts"]
-ENTITY_COLUMNS = ["实体 Entity", "英文 English", "类型 Type", "国家 Country"]
-
-
-def documents_table(views: Views) -> pd.DataFrame:
-    with views.lock:
-        docs = views.ws.documents()
-    rows = [[d, v["title"], v["year"], int(v["entities"] or 0), int(v["facts"] or 0)]
-            for d, v in docs.items()]
-    return pd.DataFrame(rows, columns=DOC_COLUMNS)
-
-
-def document_entities_table(views: Views, doc_id: str | None) -> pd.DataFrame:
-    if not doc_id:
-        return pd.DataFrame(columns=ENTITY_COLUMNS)
-    with views.lock:
-        rows = visual.document_entities(views.ws.dataset, doc_id)
-    return pd.DataFrame([[r["label"], r["label_en"], r["type"],
-                          visual.country_name(views.graph, r["country"])] for r in rows],
-                        columns=ENTITY_COLUMNS)
 
 
 def ingest(views: Views, files: list[str] | None,
@@ -472,7 +282,7 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
             if done:
                 return gr.skip(), gr.skip(), True
             return (render_graph(views, current, kinds),
-                    visual.world_map_svg(views.graph, views.links, views.home), True)
+                    worldmap.world_map_svg(views.graph, views.links, views.home), True)
 
         explore_tab.select(on_open, [state, types, drawn], [graph_view, world, drawn])
         search.change(lambda iri, k: show(focus_state(views, iri), k), [search, types],

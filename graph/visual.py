@@ -1,8 +1,5 @@
-"""Pictures of the graph for the web app and the notebook: a networkx (sub)graph as a
-self-contained vis-network page, entity cards, evidence with its span marked, and an offline
-world map of partner cities coloured by goal. No asset is fetched from the network: the
-vis-network script is inlined from the pyvis package and the map is an SVG drawn here.
-"""
+"""The interactive network page: a networkx (sub)graph as a self-contained vis-network page,
+styled by type and goal, with its legend and a readable first view (nothing fetched)."""
 
 from __future__ import annotations
 
@@ -19,10 +16,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
-from graph.namespaces import SPARQL_PREFIXES, WSD, WSH
+from graph.namespaces import WSH
 from graph.validate import ONTOLOGY
 
 
@@ -45,7 +42,7 @@ TYPE_STYLES: dict[str, Style] = {
     "Event": Style("#CC79A7", "dot", "•", "活动", "Event"),
     "Initiative": Style("#56B4E9", "star", "★", "平台与倡议", "Initiative"),
 }
-_OTHER = Style("#999999", "dot", "●", "其他", "Other")
+OTHER_STYLE = Style("#999999", "dot", "●", "其他", "Other")
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ GOALS: tuple[Goal, ...] = (
 GOAL_BY_KEY = {g.key: g for g in GOALS}
 NO_GOAL = "#6b7280"
 BASIS_ZH = {"explicit": "明确", "linked": "相关", "inferred": "推断"}
-_BASIS_ORDER = ("explicit", "linked", "inferred")
+BASIS_ORDER = ("explicit", "linked", "inferred")
 
 
 def goal_keys(*labels: str) -> set[str]:
@@ -94,112 +91,6 @@ def _keyword_in(keyword: str, text: str) -> bool:
         return keyword in text
     # a short Latin acronym must stand alone: "sco" is not in "disco", but is in "sco青岛"
     return keyword in re.findall(r"[a-z0-9]+", text)
-
-
-# -- what the views read from the store ------------------------------------------------------
-
-_GOAL_LINKS = SPARQL_PREFIXES + """
-SELECT DISTINCT ?e ?basis ?gl WHERE {
-  {
-    ?f a wsh:Fact ; rdf:predicate wsh:supportsGoal ; rdf:subject ?e ; rdf:object ?i .
-    BIND("explicit" AS ?basis)
-  } UNION {
-    ?e a wsh:Initiative . ?m wsh:mentionOf ?e . BIND(?e AS ?i) BIND("explicit" AS ?basis)
-  } UNION {
-    ?f a wsh:Fact ; rdf:predicate ?p ; rdf:subject ?e ; rdf:object ?i . ?i a wsh:Initiative .
-    FILTER(?p != wsh:supportsGoal) BIND("linked" AS ?basis)
-  } UNION {
-    ?f a wsh:Fact ; rdf:subject ?i ; rdf:object ?e . ?i a wsh:Initiative .
-    BIND("linked" AS ?basis)
-  } UNION {
-    ?m wsh:mentionOf ?e .
-    { ?e wsh:country ?c } UNION { ?e a wsh:Country BIND(?e AS ?c) }
-    ?c wsh:membership ?ms . ?ms wsh:organisation ?i .
-    BIND("inferred" AS ?basis)
-  }
-  ?i wsh:servesGoal* ?g . ?g rdfs:label ?gl .
-}"""
-
-_EVIDENCE = SPARQL_PREFIXES + """
-SELECT DISTINCT ?doc ?text ?sstart ?start ?end WHERE {
-  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .
-  ?s wsh:text ?text ; wsh:start ?sstart ; wsh:inDocument/dcterms:identifier ?doc .
-} ORDER BY ?doc ?start"""
-
-_SENTENCE_STARTS = SPARQL_PREFIXES + """
-SELECT ?doc ?text ?sstart WHERE {
-  ?s wsh:inDocument/dcterms:identifier ?doc ; wsh:text ?tagged ; wsh:start ?sstart .
-  FILTER(STR(?tagged) = ?text)
-}"""
-
-_DOCUMENT_ENTITIES = SPARQL_PREFIXES + """
-SELECT ?e ?type (SAMPLE(?zh) AS ?label) (SAMPLE(?en) AS ?label_en) (SAMPLE(?c) AS ?country)
-WHERE {
-  ?d dcterms:identifier ?id . ?e wsh:mentionedIn ?d ; a ?type .
-  FILTER(STRSTARTS(STR(?type), STR(wsh:)))
-  OPTIONAL { ?e rdfs:label ?zh FILTER(LANG(?zh) = "zh") }
-  OPTIONAL { ?e rdfs:label ?en FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?e wsh:country/wsh:iso2|wsh:iso2 ?c }
-} GROUP BY ?e ?type ORDER BY ?type ?label"""
-
-
-def _values(names: str, rows: Iterable[tuple[Any, ...]]) -> str:
-    # Terms go in through rdflib's n3(), which escapes them: no text is pasted into SPARQL.
-    body = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in rows)
-    return f"VALUES ({names}) {{ {body} }}\n"
-
-
-def _with_values(query: str, values: str) -> str:
-    head, _, tail = query.partition("WHERE {")
-    return f"{head}WHERE {{\n  {values}{tail}"
-
-
-def goal_links(dataset: Dataset | Graph) -> dict[str, dict[str, str]]:
-    """Entity IRI -> {goal key: strongest basis}: explicit (the text ties it to the goal or it
-    is the goal's own initiative), linked (any other relation with such an initiative), or
-    inferred (its country is a member, observer or partner of the organisation)."""
-    links: dict[str, dict[str, str]] = {}
-    for e, basis, label in dataset.query(_GOAL_LINKS):  # type: ignore[misc]
-        for key in goal_keys(str(label)):
-            current = links.setdefault(str(e), {})
-            old = current.get(key)
-            if old is None or _BASIS_ORDER.index(str(basis)) < _BASIS_ORDER.index(old):
-                current[key] = str(basis)
-    return links
-
-
-def entity_evidence(dataset: Dataset | Graph, iri: str, limit: int = 6) -> list[dict[str, Any]]:
-    """The sentences that mention an entity, with the mention's span inside the sentence."""
-    query = _with_values(_EVIDENCE, _values("?e", [(URIRef(iri),)]))
-    rows = []
-    for doc, text, sstart, start, end in dataset.query(query):  # type: ignore[misc]
-        offset = int(sstart)
-        rows.append({"doc": str(doc), "sentence": str(text), "start": int(start) - offset,
-                     "end": int(end) - offset})
-    return rows[:limit]
-
-
-def sentence_starts(
-    dataset: Dataset | Graph, evidence: Iterable[Mapping[str, Any]]
-) -> dict[tuple[str, str], int]:
-    """(doc, sentence text) -> the sentence's offset in its document, to place a span that
-    is given in document offsets."""
-    wanted = {(str(e["doc"]), str(e["sentence"])) for e in evidence}
-    if not wanted:
-        return {}
-    query = _with_values(
-        _SENTENCE_STARTS, _values("?doc ?text", [(Literal(d), Literal(t)) for d, t in wanted])
-    )
-    return {(str(d), str(t)): int(s) for d, t, s in dataset.query(query)}  # type: ignore[misc, arg-type]
-
-
-def document_entities(dataset: Dataset | Graph, doc_id: str) -> list[dict[str, str]]:
-    query = _with_values(_DOCUMENT_ENTITIES, _values("?id", [(Literal(doc_id),)]))
-    rows = []
-    for e, t, zh, en, c in dataset.query(query):  # type: ignore[misc]
-        rows.append({"iri": str(e), "type": str(t).rsplit("#", 1)[-1], "label": str(zh or ""),
-                     "label_en": str(en or ""), "country": str(c or "")})
-    return rows
 
 
 @cache
@@ -290,7 +181,7 @@ def network_data(
     out_nodes = []
     for n in shown:
         attrs = graph.nodes[n]
-        style = TYPE_STYLES.get(str(attrs.get("type")), _OTHER)
+        style = TYPE_STYLES.get(str(attrs.get("type")), OTHER_STYLE)
         goals = (links or {}).get(n, {})
         name = node_label(attrs, n)
         tip = [name.replace("\n", " · "), f"{style.zh} {style.en}"]
@@ -386,7 +277,7 @@ def legend_html(types: Iterable[str] | None = None, *, path: bool = False) -> st
     wanted = list(types) if types is not None else list(TYPE_STYLES)
     items = []
     for name in wanted:
-        style = TYPE_STYLES.get(name, _OTHER)
+        style = TYPE_STYLES.get(name, OTHER_STYLE)
         items.append(f'<span style="color:{style.colour}">{style.symbol}</span> '
                      f"{html.escape(style.zh)} {html.escape(style.en)}")
     if path:
@@ -430,256 +321,6 @@ def iframe(page: str, height: int = 620, title: str = "graph") -> str:
     return (f'<iframe class="waishi-graph" title="{html.escape(title)}" srcdoc="{escaped}" '
             f'style="width:100%;height:{height}px;border:1px solid #e5e7eb;border-radius:8px">'
             "</iframe>")
-
-
-def country_name(graph: nx.MultiDiGraph, iso: str) -> str:
-    """白俄罗斯 Belarus (BY) for BY, when the graph holds the country; else the code."""
-    attrs = graph.nodes.get(str(WSD[f"country/{iso}"])) if iso else None
-    if not attrs:
-        return iso
-    return f"{attrs.get('label', '')} {attrs.get('label_en', '')} ({iso})".replace("  ", " ")
-
-
-# -- cards and evidence ------------------------------------------------------------------------
-
-
-def marked_sentence(sentence: str, start: int, end: int) -> str:
-    """The sentence with [start, end) (offsets inside the sentence) in <mark>, HTML-escaped."""
-    if not 0 <= start < end <= len(sentence):
-        return html.escape(sentence)
-    return (html.escape(sentence[:start]) + "<mark>" + html.escape(sentence[start:end])
-            + "</mark>" + html.escape(sentence[end:]))
-
-
-def evidence_html(evidence: Iterable[Mapping[str, Any]],
-                  starts: Mapping[tuple[str, str], int] | None = None,
-                  fallback_terms: Iterable[str] = ()) -> str:
-    """Evidence sentences as a list; spans in document offsets are placed through `starts`,
-    else the first of `fallback_terms` found in the sentence is marked."""
-    terms = [t for t in fallback_terms if t]
-    items = []
-    for e in evidence:
-        sentence, start, end = str(e["sentence"]), int(e["start"]), int(e["end"])
-        offset = (starts or {}).get((str(e["doc"]), sentence))
-        if offset is not None:
-            start, end = start - offset, end - offset
-        if not 0 <= start < end <= len(sentence):
-            found = next(((sentence.find(t), len(t)) for t in terms if t in sentence), None)
-            start, end = (found[0], found[0] + found[1]) if found else (0, 0)
-        items.append(f'<li><span class="doc">[{html.escape(str(e["doc"]))}]</span> '
-                     f"{marked_sentence(sentence, start, end)}</li>")
-    if not items:
-        return '<p class="none">没有证据句 · no evidence sentences</p>'
-    return '<ol class="waishi-evidence">' + "".join(items) + "</ol>"
-
-
-def entity_card_html(
-    graph: nx.MultiDiGraph,
-    iri: str,
-    entity: Mapping[str, Any] | None = None,
-    evidence: Iterable[Mapping[str, Any]] = (),
-    goals: Mapping[str, str] | None = None,
-    max_relations: int = 12,
-) -> str:
-    """Labels, identifiers, goals, relations and evidence of one entity."""
-    attrs = dict(graph.nodes[iri]) if iri in graph else {}
-    info = {**attrs, **(entity or {})}
-    style = TYPE_STYLES.get(str(info.get("type")), _OTHER)
-    label = str(info.get("label") or "") or node_label({}, iri)
-    english = str(info.get("label_en") or "")
-    parts = [f'<div class="waishi-card"><h3><span style="color:{style.colour}">{style.symbol}'
-             f"</span> {html.escape(label)} <small>{html.escape(english)}</small></h3>",
-             f"<p>{html.escape(style.zh)} {html.escape(style.en)}"]
-    if info.get("country"):
-        parts.append(f" · 国家 Country: {html.escape(country_name(graph, str(info['country'])))}")
-    parts.append("</p><dl>")
-    identifiers = [("IRI", iri), ("ISO 3166", info.get("iso3166")),
-                   ("GeoNames", info.get("geonames")), ("Wikidata", info.get("wikidata"))]
-    if "lat" in info and "lon" in info:
-        identifiers.append(("坐标 lat/lon", f"{float(info['lat']):.3f}, {float(info['lon']):.3f}"))
-    aliases = [a for a in info.get("aliases") or [] if a != label]
-    if aliases:
-        identifiers.append(("别名 Aliases", "、".join(aliases)))
-    for name, value in identifiers:
-        if value:
-            parts.append(f"<dt>{html.escape(name)}</dt><dd><code>{html.escape(str(value))}"
-                         "</code></dd>")
-    parts.append("</dl>")
-    if goals:
-        chips = [f'<span class="goal" style="background:{GOAL_BY_KEY[k].colour};color:#fff;'
-                 f'padding:1px 6px;border-radius:8px">'
-                 f"{html.escape(GOAL_BY_KEY[k].title)} · {BASIS_ZH[b]} {b}</span>"
-                 for k, b in sorted(goals.items()) if k in GOAL_BY_KEY]
-        parts.append("<p>目标 Goals: " + " ".join(chips) + "</p>")
-    parts.append("<h4>关系 Relations</h4>" + _relations_html(graph, iri, max_relations))
-    parts.append("<h4>证据 Evidence</h4>" + evidence_html(evidence, fallback_terms=[label]))
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _relations_html(graph: nx.MultiDiGraph, iri: str, limit: int) -> str:
-    if iri not in graph:
-        return '<p class="none">—</p>'
-    relations = relation_labels()
-    rows = []
-    for _, o, attrs in graph.out_edges(iri, data=True):
-        rows.append(("→", str(attrs.get("relation")), o))
-    for s, _, attrs in graph.in_edges(iri, data=True):
-        rows.append(("←", str(attrs.get("relation")), s))
-    rows.sort(key=lambda r: (r[1], r[0], graph.nodes[r[2]].get("label", "")))
-    items = []
-    for arrow, relation, other in rows[:limit]:
-        zh, en = relations.get(relation, (relation, relation))
-        name = node_label(graph.nodes[other], other).replace("\n", " · ")
-        items.append(f"<li>{arrow} {html.escape(zh)} <small>{html.escape(en)}</small> "
-                     f"<b>{html.escape(name)}</b></li>")
-    more = f"<li>… +{len(rows) - limit}</li>" if len(rows) > limit else ""
-    return "<ul>" + "".join(items) + more + "</ul>" if items else '<p class="none">—</p>'
-
-
-# -- the world map -----------------------------------------------------------------------------
-
-_SCALE = 2.5  # SVG units per degree (equirectangular)
-_NORTH, _SOUTH = 84.0, -58.0  # the map leaves out the polar seas
-
-
-def _xy(lon: float, lat: float) -> tuple[float, float]:
-    return (lon + 180.0) * _SCALE, (_NORTH - lat) * _SCALE
-
-
-@cache
-def country_outlines() -> tuple[tuple[str, str], ...]:
-    """(ISO alpha-2, SVG path) for every country the countryinfo package outlines (Natural
-    Earth 1:110m, public domain); empty when the package is missing."""
-    try:
-        folder = resources.files("countryinfo").joinpath("data")
-    except ModuleNotFoundError:
-        return ()
-    outlines = []
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".json"):
-            continue
-        record = json.loads(item.read_text(encoding="utf-8"))
-        features = (record.get("geoJSON") or {}).get("features") or []
-        iso = str((record.get("ISO") or {}).get("alpha2") or "")
-        rings = []
-        for feature in features:
-            geometry = feature.get("geometry") or {}
-            polygons = geometry.get("coordinates") or []
-            if geometry.get("type") == "Polygon":
-                polygons = [polygons]
-            for polygon in polygons:
-                rings.extend(polygon)
-        path = " ".join(_ring_path(ring) for ring in rings if len(ring) > 2)
-        if path:
-            outlines.append((iso, path))
-    return tuple(outlines)
-
-
-def _ring_path(ring: list[list[float]]) -> str:
-    points = [_xy(lon, max(_SOUTH, min(_NORTH, lat))) for lon, lat, *_ in ring]
-    return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z"
-
-
-def partner_places(graph: nx.MultiDiGraph, links: Mapping[str, Mapping[str, str]],
-                   home: str | None = None) -> list[dict[str, Any]]:
-    """Geolocated foreign cities (and the home city) with their goals, strongest basis
-    first. Other cities of the home country are no partners and stay off the map."""
-    home_country = graph.nodes[home].get("country") if home in graph else None
-    keys = [g.key for g in GOALS]
-    places = []
-    for n, attrs in graph.nodes(data=True):
-        if attrs.get("type") != "City" or "lat" not in attrs or "lon" not in attrs:
-            continue
-        if n != home and home_country and attrs.get("country") == home_country:
-            continue
-        goals = {k: b for k, b in links.get(n, {}).items() if k in GOAL_BY_KEY}
-        order = sorted(goals, key=lambda k: (_BASIS_ORDER.index(goals[k]), keys.index(k)))
-        places.append({"iri": n, "label": attrs.get("label", ""),
-                       "label_en": attrs.get("label_en", ""), "country": attrs.get("country", ""),
-                       "lat": float(attrs["lat"]), "lon": float(attrs["lon"]),
-                       "goals": {k: goals[k] for k in order}, "home": n == home})
-    return sorted(places, key=lambda p: (p["home"], p["lon"], p["lat"]))
-
-
-_MAP_FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
-
-
-def world_map_svg(graph: nx.MultiDiGraph, links: Mapping[str, Mapping[str, str]],
-                  home: str | None = None, *, width: str = "100%") -> str:
-    """Partner cities on an equirectangular world map, coloured by their first goal: a
-    filled dot when the text ties the city to the goal, a ring when it is only inferred."""
-    places = partner_places(graph, links, home)
-    partner_countries = {p["country"] for p in places}
-    w, h = 360 * _SCALE, (_NORTH - _SOUTH) * _SCALE
-    out = [f'<svg class="waishi-map" viewBox="0 0 {w:.0f} {h:.0f}" width="{width}" role="img" '
-           f"aria-label=\"partner cities world map\" font-family='{_MAP_FONT}' "
-           'style="background:#eef6fb;border:1px solid #d1d5db;border-radius:8px">',
-           '<g stroke="#dbe4ea" stroke-width="0.6" fill="none">']
-    for lon in range(-180, 181, 30):
-        x = _xy(lon, 0)[0]
-        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{h:.0f}"/>')
-    for lat in range(-30, 90, 30):
-        y = _xy(0, lat)[1]
-        out.append(f'<line x1="0" y1="{y:.1f}" x2="{w:.0f}" y2="{y:.1f}"/>')
-    out.append('</g><g stroke="#ffffff" stroke-width="0.4">')
-    for iso, path in country_outlines():
-        fill = "#e8dcc4" if iso in partner_countries else "#d9dde1"
-        out.append(f'<path d="{path}" fill="{fill}"><title>{html.escape(iso)}</title></path>')
-    out.append("</g>")
-    taken: list[tuple[float, float, float]] = []  # label boxes placed so far: x, y, width
-    for place in places:
-        x, y = _xy(place["lon"], place["lat"])
-        goals = place["goals"]
-        first = next(iter(goals), None)
-        colour = GOAL_BY_KEY[first].colour if first else NO_GOAL
-        fill = "#ffffff" if first and goals[first] == "inferred" else colour
-        tip = [f"{place['label']} {place['label_en']} ({place['country']})"]
-        tip += [f"{GOAL_BY_KEY[k].title}: {BASIS_ZH[b]} {b}" for k, b in goals.items()]
-        label = str(place["label"])
-        lx, ly = _label_spot(x, y, 11.0 * len(label), w, taken)
-        if place["home"]:
-            dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#111827" stroke="#fff" '
-                   'stroke-width="2"/>')
-        else:
-            dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="{colour}" '
-                   'stroke-width="2.5"/>')
-        out.append(f'<g class="{"home" if place["home"] else "city"}" '
-                   f'data-iri="{html.escape(place["iri"])}" data-goal="{first or ""}">'
-                   f'<title>{html.escape(chr(10).join(tip))}</title>{dot}'
-                   f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" fill="#111827" '
-                   f'font-weight="{600 if place["home"] else 400}">{html.escape(label)}</text></g>')
-    out.append(_map_legend(h))
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _label_spot(x: float, y: float, width: float, map_width: float,
-                taken: list[tuple[float, float, float]]) -> tuple[float, float]:
-    """Beside the dot, moved down a line until it overlaps no label placed before."""
-    lx = x + 8 if x + 8 + width < map_width else x - 8 - width
-    ly = y - 4
-    for _ in range(8):
-        if not any(abs(ly - ty) < 12 and lx < tx + tw and tx < lx + width for tx, ty, tw in taken):
-            break
-        ly += 12
-    taken.append((lx, ly, width))
-    return lx, ly
-
-
-def _map_legend(height: float) -> str:
-    rows = [(g.colour, g.colour, g.title) for g in GOALS]
-    rows += [(NO_GOAL, NO_GOAL, "无目标 no goal"),
-             ("#ffffff", "#374151", "空心：推断 ring: inferred (membership)"),
-             ("#111827", "#111827", "本市 home city")]
-    top = height - 18 * len(rows) - 12
-    out = [f'<g class="legend" font-size="11"><rect x="8" y="{top:.0f}" width="236" '
-           f'height="{18 * len(rows) + 6}" fill="#ffffff" opacity="0.92" rx="4"/>']
-    for k, (fill, stroke, text) in enumerate(rows):
-        y = top + 16 + 18 * k
-        out.append(f'<circle cx="20" cy="{y - 4:.0f}" r="5" fill="{fill}" stroke="{stroke}" '
-                   f'stroke-width="2"/><text x="32" y="{y:.0f}">{html.escape(text)}</text>')
-    return "".join(out) + "</g>"
 
 
 def save_page(page: str, path: Path) -> Path:

@@ -38,6 +38,7 @@ class RunningApp:
 @pytest.fixture(scope="module")
 def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     import app_gradio
+    from waishi.app_views import WARM_QUESTIONS
     from waishi.settings import Settings
     from waishi.workspace import Workspace
 
@@ -46,7 +47,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
     ws = Workspace(settings)
     started = time.monotonic()
     ws.ensure_corpus()
-    for question in app_gradio.WARM_QUESTIONS:
+    for question in WARM_QUESTIONS:
         ws.ask(question)
     warm_s = time.monotonic() - started
     app = app_gradio.build_app(ws)

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph import visual
+from graph import views, visual, worldmap
 
 CITY = "https://w3id.org/waishi/id/city/"
 BISHKEK, PERM, MANNHEIM = CITY + "1528675", CITY + "511196", CITY + "2873891"
@@ -58,15 +58,15 @@ def test_goal_keys(label: str, goals: set[str]) -> None:
 
 
 def test_marked_sentence_escapes_and_marks_the_span() -> None:
-    assert visual.marked_sentence("与<比什凯克>结好", 2, 6) == "与&lt;<mark>比什凯克</mark>&gt;结好"
-    assert "<mark>" not in visual.marked_sentence("短句", 1, 9)  # a span outside: no mark
+    assert views.marked_sentence("与<比什凯克>结好", 2, 6) == "与&lt;<mark>比什凯克</mark>&gt;结好"
+    assert "<mark>" not in views.marked_sentence("短句", 1, 9)  # a span outside: no mark
 
 
 def test_evidence_spans_in_document_offsets_are_placed_through_sentence_starts() -> None:
     evidence = [{"doc": "r", "sentence": "今年与比什凯克结好。", "start": 103, "end": 107}]
-    page = visual.evidence_html(evidence, {("r", "今年与比什凯克结好。"): 100})
+    page = views.evidence_html(evidence, {("r", "今年与比什凯克结好。"): 100})
     assert "<mark>比什凯克</mark>" in page and "[r]" in page
-    guessed = visual.evidence_html(evidence, {}, fallback_terms=["比什凯克"])
+    guessed = views.evidence_html(evidence, {}, fallback_terms=["比什凯克"])
     assert "<mark>比什凯克</mark>" in guessed
 
 
@@ -125,7 +125,7 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     ws = Workspace(Settings.load(data_dir=tmp_path_factory.mktemp("visual-store")))
     ws.ensure_corpus()
     try:
-        yield {"ws": ws, "graph": ws.network(), "links": visual.goal_links(ws.dataset),
+        yield {"ws": ws, "graph": ws.network(), "links": views.goal_links(ws.dataset),
                "home": ws.pipeline_home_city()}
     finally:
         ws.close()
@@ -167,7 +167,7 @@ def test_the_seed_graph_page_draws_the_first_view_offline(seed: dict[str, Any],
 @pytest.mark.slow
 def test_the_world_map_places_partner_cities_by_goal(seed: dict[str, Any]) -> None:
     graph, links, home = seed["graph"], seed["links"], seed["home"]
-    svg = visual.world_map_svg(graph, links, home)
+    svg = worldmap.world_map_svg(graph, links, home)
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<path") > 150  # country outlines from the countryinfo package
     assert not outside_assets(svg)
@@ -176,7 +176,7 @@ def test_the_world_map_places_partner_cities_by_goal(seed: dict[str, Any]) -> No
     assert cities[BISHKEK] == "SCO" and cities[PERM] == "SCO" and cities[MANNHEIM] == ""
     assert f'<g class="home" data-iri="{home}"' in svg
     assert CITY + "1795565" not in cities  # Shenzhen: a city of the home country, no partner
-    places = {p["iri"]: p for p in visual.partner_places(graph, links, home)}
+    places = {p["iri"]: p for p in worldmap.partner_places(graph, links, home)}
     bishkek = places[BISHKEK]
     x, y = (bishkek["lon"] + 180) * 2.5, (84 - bishkek["lat"]) * 2.5
     assert f'cx="{x:.1f}" cy="{y:.1f}"' in svg  # equirectangular, at its GeoNames coordinates
@@ -188,8 +188,8 @@ def test_the_entity_card_shows_labels_identifiers_relations_and_evidence(
 ) -> None:
     ws, graph = seed["ws"], seed["graph"]
     entity = next(e for e in ws.entities() if e["iri"] == BISHKEK)
-    evidence = visual.entity_evidence(ws.dataset, BISHKEK)
-    card = visual.entity_card_html(graph, BISHKEK, entity, evidence, seed["links"][BISHKEK])
+    evidence = views.entity_evidence(ws.dataset, BISHKEK)
+    card = views.entity_card_html(graph, BISHKEK, entity, evidence, seed["links"][BISHKEK])
     assert "比什凯克" in card and "Bishkek" in card and "1528675" in card
     assert "吉尔吉斯斯坦 Kyrgyzstan (KG)" in card
     assert "上合组织 SCO · 明确 explicit" in card
@@ -200,10 +200,10 @@ def test_the_entity_card_shows_labels_identifiers_relations_and_evidence(
 @pytest.mark.slow
 def test_store_lookups_for_the_views(seed: dict[str, Any]) -> None:
     ws = seed["ws"]
-    evidence = visual.entity_evidence(ws.dataset, BISHKEK)
+    evidence = views.entity_evidence(ws.dataset, BISHKEK)
     assert evidence and all(e["sentence"][e["start"]:e["end"]] == "比什凯克" for e in evidence)
-    starts = visual.sentence_starts(ws.dataset, evidence)
+    starts = views.sentence_starts(ws.dataset, evidence)
     assert set(starts) == {(e["doc"], e["sentence"]) for e in evidence}
-    labels = {e["label"] for e in visual.document_entities(ws.dataset, "qingdao-fao-2021-targets")}
+    labels = {e["label"] for e in views.document_entities(ws.dataset, "qingdao-fao-2021-targets")}
     assert {"比什凯克", "阿克套", "费萨拉巴德"} <= labels
-    assert visual.document_entities(ws.dataset, "no-such-report") == []
+    assert views.document_entities(ws.dataset, "no-such-report") == []
