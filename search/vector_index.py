@@ -50,6 +50,8 @@ class VectorIndex:
     def refresh(self, items: list[SearchItem]) -> int:
         """Make the index hold exactly `items`; returns how many were newly embedded."""
         known = {item.digest: k for k, item in enumerate(self.items)}
+        if [i.digest for i in items] == [i.digest for i in self.items]:
+            return 0  # unchanged: opening a workspace must not rewrite the index
         fresh = [item for item in items if item.digest not in known]
         new_vectors = self.encoder.encode([item.text for item in fresh])
         by_digest = {item.digest: vec for item, vec in zip(fresh, new_vectors, strict=True)}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph.build import document_iri, document_triples
 from graph.namespaces import (
@@ -355,8 +356,16 @@ class Workspace:
             count = view.number_of_nodes()
         elif fmt in ("turtle", "nt", "jsonld", "trig", "nquads", "xml"):
             if fmt in ("trig", "nquads"):
-                self.dataset.serialize(destination=str(tmp), format=fmt)
-                count = len(self.dataset)
+                # a snapshot of the named graphs only: a remote union default graph would be
+                # written twice, and rdflib's TriG writer cannot walk blank nodes remotely
+                snapshot = Dataset()
+                bind_prefixes(snapshot)
+                for graph in self.dataset.graphs():
+                    if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+                        target = snapshot.graph(graph.identifier)
+                        target += graph
+                snapshot.serialize(destination=str(tmp), format=fmt)
+                count = sum(len(g) for g in snapshot.graphs())
             else:
                 union = Graph()
                 bind_prefixes(union)

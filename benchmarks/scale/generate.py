@@ -6,10 +6,11 @@ is an `ingest.model.Extraction` (sentences with offsets, mentions, facts with pr
 qualifiers) turned into its named graph by `graph.build.document_triples`; the reference graph is
 `graph.reference.reference_graph` over `data/reference`; the ontology is `graph/ontology.ttl`; the
 derived graph holds the preferred labels and `servesGoal` links that `derived_graph` computes.
-Per report the mix follows the seeds (~50 sentences, ~4 mentions and ~3 facts per sentence,
-participation, event, sister-city, cooperation, goal-support and quantity sentences). Popular
-partners recur across reports (Zipf weights), events are mostly report-specific. Deterministic for
-a seed: the same arguments write the same bytes.
+Per report the mix follows the seeds (~50 sentences; ~3 mentions and ~2 facts per sentence, the
+seeds have 3.2 and 1.8; event, sister-city, cooperation, goal-support, diplomatic and quantity
+sentences; ~3,700 quads). Popular partners recur across reports (Zipf weights), so a partner's
+description repeats in every report graph that names it, as it does in the real graph; events are
+mostly report-specific. Deterministic for a seed: the same arguments write the same bytes.
 
 Run: .venv/bin/python benchmarks/scale/generate.py --triples 100k --out /tmp/waishi-100k.nq
 """
@@ -57,7 +58,7 @@ ORG_SUFFIXES = ("商会", "协会", "研究院", "大学", "基金会", "友好�
 EVENT_SUFFIXES = ("推介会", "论坛", "博览会", "对话会", "交流周", "合作大会")
 INITIATIVE_SUFFIXES = ("合作中心", "示范基地", "服务平台", "创新试验区", "合作园")
 SECTIONS = ("一、服务总体外交", "二、深化国际友城合作", "三、服务开放型经济", "四、加强人文交流")
-TARGET_PER_REPORT = 3_500  # triples one synthetic report adds, measured; sizes the entity pools
+TARGET_PER_REPORT = 3_500  # sizes the entity pools: reports expected for a target size
 
 
 @dataclass
