@@ -10,7 +10,7 @@ import re
 
 import jieba.posseg as pseg
 
-from ingest.context import BOUNDARY, Candidate, DocContext, is_cjk, population
+from ingest.context import Candidate, DocContext, is_cjk, population
 from ingest.model import EntityRef
 from ingest.spans import after_trigger
 
@@ -351,13 +351,6 @@ def _leading_city(run: str, ctx: DocContext, iso2: str) -> tuple[str, list[Entit
         if in_country:
             return run[:length], in_country
     return "", []
-
-
-def boundary_before(text: str, pos: int, limit: int = 40) -> int:
-    start = pos
-    while start > 0 and text[start - 1] not in BOUNDARY and pos - start < limit:
-        start -= 1
-    return start
 
 
 PLACE_RECOGNISERS = {

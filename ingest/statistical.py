@@ -15,7 +15,6 @@ from ingest.context import Candidate, DocContext
 
 def recognise_places_jieba(ctx: DocContext) -> None:
     """`X市` where jieba tags X as a place name the gazetteer does not know."""
-    text = ctx.document.text
     for sentence in ctx.sentences:
         if "市" not in sentence.text:
             continue  # the rule wants X市: tagging other sentences is wasted work
@@ -36,7 +35,6 @@ def recognise_places_jieba(ctx: DocContext) -> None:
                     )
                 )
             position += len(word.word)
-    del text
 
 
 def recognise_places_lac(ctx: DocContext) -> None:

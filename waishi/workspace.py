@@ -17,13 +17,14 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from graph.build import document_iri, document_triples
+from graph.build import document_triples
 from graph.namespaces import (
     DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SPARQL_PREFIXES,
     bind_prefixes,
+    document_graph,
 )
 from graph.network import to_networkx
 from graph.queries import ENTITIES, select
@@ -101,8 +102,6 @@ class Workspace:
         return Pipeline(self.gazetteer, home_city=self.settings.home_city)
 
     def _ensure_reference(self) -> None:
-        if (REFERENCE_GRAPH, None, None) in _contexts(self.dataset):
-            return
         if next(iter(self.dataset.graph(REFERENCE_GRAPH).triples((None, None, None))), None):
             return
         ontology = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY)
@@ -187,8 +186,6 @@ class Workspace:
         )
 
     def remove(self, doc_id: str) -> bool:
-        from graph.namespaces import document_graph
-
         iri = URIRef(document_graph(doc_id))
         if doc_id not in self.documents():
             return False
@@ -387,12 +384,6 @@ class Workspace:
         self.dataset.close()
         gc.collect()
 
-    def document_iri(self, doc_id: str) -> URIRef:
-        return document_iri(doc_id)
-
-
-def _contexts(dataset: Dataset) -> Iterable[tuple[URIRef, None, None]]:
-    return ((c.identifier, None, None) for c in dataset.contexts())  # type: ignore[misc]
 
 
 def _expand(paths: Iterable[Path]) -> Iterable[Path]:
