@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph
@@ -16,11 +17,23 @@ class ShapeViolation(WaishiError):
     """The built graph breaks the SHACL shapes: a bug in a rule, never the user's input."""
 
 
+@lru_cache(maxsize=1)
+def _parsed_shapes() -> Graph:
+    return Graph().parse(SHAPES)
+
+
+def shapes_graph() -> Graph:
+    """A copy of the shapes, parsed once per process (a copy costs a third of a parse): pyshacl
+    adds triples to the shapes graph it is given, so concurrent validations must not share one."""
+    graph = Graph()
+    graph += _parsed_shapes()
+    return graph
+
+
 def validate(data: Graph) -> None:
     from pyshacl import validate as shacl_validate
 
-    shapes = Graph().parse(SHAPES)
-    conforms, _, report = shacl_validate(data, shacl_graph=shapes, inference="none")
+    conforms, _, report = shacl_validate(data, shacl_graph=shapes_graph(), inference="none")
     if not conforms:
         lines = [line for line in str(report).splitlines() if line.strip()][:40]
         raise ShapeViolation("the built graph violates its SHACL shapes:\n" + "\n".join(lines))

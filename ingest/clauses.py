@@ -4,6 +4,7 @@ uses: which mentions are top-level, who the home city is, building a `Fact` with
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,9 +23,14 @@ class Clause:
 
 
 def clauses_of(ctx: DocContext, mentions: list[Mention]) -> Iterator[Clause]:
+    """Each clause with the mentions inside it, in the order given; mentions are found by
+    bisecting their starts, as every rule walks every clause."""
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    starts = [mentions[k].start for k in order]
     for sentence in ctx.sentences:
         for start, end in clauses(sentence):
-            inside = tuple(m for m in mentions if start <= m.start and m.end <= end)
+            near = order[bisect_left(starts, start) : bisect_right(starts, end)]
+            inside = tuple(mentions[k] for k in sorted(k for k in near if mentions[k].end <= end))
             yield Clause(sentence.index, start, end, ctx.document.text[start:end], inside)
 
 

@@ -41,9 +41,7 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if masked[k] in "，,。；;：:\n等":
                 break
             chunk_start -= 1
-        chunk_start += after_trigger(
-            text[chunk_start:start], 2, lambda n: bool(ctx.gazetteer.lookup(n))
-        )
+        chunk_start += after_trigger(text[chunk_start:start], 2, ctx.gazetteer)
         if kind in ("City", "Country", "Enterprise", "Organization"):
             joined = max(text.rfind("与", chunk_start, start), text.rfind("同", chunk_start, start))
             chunk_start = max(chunk_start, joined + 1)
@@ -69,10 +67,7 @@ def recognise_enumerations(ctx: DocContext) -> None:
             position += len(item) + 1
             offset, rest = strip_leading(item, ctx)
             rest_start = item_start + offset
-            country_prefix = next(
-                (c for c in ctx.gazetteer.country_names if rest.startswith(c)), ""
-            )
-            if kind == "City" and country_prefix:
+            if kind == "City" and ctx.gazetteer.country_prefix(rest):
                 continue  # recognise_country_city handles 俄罗斯彼尔姆
             quoted_item = re.fullmatch(r"“([^”]{2,20})”", rest)
             if quoted_item:

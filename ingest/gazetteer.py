@@ -53,7 +53,9 @@ class Gazetteer:
     abbreviations: dict[str, list[str]] = field(default_factory=dict)  # 韩 -> [KR]
     memberships: list[dict[str, str]] = field(default_factory=list)
     regions: list[dict[str, str]] = field(default_factory=list)
-    max_len: int = 1
+    # first character -> lengths of the names starting with it, longest first: matching tries
+    # only the lengths that exist, not every length up to the longest name at every character
+    lengths: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, name: str, ref: EntityRef) -> None:
         name = name.strip()
@@ -62,7 +64,10 @@ class Gazetteer:
         bucket = self.names.setdefault(name, [])
         if all(existing.key != ref.key for existing in bucket):
             bucket.append(ref)
-        self.max_len = max(self.max_len, len(name))
+        lengths = self.lengths.setdefault(name[0], [])
+        if len(name) not in lengths:
+            lengths.append(len(name))
+            lengths.sort(reverse=True)
 
     def lookup(self, name: str) -> list[EntityRef]:
         return self.names.get(name, [])
@@ -83,13 +88,30 @@ class Gazetteer:
     def country_name_set(self) -> frozenset[str]:
         return frozenset(self.country_names)
 
+    def prefixes(self, text: str, at: int = 0) -> Iterator[tuple[int, list[EntityRef]]]:
+        """Lengths and entities of the known names that start `text` at `at`, longest first."""
+        names = self.names
+        for length in self.lengths.get(text[at : at + 1], ()):
+            if at + length <= len(text):
+                refs = names.get(text[at : at + length])
+                if refs:
+                    yield length, refs
+
+    def country_prefix(self, text: str) -> str:
+        """The longest country name `text` starts with, or ''."""
+        for length, _ in self.prefixes(text):
+            if text[:length] in self.country_name_set:
+                return text[:length]
+        return ""
+
     def scan(self, text: str) -> Iterator[tuple[int, int, list[EntityRef]]]:
         """Longest-first, left-to-right, non-overlapping matches of known names."""
+        names, lengths = self.names, self.lengths
         i = 0
         n = len(text)
         while i < n:
-            for length in range(min(self.max_len, n - i), 1, -1):
-                refs = self.names.get(text[i : i + length])
+            for length in lengths.get(text[i], ()):
+                refs = names.get(text[i : i + length]) if i + length <= n else None
                 if refs:
                     yield i, i + length, refs
                     i += length

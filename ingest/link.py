@@ -32,13 +32,14 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     across layers nesting is kept (青岛港 contains 青岛)."""
     ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.confidence, c.start))
     kept: list[Candidate] = []
+    # layer -> offsets its kept candidates cover (candidates are never empty: DocContext.add)
+    covered: dict[int, set[int]] = {}
     for cand in ranked:
-        layer = _LAYER[cand.type]
-        clash = any(
-            _LAYER[k.type] == layer and cand.start < k.end and k.start < cand.end for k in kept
-        )
-        if not clash:
+        taken = covered.setdefault(_LAYER[cand.type], set())
+        span = range(cand.start, cand.end)
+        if taken.isdisjoint(span):
             kept.append(cand)
+            taken.update(span)
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
@@ -147,11 +148,11 @@ def _choose(cand: Candidate, context_countries: set[str]) -> EntityRef:
 def _country_of(label: str, ctx: DocContext) -> str:
     """The country a new name belongs to: a leading country or Chinese place, else none."""
     gaz = ctx.gazetteer
-    for name in gaz.country_names:
-        if label.startswith(name):
-            return gaz.country_by_name(name).ref.country  # type: ignore[union-attr]
-    for length in range(min(len(label), gaz.max_len), 1, -1):
-        for ref in gaz.lookup(label[:length]):
+    country = gaz.country_by_name(gaz.country_prefix(label))
+    if country is not None:
+        return country.ref.country
+    for _, refs in gaz.prefixes(label):
+        for ref in refs:
             if ref.type in PLACE_TYPES and ref.country:
                 return ref.country
     home = ctx.home_city

@@ -262,8 +262,7 @@ def _named_project(stem: str, ctx: DocContext) -> bool:
     """`巴基斯坦中国中心项目` is a named project; `城市更新项目` and a company's `…集团项目` not."""
     if not stem or ENTERPRISE_SUFFIX.search(stem[-3:]):
         return False
-    named_after_country = any(stem.startswith(c) for c in ctx.gazetteer.country_names)
-    return named_after_country or _enterprise_stem(stem, ctx)
+    return bool(ctx.gazetteer.country_prefix(stem)) or _enterprise_stem(stem, ctx)
 
 
 def _enterprise_stem(stem: str, ctx: DocContext) -> bool:

@@ -7,10 +7,13 @@ Each function takes a `DocContext` and adds `Candidate`s; the linker picks among
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 import jieba.posseg as pseg
 
 from ingest.context import Candidate, DocContext, is_cjk, population
+from ingest.gazetteer import Gazetteer
 from ingest.model import EntityRef
 from ingest.spans import after_trigger
 
@@ -254,13 +257,22 @@ def _add_pair(ctx: DocContext, start: int, pair: str, resolved_second: str = "")
         )
 
 
+def _pair_starts(text: str, gaz: Gazetteer) -> Iterator[int]:
+    """Offsets where two abbreviation letters meet (中日韩 has 中日 and 日韩), found in one
+    regex pass rather than by a test at every character."""
+    letters = "".join(re.escape(ch) for ch in gaz.abbreviations)
+    if letters:
+        for found in re.finditer(f"(?=[{letters}]{{2}})", text):
+            yield found.start()
+
+
 def recognise_abbreviations(ctx: DocContext) -> None:
     """Country abbreviations: pairs (中韩, 日韩), 对X合作, and lists such as 韩、日、泰三国."""
     gaz = ctx.gazetteer
     text = ctx.document.text
-    for i in range(len(text) - 2):
+    for i in _pair_starts(text, gaz):
         pair = text[i : i + 2]
-        if not all(ch in gaz.abbreviations for ch in pair) or pair[0] == pair[1]:
+        if i >= len(text) - 2 or pair[0] == pair[1]:
             continue
         if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
             continue
@@ -338,16 +350,16 @@ def recognise_country_city(ctx: DocContext) -> None:
 _NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "x", "eng"}
 
 
+@lru_cache(maxsize=4096)
 def looks_like_name(word: str) -> bool:
     """A transliterated name: jieba knows no ordinary word in it (彼尔姆 falls apart into
-    single characters), unlike 合作对话会, 石油大学 or 故事也是."""
+    single characters), unlike 合作对话会, 石油大学 or 故事也是. Cached: the same names recur."""
     return all(len(t.word) == 1 or t.flag in _NAME_FLAGS for t in pseg.cut(word, HMM=False))
 
 
 def _leading_city(run: str, ctx: DocContext, iso2: str) -> tuple[str, list[EntityRef]]:
-    for length in range(min(len(run), ctx.gazetteer.max_len), 1, -1):
-        refs = [r for r in ctx.gazetteer.lookup(run[:length]) if r.type == "City"]
-        in_country = [r for r in refs if r.country == iso2]
+    for length, refs in ctx.gazetteer.prefixes(run):
+        in_country = [r for r in refs if r.type == "City" and r.country == iso2]
         if in_country:
             return run[:length], in_country
     return "", []

@@ -5,12 +5,13 @@ introduces it), how brackets and quotes are crossed, and the canonical form of a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from functools import lru_cache
 
 import jieba
 import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, DocContext
+from ingest.gazetteer import Gazetteer
 
 jieba.setLogLevel(60)
 
@@ -60,28 +61,28 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
     return i
 
 
-def after_trigger(span: str, keep: int = 2, known: Callable[[str], bool] | None = None) -> int:
+def after_trigger(span: str, keep: int = 2, gazetteer: Gazetteer | None = None) -> int:
     """Offset just past the last object-introducing verb that leaves at least `keep` chars;
-    verbs inside quotes, brackets or known names (上海合作组织) do not count."""
+    verbs inside quotes, brackets or the gazetteer's names (上海合作组织) do not count."""
     best = 0
     masked = mask_quotes(span)
-    if known is not None:
-        masked = _mask_names(masked, known)
+    if gazetteer is not None:
+        masked = _mask_names(masked, gazetteer)
     for match in _TRIGGER.finditer(masked):
         if len(span) - match.end() >= keep:
             best = match.end()
     return best
 
 
-def _mask_names(text: str, known: Callable[[str], bool]) -> str:
+def _mask_names(text: str, gazetteer: Gazetteer) -> str:
+    """Blank out names of 3 to 12 characters, longest first, left to right."""
     out = list(text)
     i = 0
     while i < len(text):
-        for length in range(min(12, len(text) - i), 2, -1):
-            if known(text[i : i + length]):
-                out[i : i + length] = "□" * length
-                i += length - 1
-                break
+        length = next((n for n, _ in gazetteer.prefixes(text, i) if 3 <= n <= 12), 0)
+        if length:
+            out[i : i + length] = "□" * length
+            i += length - 1
         i += 1
     return "".join(out)
 
@@ -94,26 +95,33 @@ def mask_quotes(text: str) -> str:
 def strip_leading(span: str, ctx: DocContext, keep: int = 2) -> tuple[int, str]:
     """Drop leading verbs, prepositions and adverbs (组织参与…, 促成…与) before a name;
     `keep` is how many characters must stay (the suffix and something before it)."""
-    offset = after_trigger(span, keep, lambda n: bool(ctx.gazetteer.lookup(n)))
+    offset = after_trigger(span, keep, ctx.gazetteer)
     rest = span[offset:]
     while rest:
         if _starts_with_name(rest, ctx):
             break
-        first = next(iter(pseg.cut(rest)), None)
-        if first is None or first.flag not in _STRIP_POS or first.word in _KEEP_WORDS:
-            break
         if all(ch in ctx.gazetteer.abbreviations for ch in rest[:2]):
             break  # 中日(青岛)…: a country pair, not a verb
-        if len(rest) - len(first.word) < keep:
+        word, flag = first_word(rest)
+        if flag not in _STRIP_POS or word in _KEEP_WORDS:
             break
-        offset += len(first.word)
-        rest = rest[len(first.word) :]
+        if len(rest) - len(word) < keep:
+            break
+        offset += len(word)
+        rest = rest[len(word) :]
     return offset, rest
 
 
+@lru_cache(maxsize=16384)
+def first_word(text: str) -> tuple[str, str]:
+    """jieba's first word of `text` and its POS tag; cached because the same spans come back
+    (every candidate sharing a start, the same names in later reports) and tagging is slow."""
+    first = next(iter(pseg.cut(text)))
+    return first.word, first.flag
+
+
 def _starts_with_name(text: str, ctx: DocContext) -> bool:
-    gaz = ctx.gazetteer
-    return any(gaz.lookup(text[:k]) for k in range(min(len(text), gaz.max_len), 1, -1))
+    return next(ctx.gazetteer.prefixes(text), None) is not None
 
 
 def canonical_label(surface: str, ctx: DocContext) -> str:

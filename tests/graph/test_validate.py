@@ -1,0 +1,152 @@
+"""The SHACL shapes: a well-formed graph passes, and each constraint catches the break it is
+for (the shapes are top-level property shapes for speed; these pin what they must check)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+from graph.namespaces import WSH
+from graph.validate import ShapeViolation, shapes_graph, validate
+
+ID = "https://w3id.org/waishi/id/"
+DOC = URIRef(ID + "doc/d")
+SENTENCE = URIRef(ID + "doc/d/s0")
+FACT = URIRef(ID + "doc/d/f0")
+MENTION = URIRef(ID + "doc/d/m0")
+CITY = URIRef(ID + "city/1")
+COUNTRY = URIRef(ID + "country/KR")
+MEMBERSHIP = URIRef(ID + "membership/KR-un")
+
+
+def well_formed() -> Graph:
+    graph = Graph()
+    for triple in (
+        (DOC, RDF.type, WSH.Document),
+        (DOC, DCTERMS.title, Literal("报告")),
+        (DOC, WSH.sha256, Literal("ab")),
+        (SENTENCE, RDF.type, WSH.Sentence),
+        (SENTENCE, WSH.text, Literal("句子")),
+        (SENTENCE, WSH.inDocument, DOC),
+        (FACT, RDF.type, WSH.Fact),
+        (FACT, RDF.subject, CITY),
+        (FACT, RDF.predicate, WSH.locatedIn),
+        (FACT, RDF.object, COUNTRY),
+        (FACT, PROV.wasDerivedFrom, SENTENCE),
+        (FACT, WSH.start, Literal(0)),
+        (FACT, WSH.end, Literal(2)),
+        (FACT, WSH.rule, Literal("paren")),
+        (FACT, WSH.confidence, Literal(0.9)),
+        (MENTION, RDF.type, WSH.Mention),
+        (MENTION, WSH.mentionOf, CITY),
+        (MENTION, WSH.inSentence, SENTENCE),
+        (MENTION, WSH.start, Literal(0)),
+        (MENTION, WSH.end, Literal(2)),
+        (CITY, RDF.type, WSH.City),
+        (CITY, WSH.name, Literal("釜山", lang="zh")),
+        (CITY, WSH.locatedIn, COUNTRY),
+        (COUNTRY, RDF.type, WSH.Country),
+        (COUNTRY, RDFS.label, Literal("韩国", lang="zh")),
+        (MEMBERSHIP, RDF.type, WSH.Membership),
+        (MEMBERSHIP, WSH.role, Literal("member")),
+        (MEMBERSHIP, DCTERMS.source, Literal("un.org")),
+    ):
+        graph.add(triple)
+    return graph
+
+
+def test_a_well_formed_graph_passes() -> None:
+    validate(well_formed())
+
+
+BREAKS = [
+    # (what is removed, what is added, the shape that must catch it)
+    ((FACT, RDF.subject, CITY), None, "FactSubjectShape"),
+    (None, (FACT, RDF.subject, COUNTRY), "FactSubjectShape"),
+    ((FACT, RDF.subject, CITY), (FACT, RDF.subject, Literal("釜山")), "FactSubjectShape"),
+    ((FACT, RDF.predicate, WSH.locatedIn), None, "FactPredicateShape"),
+    (None, (FACT, RDF.predicate, WSH.capitalOf), "FactPredicateShape"),
+    ((FACT, RDF.object, COUNTRY), None, "FactObjectShape"),
+    (None, (FACT, RDF.object, CITY), "FactObjectShape"),
+    ((FACT, PROV.wasDerivedFrom, SENTENCE), None, "FactSourceShape"),
+    (None, (FACT, PROV.wasDerivedFrom, DOC), "FactSourceShape"),
+    ((FACT, WSH.start, Literal(0)), None, "FactStartShape"),
+    ((FACT, WSH.start, Literal(0)), (FACT, WSH.start, Literal("0")), "FactStartShape"),
+    (None, (FACT, WSH.start, Literal(1)), "FactStartShape"),
+    ((FACT, WSH.end, Literal(2)), None, "FactEndShape"),
+    ((FACT, WSH.end, Literal(2)), (FACT, WSH.end, Literal(2.0)), "FactEndShape"),
+    (None, (FACT, WSH.end, Literal(3)), "FactEndShape"),
+    ((FACT, WSH.rule, Literal("paren")), None, "FactRuleShape"),
+    ((FACT, WSH.rule, Literal("paren")), (FACT, WSH.rule, Literal(1)), "FactRuleShape"),
+    ((FACT, WSH.confidence, Literal(0.9)), None, "FactConfidenceShape"),
+    (
+        (FACT, WSH.confidence, Literal(0.9)),
+        (FACT, WSH.confidence, Literal(2.0)),
+        "FactConfidenceShape",
+    ),
+    (
+        (FACT, WSH.confidence, Literal(0.9)),
+        (FACT, WSH.confidence, Literal(-1)),
+        "FactConfidenceShape",
+    ),
+    (None, (FACT, WSH.confidence, Literal(0.5)), "FactConfidenceShape"),
+    ((FACT, RDF.type, WSH.Fact), (FACT, RDF.type, WSH.Quantity), None),  # still valid
+    ((MENTION, WSH.mentionOf, CITY), None, "MentionOfShape"),
+    (None, (MENTION, WSH.mentionOf, COUNTRY), "MentionOfShape"),
+    ((MENTION, WSH.mentionOf, CITY), (MENTION, WSH.mentionOf, BNode()), "MentionOfShape"),
+    ((MENTION, WSH.inSentence, SENTENCE), None, "MentionSentenceShape"),
+    ((MENTION, WSH.inSentence, SENTENCE), (MENTION, WSH.inSentence, DOC), "MentionSentenceShape"),
+    ((MENTION, WSH.start, Literal(0)), None, "MentionStartShape"),
+    ((MENTION, WSH.start, Literal(0)), (MENTION, WSH.start, Literal("0")), "MentionStartShape"),
+    ((MENTION, WSH.end, Literal(2)), None, "MentionEndShape"),
+    ((SENTENCE, WSH.text, Literal("句子")), None, "SentenceTextShape"),
+    (None, (SENTENCE, WSH.text, Literal("另一句")), "SentenceTextShape"),
+    ((SENTENCE, WSH.inDocument, DOC), None, "SentenceDocumentShape"),
+    ((SENTENCE, WSH.inDocument, DOC), (SENTENCE, WSH.inDocument, CITY), "SentenceDocumentShape"),
+    ((DOC, DCTERMS.title, Literal("报告")), None, "DocumentTitleShape"),
+    ((DOC, WSH.sha256, Literal("ab")), None, "DocumentHashShape"),
+    (None, (DOC, WSH.sha256, Literal("cd")), "DocumentHashShape"),
+    ((CITY, WSH.name, Literal("釜山", lang="zh")), None, "EntityLabelShape"),
+    ((COUNTRY, RDFS.label, Literal("韩国", lang="zh")), None, "EntityLabelShape"),
+    (None, (URIRef(ID + "event/x"), RDF.type, WSH.Event), "EntityLabelShape"),
+    ((CITY, WSH.locatedIn, COUNTRY), (CITY, WSH.locatedIn, Literal("KR")), "CityCountryShape"),
+    ((CITY, WSH.locatedIn, COUNTRY), (CITY, WSH.locatedIn, CITY), "CityCountryShape"),
+    ((MEMBERSHIP, WSH.role, Literal("member")), None, "MembershipRoleShape"),
+    (
+        (MEMBERSHIP, WSH.role, Literal("member")),
+        (MEMBERSHIP, WSH.role, Literal("chair")),
+        "MembershipRoleShape",
+    ),
+    ((MEMBERSHIP, DCTERMS.source, Literal("un.org")), None, "MembershipSourceShape"),
+]
+
+
+@pytest.mark.parametrize(("removed", "added", "shape"), BREAKS)
+def test_each_break_is_caught_by_its_shape(
+    removed: tuple[URIRef, URIRef, URIRef] | None,
+    added: tuple[URIRef, URIRef, URIRef] | None,
+    shape: str | None,
+) -> None:
+    graph = well_formed()
+    if removed:
+        graph.remove(removed)
+    if added:
+        graph.add(added)
+    if shape is None:
+        validate(graph)
+        return
+    with pytest.raises(ShapeViolation, match=shape):
+        validate(graph)
+
+
+def test_validations_do_not_share_a_shapes_graph() -> None:
+    """pyshacl adds triples to the shapes graph it is given; each run gets a fresh copy."""
+    assert shapes_graph() is not shapes_graph()
+    before = len(shapes_graph())
+    graphs = [well_formed() for _ in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(validate, graphs))
+    assert len(shapes_graph()) == before

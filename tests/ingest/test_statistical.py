@@ -1,0 +1,42 @@
+"""The jieba recogniser's shortcut (the HMM only where it can decide a word before 市) finds
+exactly what tagging every run finds."""
+
+from __future__ import annotations
+
+import random
+
+import jieba.posseg as pseg
+
+from ingest.statistical import tagged_before_shi, words_before_shi
+from tests.conftest import CORPUS
+
+
+def runs_with_shi(text: str) -> list[str]:
+    return [m.group() for m in pseg.re_han_internal.finditer(text) if m.group().find("市", 2) != -1]
+
+
+def seed_text() -> str:
+    return "".join(path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt")))
+
+
+def test_shortcut_matches_full_tagging_on_the_seeds() -> None:
+    runs = runs_with_shi(seed_text())
+    assert len(runs) > 50
+    for run in runs:
+        found = words_before_shi(run)
+        assert found == tagged_before_shi(run), run
+        for offset, word, _ in found:
+            assert run[offset : offset + len(word) + 1] == word + "市"
+
+
+def test_shortcut_matches_full_tagging_with_shi_anywhere() -> None:
+    """市 dropped into arbitrary text lands inside dictionary words, after unknown names and
+    in the HMM's stretches: every case the shortcut must get right."""
+    text = seed_text()
+    rng = random.Random(7)
+    for _ in range(400):
+        at = rng.randrange(len(text) - 30)
+        piece = text[at : at + rng.randint(4, 30)]
+        cut = rng.randint(2, len(piece))
+        for run in runs_with_shi(piece[:cut] + "市" + piece[cut:]):
+            assert words_before_shi(run) == tagged_before_shi(run), run
