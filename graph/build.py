@@ -1,10 +1,20 @@
-"""Building triples: one named graph per document, holding its sentences, mentions, entity
-descriptions and facts, each fact reified with its provenance (sentence, span, rule, confidence).
+"""Building triples: one named graph per document, holding its sentences, mentions and facts,
+each fact reified with its provenance (sentence, span, rule, confidence); and the descriptions of
+the entities it names, which go to the one shared entities graph.
+
+Each triple is stored once. A description repeated in every report that names the entity would
+sit in many named graphs, and Oxigraph's union default graph returns such a triple once per graph:
+every join over it multiplies (a million-triple store answered in seconds instead of
+milliseconds). So a report's graph keeps only its linker output as `wsh:entityRecord` (JSON of
+the `EntityRef`), from which the entities graph is rebuilt when a report is removed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -12,6 +22,9 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_graph
 from ingest.model import EntityRef, Extraction, Fact
+
+# how a report's graph is laid out; a report stored with another layout is rebuilt on ingest
+GRAPH_LAYOUT = "2"  # 2: entity descriptions in the shared entities graph
 
 _QUALIFIER_PREDICATES = {
     "year": (WSH.year, XSD.gYear),
@@ -71,8 +84,49 @@ def describe_entity(graph: Graph, ref: EntityRef) -> URIRef:
     return iri
 
 
+def describe_entities(refs: Iterable[EntityRef], identifier: URIRef | None = None) -> Graph:
+    graph = Graph(identifier=identifier)
+    bind_prefixes(graph)
+    for ref in refs:
+        describe_entity(graph, ref)
+    return graph
+
+
+def document_entities(extraction: Extraction) -> list[EntityRef]:
+    """The entities a report names, each with the surfaces it was written as among its
+    aliases (海尔 for 海尔集团)."""
+    surfaces: dict[str, list[str]] = {}
+    for mention in extraction.mentions:
+        known = surfaces.setdefault(mention.entity.key, [])
+        if mention.surface not in known:
+            known.append(mention.surface)
+    refs = {ref.key: ref for ref in extraction.entities}
+    for mention in extraction.mentions:
+        refs.setdefault(mention.entity.key, mention.entity)
+    return [
+        dataclasses.replace(
+            ref,
+            aliases=ref.aliases + tuple(s for s in surfaces.get(key, []) if s not in ref.aliases),
+        )
+        for key, ref in refs.items()
+    ]
+
+
+def entity_record(ref: EntityRef) -> Literal:
+    return Literal(json.dumps(dataclasses.asdict(ref), ensure_ascii=False, sort_keys=True))
+
+
+def record_entity(text: str) -> EntityRef:
+    """The `EntityRef` an `entity_record` literal holds."""
+    fields = json.loads(text)
+    fields["aliases"] = tuple(fields.get("aliases", ()))
+    fields["ids"] = tuple(tuple(pair) for pair in fields.get("ids", ()))
+    return EntityRef(**fields)
+
+
 def document_triples(extraction: Extraction) -> Graph:
-    """The named graph of one document (its IRI is `document_graph(doc_id)`)."""
+    """The named graph of one document (its IRI is `document_graph(doc_id)`); the entities it
+    names are described by `describe_entities(document_entities(extraction))`."""
     doc = extraction.document
     graph = Graph(identifier=URIRef(document_graph(doc.doc_id)))
     bind_prefixes(graph)
@@ -83,6 +137,7 @@ def document_triples(extraction: Extraction) -> Graph:
     graph.add((doc_iri, WSH.sha256, Literal(doc.sha256)))
     graph.add((doc_iri, WSH.sourcePath, Literal(doc.source_path)))
     graph.add((doc_iri, WSH["format"], Literal(doc.fmt)))
+    graph.add((doc_iri, WSH.layout, Literal(GRAPH_LAYOUT)))
     if doc.year:
         graph.add((doc_iri, WSH.year, Literal(str(doc.year), datatype=XSD.gYear)))
     for sentence in extraction.sentences:
@@ -97,9 +152,9 @@ def document_triples(extraction: Extraction) -> Graph:
             graph.add((s_iri, WSH.section, Literal(" / ".join(sentence.section), lang="zh")))
         if sentence.context:
             graph.add((s_iri, WSH.context, Literal(sentence.context, lang="zh")))
-    for ref in extraction.entities:
-        describe_entity(graph, ref)
+    for ref in document_entities(extraction):
         graph.add((entity_iri(ref.key), WSH.mentionedIn, doc_iri))
+        graph.add((doc_iri, WSH.entityRecord, entity_record(ref)))
     for k, mention in enumerate(extraction.mentions):
         m_iri = WSD[f"doc/{doc.doc_id}/m{k}"]
         graph.add((m_iri, RDF.type, WSH.Mention))
@@ -110,9 +165,6 @@ def document_triples(extraction: Extraction) -> Graph:
         graph.add((m_iri, WSH.end, Literal(mention.end)))
         graph.add((m_iri, WSH.rule, Literal(mention.rule)))
         graph.add((m_iri, WSH.confidence, Literal(mention.confidence)))
-        graph.add(
-            (entity_iri(mention.entity.key), SKOS.altLabel, Literal(mention.surface, lang="zh"))
-        )
     for fact in extraction.facts:
         add_fact(graph, fact)
     return graph

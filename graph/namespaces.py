@@ -32,6 +32,7 @@ SPARQL_PREFIXES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) +
 
 REFERENCE_GRAPH = WSD["graph/reference"]
 DERIVED_GRAPH = WSD["graph/derived"]
+ENTITIES_GRAPH = WSD["graph/entities"]  # every entity a stored report names, described once
 ONTOLOGY_GRAPH = WSD["graph/ontology"]
 
 

@@ -16,6 +16,7 @@ SELECT ?e ?type
        (GROUP_CONCAT(DISTINCT ?alias; separator="|") AS ?aliases)
        (COUNT(DISTINCT ?m) AS ?mentions) (SAMPLE(?c) AS ?country)
        (SAMPLE(?iso) AS ?iso2) (SAMPLE(?gid) AS ?geonames) (SAMPLE(?same) AS ?sameas)
+       (SAMPLE(?enSource) AS ?label_en_source)
 WHERE {
   ?m a wsh:Mention ; wsh:mentionOf ?e .
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
@@ -26,6 +27,7 @@ WHERE {
   OPTIONAL { ?e wsh:iso2 ?iso }
   OPTIONAL { ?e wsh:geonamesId ?gid }
   OPTIONAL { ?e owl:sameAs ?same FILTER(STRSTARTS(STR(?same), STR(wd:))) }
+  OPTIONAL { ?e wsh:englishLabelSource ?enSource }
 }
 GROUP BY ?e ?type
 ORDER BY ?type ?label

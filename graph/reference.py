@@ -1,18 +1,28 @@
 """The reference graph (countries, organisations, memberships with role and year, each citing
-its source) and the derived graph (preferred labels, which initiative serves which goal).
+its source), the entities graph (every entity the stored reports name, described once) and the
+derived graph (preferred labels, which initiative serves which goal).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from graph.build import describe_entity, entity_iri
-from graph.namespaces import DERIVED_GRAPH, REFERENCE_GRAPH, SPARQL_PREFIXES, WSH, bind_prefixes
+from graph.build import describe_entities, describe_entity, entity_iri, record_entity
+from graph.namespaces import (
+    DERIVED_GRAPH,
+    ENTITIES_GRAPH,
+    REFERENCE_GRAPH,
+    SPARQL_PREFIXES,
+    WSH,
+    bind_prefixes,
+)
 from graph.queries import select
 from ingest.gazetteer import Gazetteer
+from ingest.model import EntityRef
 
 GOAL_KEYS = {  # memberships.csv org code -> the initiative that stands for it
     "SCO": "Shanghai Cooperation Organisation",
@@ -68,14 +78,45 @@ def _goal_iris(gaz: Gazetteer) -> dict[str, URIRef]:
     return found
 
 
+def entity_descriptions(refs: Iterable[EntityRef], known: Container[Any]) -> Graph:
+    """Triples of the entities graph describing `refs`, leaving out those already `known`."""
+    return unknown_triples(describe_entities(refs), known)
+
+
+def unknown_triples(graph: Graph, known: Container[Any]) -> Graph:
+    """The triples of `graph` for the entities graph, without those already `known` (the
+    reference graph's): a triple stored twice would be read twice."""
+    result = Graph(identifier=ENTITIES_GRAPH)
+    bind_prefixes(result)
+    result += (t for t in graph if t not in known)
+    return result
+
+
+_RECORDS = SPARQL_PREFIXES + "SELECT ?d ?record WHERE { ?d wsh:entityRecord ?record }"
+
+
+def entities_graph(dataset: Dataset, known: Container[Any], without: URIRef | None = None) -> Graph:
+    """The entities graph rebuilt from the stored reports' entity records, leaving out the
+    report `without` (about to be removed or replaced)."""
+    refs = [record_entity(str(r)) for d, r in select(dataset, _RECORDS) if d != without]
+    return entity_descriptions(refs, known)
+
+
+# names from every graph but the derived one, which holds the previous run's preferred labels:
+# read as labels, they would mark the entity as labelled and the new run would drop them
 _NAMES = (
     SPARQL_PREFIXES
     + """
 SELECT DISTINCT ?e ?type ?name ?how WHERE {
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
-  { ?e wsh:name ?name BIND("name" AS ?how) }
-  UNION { ?e rdfs:label ?name BIND("label" AS ?how) }
-  UNION { ?e skos:altLabel ?name BIND("alias" AS ?how) }
+  GRAPH ?g {
+    { ?e wsh:name ?name BIND("name" AS ?how) }
+    UNION { ?e rdfs:label ?name BIND("label" AS ?how) }
+    UNION { ?e skos:altLabel ?name BIND("alias" AS ?how) }
+  }
+  FILTER(?g != """
+    + DERIVED_GRAPH.n3()
+    + """)
 }"""
 )
 
@@ -89,18 +130,31 @@ def _label_preference(name: str) -> tuple[bool, int, str]:
     return name.endswith(_CORPORATE), len(name), name
 
 
-def derived_graph(dataset: Dataset) -> Graph:
+# (Chinese label, type, ISO country) -> (English label, where it comes from), or None
+EnglishLabeller = Callable[[str, str, str], tuple[str, str] | None]
+
+_COUNTRIES = (
+    SPARQL_PREFIXES
+    + "SELECT DISTINCT ?e ?iso WHERE { ?e wsh:mentionedIn ?d ; wsh:country/wsh:iso2 ?iso }"
+)
+
+
+def derived_graph(dataset: Dataset, english: EnglishLabeller | None = None) -> Graph:
     """Recomputed after every change: one preferred label per entity and language (the
-    longest name, 海尔集团 over 海尔, unless reference data gives one), and `servesGoal` from
-    an initiative to every initiative whose name or alias its own name contains."""
+    longest name, 海尔集团 over 海尔, unless reference data gives one); an English label,
+    marked with its source (`wsh:englishLabelSource`), for entities the reports name that have
+    none, when `english` finds one; and `servesGoal` from an initiative to every initiative
+    whose name or alias its own name contains."""
     graph = Graph(identifier=DERIVED_GRAPH)
     bind_prefixes(graph)
     names: dict[tuple[Any, str], set[str]] = {}
     labelled: set[tuple[Any, str]] = set()
     all_names: dict[Any, set[str]] = {}
     initiatives: set[Any] = set()
+    kinds: dict[Any, str] = {}
     for entity, kind, name, how in select(dataset, _NAMES):
         lang = name.language or ""
+        kinds[entity] = str(kind).rsplit("#", 1)[-1]
         if kind == WSH.Initiative:
             initiatives.add(entity)
         all_names.setdefault(entity, set()).add(str(name))
@@ -108,10 +162,23 @@ def derived_graph(dataset: Dataset) -> Graph:
             names.setdefault((entity, lang), set()).add(str(name))
         elif str(how) == "label":
             labelled.add((entity, lang))
+    preferred: dict[Any, str] = {}
     for (entity, lang), options in names.items():
         if (entity, lang) not in labelled:
             best = max(options, key=_label_preference)
             graph.add((entity, RDFS.label, Literal(best, lang=lang or None)))
+            if lang == "zh":
+                preferred[entity] = best
+    if english is not None:
+        english_named = {e for e, lang in names.keys() | labelled if lang == "en"}
+        countries = {e: str(iso) for e, iso in select(dataset, _COUNTRIES)}
+        for entity, zh in preferred.items():
+            found = None if entity in english_named else english(
+                zh, kinds[entity], countries.get(entity, "")
+            )
+            if found:
+                graph.add((entity, RDFS.label, Literal(found[0], lang="en")))
+                graph.add((entity, WSH.englishLabelSource, Literal(found[1])))
     for entity in initiatives:
         own = all_names.get(entity, set())
         for goal in initiatives - {entity}:

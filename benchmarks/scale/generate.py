@@ -3,14 +3,15 @@ from made-up extractions over the real reference data (countries, cities, SCO/RC
 
 Shapes come from the code that builds the real graph, not from a copy of it: each synthetic report
 is an `ingest.model.Extraction` (sentences with offsets, mentions, facts with provenance and
-qualifiers) turned into its named graph by `graph.build.document_triples`; the reference graph is
-`graph.reference.reference_graph` over `data/reference`; the ontology is `graph/ontology.ttl`; the
-derived graph holds the preferred labels and `servesGoal` links that `derived_graph` computes.
-Per report the mix follows the seeds (~50 sentences; ~3 mentions and ~2 facts per sentence, the
-seeds have 3.2 and 1.8; event, sister-city, cooperation, goal-support, diplomatic and quantity
-sentences; ~3,700 quads). Popular partners recur across reports (Zipf weights), so a partner's
-description repeats in every report graph that names it, as it does in the real graph; events are
-mostly report-specific. Deterministic for a seed: the same arguments write the same bytes.
+qualifiers) turned into its named graph by `graph.build.document_triples`, and the entities it
+names described once in the entities graph by `graph.reference.entity_descriptions`; the reference
+graph is `graph.reference.reference_graph` over `data/reference`; the ontology is
+`graph/ontology.ttl`; the derived graph holds the preferred labels and `servesGoal` links that
+`derived_graph` computes. Per report the mix follows the seeds (~50 sentences; ~3 mentions and ~2
+facts per sentence, the seeds have 3.2 and 1.8; event, sister-city, cooperation, goal-support,
+diplomatic and quantity sentences; ~3,700 quads). Popular partners recur across reports (Zipf
+weights), so a partner is mentioned in many report graphs, as in the real graph; events are mostly
+report-specific. Deterministic for a seed: the same arguments write the same bytes.
 
 Run: .venv/bin/python benchmarks/scale/generate.py --triples 100k --out /tmp/waishi-100k.nq
 """
@@ -35,9 +36,9 @@ from rdflib.namespace import RDFS
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from graph.build import document_triples, entity_iri  # noqa: E402
-from graph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, WSH  # noqa: E402
-from graph.reference import reference_graph  # noqa: E402
+from graph.build import document_entities, document_triples, entity_iri  # noqa: E402
+from graph.namespaces import DERIVED_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, WSH  # noqa: E402
+from graph.reference import entity_descriptions, reference_graph  # noqa: E402
 from graph.validate import ONTOLOGY  # noqa: E402
 from ingest.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from ingest.model import Document, EntityRef, Extraction, Fact, Mention, Provenance, Sentence  # noqa: E402
@@ -91,7 +92,13 @@ class _Draft:
         return ref.key
 
     def fact(
-        self, s: str, p: str, o: str, rule: str, conf: float = 0.8, literal: bool = False,
+        self,
+        s: str,
+        p: str,
+        o: str,
+        rule: str,
+        conf: float = 0.8,
+        literal: bool = False,
         **qualifiers: str,
     ) -> None:
         self.facts.append((s, p, o, tuple(sorted(qualifiers.items())), rule, conf, literal))
@@ -119,10 +126,13 @@ class World:
             (r for r in refs.values() if r.type == "City" and r.country == "CN"),
             key=lambda r: r.key,
         )
-        self.enterprises = [self._made("Enterprise", ENTERPRISE_SUFFIXES, "enterprise-suffix")
-                            for _ in range(60 + 12 * reports)]
-        self.organizations = [self._made("Organization", ORG_SUFFIXES, "org-suffix")
-                              for _ in range(60 + 12 * reports)]
+        self.enterprises = [
+            self._made("Enterprise", ENTERPRISE_SUFFIXES, "enterprise-suffix")
+            for _ in range(60 + 12 * reports)
+        ]
+        self.organizations = [
+            self._made("Organization", ORG_SUFFIXES, "org-suffix") for _ in range(60 + 12 * reports)
+        ]
         self.initiatives: list[tuple[EntityRef, EntityRef]] = []  # (local, the goal it serves)
         for k in range(20 + 3 * reports):
             goal = self.goals[k % len(self.goals)]
@@ -162,17 +172,29 @@ def _sentence(world: World, home: EntityRef, year: int, kind: str) -> _Draft:
         c = d.name(country, "gazetteer")
         t = d.name(city, "country-city")
         d.say("正式缔结友好城市关系，双方将在经贸、人文等领域深化务实合作。")
-        d.fact(h, "sisterCityOf", t, "sister-city-trigger", 0.9, year=since,
-               status=rng.choice(("formal", "formal", "planned")))
+        d.fact(
+            h,
+            "sisterCityOf",
+            t,
+            "sister-city-trigger",
+            0.9,
+            year=since,
+            status=rng.choice(("formal", "formal", "planned")),
+        )
         d.fact(t, "locatedIn", c, "country-city", 0.95)
     elif kind == "event":
         event = EntityRef(
-            f"event/{year}{home.label_zh}{rng.randrange(10**7)}", "Event",
+            f"event/{year}{home.label_zh}{rng.randrange(10**7)}",
+            "Event",
             f"{year}{home.label_zh}-{world.pick(world.countries).label_zh}"
-            f"{rng.choice(TOPICS)}{rng.choice(EVENT_SUFFIXES)}", source="event-suffix",
+            f"{rng.choice(TOPICS)}{rng.choice(EVENT_SUFFIXES)}",
+            source="event-suffix",
         )
-        members = [world.pick(world.enterprises), world.pick(world.organizations),
-                   world.pick(world.cities)]
+        members = [
+            world.pick(world.enterprises),
+            world.pick(world.organizations),
+            world.pick(world.cities),
+        ]
         for k, member in enumerate(members):
             d.say("、" if k else "")
             d.name(member, member.source if member.type != "City" else "gazetteer", confidence=0.8)
@@ -238,20 +260,36 @@ def _report(world: World, number: int) -> Extraction:
     for index in range(rng.randint(40, 60)):
         draft = _sentence(world, home, year, rng.choice(_KINDS))
         section = (SECTIONS[index * len(SECTIONS) // 60],)
-        sentences.append(Sentence(doc_id, index, offset, offset + len(draft.text), draft.text,
-                                  section))
+        sentences.append(
+            Sentence(doc_id, index, offset, offset + len(draft.text), draft.text, section)
+        )
         for start, end, ref, rule, confidence in draft.mentions:
-            mentions.append(Mention(draft.text[start:end], offset + start, offset + end, index,
-                                    ref, rule, confidence))
+            mentions.append(
+                Mention(
+                    draft.text[start:end],
+                    offset + start,
+                    offset + end,
+                    index,
+                    ref,
+                    rule,
+                    confidence,
+                )
+            )
         for s, p, o, qualifiers, rule, confidence, literal in draft.facts:
-            provenance = Provenance(doc_id, index, offset, offset + len(draft.text), rule,
-                                    confidence)
+            provenance = Provenance(
+                doc_id, index, offset, offset + len(draft.text), rule, confidence
+            )
             facts.append(Fact(s, p, o, provenance, literal, qualifiers))
         offset += len(draft.text) + 1
     text = "\n".join(s.text for s in sentences)
     document = Document(
-        doc_id, f"{home.label_zh}外办{year}年工作报告（第{number}号）", text,
-        f"synthetic/{doc_id}.txt", hashlib.sha256(text.encode()).hexdigest(), year, "txt",
+        doc_id,
+        f"{home.label_zh}外办{year}年工作报告（第{number}号）",
+        text,
+        f"synthetic/{doc_id}.txt",
+        hashlib.sha256(text.encode()).hexdigest(),
+        year,
+        "txt",
     )
     entities = tuple({m.entity.key: m.entity for m in mentions}.values())
     return Extraction(document, tuple(sentences), tuple(mentions), tuple(facts), entities)
@@ -304,12 +342,15 @@ def generate(target: int, seed: int = 7, stats: Stats | None = None) -> Iterator
     for lines in fixed:
         stats.triples += len(lines)
         yield from lines
+    known = set(reference)
+    entities = Graph(identifier=ENTITIES_GRAPH)
     names: dict[URIRef, set[str]] = {}
     serves: set[tuple[URIRef, URIRef]] = set()
     local_goal = {local.key: goal.key for local, goal in world.initiatives}
     while stats.triples < target:
         extraction = _report(world, stats.reports + 1)
         graph = document_triples(extraction)
+        entities += entity_descriptions(document_entities(extraction), known)
         lines = _quads(graph, URIRef(str(graph.identifier)))
         stats.triples += len(lines)
         stats.reports += 1
@@ -322,6 +363,9 @@ def generate(target: int, seed: int = 7, stats: Stats | None = None) -> Iterator
                 names.setdefault(entity_iri(ref.key), set()).add(ref.label_zh)
             if ref.key in local_goal:
                 serves.add((entity_iri(ref.key), entity_iri(local_goal[ref.key])))
+    lines = _quads(entities, ENTITIES_GRAPH)
+    stats.triples += len(lines)
+    yield from lines
     derived = Graph(identifier=DERIVED_GRAPH)
     for iri, options in names.items():
         derived.add((iri, RDFS.label, Literal(max(options, key=len), lang="zh")))

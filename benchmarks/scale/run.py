@@ -3,14 +3,14 @@ store and an Oxigraph server, time three typical queries, and print figures with
 
 Each store runs in its own worker process (peak memory is then its own); the server is started by
 the worker on 127.0.0.1 and loaded through its HTTP store endpoint, as one would feed a running
-server. The queries are the application's own: the goal-partner query that
-`search.qa.plan.QueryPlan(intent="supports_goal")` renders for "Which partners support SCO goals?",
-the sister cities of one year (`intent="related"`), and the `waishi entities` listing
-(`graph.queries.ENTITIES`). Each query first runs once in a forked child stopped after --timeout
-seconds (a warm-up that also catches queries too slow to measure), then up to --runs times in
-process while the --budget lasts; p95 over fewer than 20 runs is the slowest run. `--what-if` adds
-the embedded store holding every triple once in one graph: the union default graph without the
-duplicates that Oxigraph 0.5 keeps when a triple sits in several named graphs.
+server. The queries are the application's own: for "Which partners support SCO goals?" the two
+queries `ask` runs (the partners that `search.qa.plan.QueryPlan(intent="supports_goal")` renders,
+then `evidence_sparql` for the partners shown), the sister cities of one year
+(`intent="related"`), and the `waishi entities` listing (`graph.queries.ENTITIES`). Each query
+first runs once in a forked child stopped after --timeout seconds (a warm-up that also catches
+queries too slow to measure), then up to --runs times in process while the --budget lasts; p95
+over fewer than 20 runs is the slowest run. Generated graphs are cached per size, seed and graph
+layout (`graph.build.GRAPH_LAYOUT`).
 
 Run: .venv/bin/python benchmarks/scale/run.py --sizes 100k,1M --runs 20
 """
@@ -43,37 +43,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import parse_size, write  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
-from graph.build import entity_iri  # noqa: E402
+from graph.build import GRAPH_LAYOUT, entity_iri  # noqa: E402
 from graph.queries import ENTITIES  # noqa: E402
+from graph.queries import select as select_rows  # noqa: E402
 from graph.store import open_dataset  # noqa: E402
+from search.qa.answer import EVIDENCE_FOR  # noqa: E402
 from search.qa.plan import QueryPlan  # noqa: E402
 
 SCO = entity_iri("initiative/shanghai-cooperation-organisation")
 HOME_COUNTRY, HOME_CITY = entity_iri("country/CN"), entity_iri("city/1797929")
-QUERIES = {  # the plans question understanding makes of these questions over the seeds
-    "goal partners (SCO)": QueryPlan(  # "Which partners support SCO goals?"
-        intent="supports_goal",
-        types=["City", "Country", "Enterprise", "Organization"],
-        goals=[SCO],
-        foreign=True,
-        home_country=HOME_COUNTRY,
-        home_city=HOME_CITY,
-    ).sparql(),
-    "sister cities 2022": QueryPlan(
-        intent="related",
-        types=["City"],
-        predicates=["sisterCityOf"],
-        year="2022",
-        home_country=HOME_COUNTRY,
-        home_city=HOME_CITY,
-    ).sparql(),
-    "entities listing": ENTITIES,
+GOAL_PLAN = QueryPlan(  # "Which partners support SCO goals?"
+    intent="supports_goal",
+    types=["City", "Country", "Enterprise", "Organization"],
+    goals=[SCO],
+    foreign=True,
+    home_country=HOME_COUNTRY,
+    home_city=HOME_CITY,
+)
+
+
+def goal_partners(dataset: Dataset) -> int:
+    """What `ask` runs: the partners, then the evidence of those it shows."""
+    rows = select_rows(dataset, GOAL_PLAN.sparql())  # ?e ?type ?label ?label_en ?basis …
+    shown = {
+        basis: [row[0] for row in rows if str(row[4]) == basis][:EVIDENCE_FOR]
+        for basis in ("explicit", "inferred")
+    }
+    select_rows(dataset, GOAL_PLAN.evidence_sparql(shown["explicit"], shown["inferred"]))
+    return len(rows)
+
+
+def _rows(query: str) -> Callable[[Dataset], int]:
+    return lambda dataset: sum(1 for _ in dataset.query(query))
+
+
+QUERIES: dict[str, Callable[[Dataset], int]] = {  # the plans understanding makes of questions
+    "goal partners (SCO)": goal_partners,
+    "sister cities 2022": _rows(
+        QueryPlan(
+            intent="related",
+            types=["City"],
+            predicates=["sisterCityOf"],
+            year="2022",
+            home_country=HOME_COUNTRY,
+            home_city=HOME_CITY,
+        ).sparql()
+    ),
+    "entities listing": _rows(ENTITIES),
 }
 BACKENDS = {
     "rdflib": "rdflib in-memory",
     "oxigraph": "Oxigraph embedded",
     "server": "Oxigraph server (HTTP)",
-    "oxigraph-once": "what-if: embedded, each triple once",
 }
 
 
@@ -179,25 +200,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _count(dataset: Dataset) -> Callable[[str], int]:
-    return lambda query: sum(1 for _ in dataset.query(query))
-
-
 def _measure(report: Report, dataset: Dataset, args: argparse.Namespace) -> None:
-    count = _count(dataset)
     for name, query in QUERIES.items():
         print(f"  {report.backend}: {name} …", file=sys.stderr, flush=True)
         report.queries[name] = time_query(
-            lambda q=query: count(q), args.runs, args.budget, args.timeout
+            lambda q=query: q(dataset), args.runs, args.budget, args.timeout
         )
-
-
-def _one_graph(data: Path, out: Path) -> None:
-    """N-Triples of every quad without its graph name (the store keeps each triple once)."""
-    with data.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
-        for line in src:
-            head, _, _graph = line.rstrip(" .\n").rpartition(" ")
-            dst.write(f"{head} .\n")
 
 
 def worker(args: argparse.Namespace) -> Report:
@@ -213,14 +221,10 @@ def worker(args: argparse.Namespace) -> Report:
             report.load_s = time.perf_counter() - started
             report.loaded_rss_mb = _rss_mb()
             _measure(report, dataset, args)
-        elif args.worker in ("oxigraph", "oxigraph-once"):
-            source, fmt = data, "ox-nquads"
-            if args.worker == "oxigraph-once":
-                source, fmt = scratch / "once.nt", "ox-ntriples"
-                _one_graph(data, source)
+        elif args.worker == "oxigraph":
             dataset = open_dataset("oxigraph", scratch / "store")
             started = time.perf_counter()
-            dataset.parse(str(source), format=fmt, transactional=False)  # the bulk loader
+            dataset.parse(str(data), format="ox-nquads", transactional=False)  # the bulk loader
             report.load_s = time.perf_counter() - started
             report.loaded_rss_mb = _rss_mb()
             _measure(report, dataset, args)
@@ -233,16 +237,20 @@ def worker(args: argparse.Namespace) -> Report:
     return report
 
 
-def _serve_and_measure(
-    report: Report, data: Path, scratch: Path, args: argparse.Namespace
-) -> None:
+def _serve_and_measure(report: Report, data: Path, scratch: Path, args: argparse.Namespace) -> None:
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
     port = _free_port()
     server = subprocess.Popen(
         [
-            binary, "serve", "--location", str(scratch / "server"),
-            "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-            "--timeout-s", str(math.ceil(args.timeout)),  # stops the query before the client
+            binary,
+            "serve",
+            "--location",
+            str(scratch / "server"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            str(math.ceil(args.timeout)),  # stops the query before the client
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -262,9 +270,13 @@ def _serve_and_measure(
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
         with data.open("rb") as body:
             connection.request(
-                "POST", "/store", body=body,
-                headers={"Content-Type": "application/n-quads",
-                         "Content-Length": str(data.stat().st_size)},
+                "POST",
+                "/store",
+                body=body,
+                headers={
+                    "Content-Type": "application/n-quads",
+                    "Content-Length": str(data.stat().st_size),
+                },
             )
             response = connection.getresponse()
             response.read()
@@ -290,8 +302,18 @@ def _serve_and_measure(
 
 def run_worker(backend: str, data: Path, args: argparse.Namespace) -> Report:
     command = [
-        sys.executable, __file__, "--worker", backend, "--data", str(data),
-        "--runs", str(args.runs), "--budget", str(args.budget), "--timeout", str(args.timeout),
+        sys.executable,
+        __file__,
+        "--worker",
+        backend,
+        "--data",
+        str(data),
+        "--runs",
+        str(args.runs),
+        "--budget",
+        str(args.budget),
+        "--timeout",
+        str(args.timeout),
     ]
     print(f"[{backend}] loading {data.name} …", file=sys.stderr, flush=True)
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
@@ -353,11 +375,17 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20.0, help="seconds of runs per query")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds before a run stops")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "waishi-scale",
-                        help="where generated graphs are kept between runs")
-    parser.add_argument("--stores", default="rdflib,oxigraph,server",
-                        help=f"comma-separated, of {', '.join(BACKENDS)}")
-    parser.add_argument("--what-if", action="store_true", help="add the one-graph embedded store")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "waishi-scale",
+        help="where generated graphs are kept between runs",
+    )
+    parser.add_argument(
+        "--stores",
+        default="rdflib,oxigraph,server",
+        help=f"comma-separated, of {', '.join(BACKENDS)}",
+    )
     parser.add_argument("--worker", choices=sorted(BACKENDS), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -365,17 +393,18 @@ def main() -> None:
         print(json.dumps(asdict(worker(args)), ensure_ascii=False))
         return
     started = time.perf_counter()
-    backends = args.stores.split(",") + (["oxigraph-once"] if args.what_if else [])
-    print(f"# Waishi scale benchmark — {os.cpu_count()} CPUs, runs ≤ {args.runs}, "
-          f"budget {args.budget:g} s and timeout {args.timeout:g} s per query")
+    backends = args.stores.split(",")
+    print(
+        f"# Waishi scale benchmark — {os.cpu_count()} CPUs, runs ≤ {args.runs}, "
+        f"budget {args.budget:g} s and timeout {args.timeout:g} s per query"
+    )
     for size in args.sizes.split(","):
         target = parse_size(size)
-        data = args.cache / f"waishi-{size.strip()}-seed{args.seed}.nq"
+        data = args.cache / f"waishi-{size.strip()}-seed{args.seed}-layout{GRAPH_LAYOUT}.nq"
         if not data.is_file():
             print(f"generating {data} …", file=sys.stderr, flush=True)
             stats = write(data, target, args.seed)
-            print(f"generated {stats.triples:,} quads, {stats.reports} reports",
-                  file=sys.stderr)
+            print(f"generated {stats.triples:,} quads, {stats.reports} reports", file=sys.stderr)
         print_tables(size.strip(), [run_worker(b, data, args) for b in backends])
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 

@@ -4,10 +4,10 @@ fall back to hybrid retrieval, saying so, when the graph has no structured answe
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 from rdflib.namespace import RDFS
 
 from search.hybrid import HybridSearch
@@ -16,6 +16,7 @@ from search.qa.plan import QueryPlan
 from search.qa.understand import understand
 
 MIN_CONFIDENCE = 0.55
+EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
 _PREDICATE_EN = {
     "sisterCityOf": "sister city of",
     "cooperatesWith": "cooperates with",
@@ -91,13 +92,16 @@ class QuestionAnswerer:
     def ask(self, question: str) -> Answer:
         reading = understand(question, self.lexicon)
         plan = reading.plan
-        rows, sparql = self._run(plan)
+        unfiltered: dict[str, list[dict[str, Any]]] = {}
+        rows, sparql = self._run(plan, unfiltered)
         for looser in reading.alternatives:
             if rows:
                 break
             plan = looser
-            rows, sparql = self._run(plan)
+            rows, sparql = self._run(plan, unfiltered)
         answers, inferred = self._group(plan, rows)
+        if plan.intent == "supports_goal" and (answers or inferred):
+            self._add_evidence(plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
         answer = Answer(
             question,
@@ -116,11 +120,44 @@ class QuestionAnswerer:
             self._retrieve(answer, reading.linked)
         return answer
 
-    def _run(self, plan: QueryPlan) -> tuple[list[dict[str, Any]], str]:
+    def _run(
+        self, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]
+    ) -> tuple[list[dict[str, Any]], str]:
+        """The rows of the plan's query. Readings that differ only in the words their evidence
+        must contain share one query without them (kept in `unfiltered`), filtered here as the
+        query's `FILTER(CONTAINS(STR(?sentence), ?evKw))` would: the rows are the same, and a
+        question tried in several readings costs one query instead of several."""
         sparql = plan.sparql()
+        if not plan.evidence_keywords or plan.intent == "supports_goal":
+            return self._select(sparql), sparql
+        loose = replace(plan, evidence_keywords=[]).sparql()
+        if loose not in unfiltered:
+            unfiltered[loose] = self._select(loose)
+        keywords = plan.evidence_keywords
+        rows = [r for r in unfiltered[loose] if any(k in str(r["sentence"]) for k in keywords)]
+        return rows, sparql
+
+    def _select(self, sparql: str) -> list[dict[str, Any]]:
         result = self.dataset.query(sparql)
         names = [str(v) for v in result.vars or []]
-        return [dict(zip(names, row, strict=True)) for row in result], sparql  # type: ignore[arg-type]
+        return [dict(zip(names, row, strict=True)) for row in result]  # type: ignore[arg-type]
+
+    def _add_evidence(
+        self, plan: QueryPlan, explicit: list[AnswerRow], inferred: list[AnswerRow]
+    ) -> None:
+        """Evidence looked up for the partners shown only: at a million triples the goal's
+        inferred partners are thousands, each named in many sentences."""
+        by_iri = {row.iri: row for row in explicit + inferred}
+        sparql = plan.evidence_sparql(
+            [URIRef(r.iri) for r in explicit], [URIRef(r.iri) for r in inferred]
+        )
+        for row in self._select(sparql):
+            evidence = Evidence(
+                str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"])
+            )
+            target = by_iri[str(row["e"])]
+            if evidence not in target.evidence:
+                target.evidence.append(evidence)
 
     def _group(
         self, plan: QueryPlan, rows: list[dict[str, Any]]

@@ -57,10 +57,7 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     anchors += [a for a in en_anchors if a not in anchors]
     countries += [c for c in en_countries if c not in countries]
     types, label_kw = _answer_type(masked, text)
-    without_types = masked
-    for pattern, _, _ in TYPE_WORDS:  # 合作伙伴 names a type, not the cooperation relation
-        without_types = re.sub(pattern, lambda m: " " * len(m.group(0)), without_types)
-    predicates = _predicates(without_types)
+    predicates = _predicates(masked)
     year = _year(text, lex)
     # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
     region = _region(
@@ -314,10 +311,18 @@ def _answer_type(lower: str, text: str) -> tuple[tuple[str, ...], str]:
 
 
 def _predicates(lower: str) -> tuple[str, ...]:
+    """Relation cues, except those that are only part of a type word (合作 in 合作伙伴 names a
+    type, not the cooperation relation); a cue that spans a type word or is one counts (sister
+    cities, 友城)."""
+    type_spans = [m.span() for pattern, _, _ in TYPE_WORDS for m in re.finditer(pattern, lower)]
     found: list[str] = []
     for pattern, predicates in RELATION_WORDS:
-        if re.search(pattern, lower):
+        for match in re.finditer(pattern, lower):
+            start, end = match.span()
+            if any(a <= start and end <= b and (a, b) != (start, end) for a, b in type_spans):
+                continue
             found.extend(p for p in predicates if p not in found)
+            break
     if (
         "sisterCityOf" in found
         and "signedAgreementWith" in found

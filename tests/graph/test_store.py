@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.namespaces import WSH
-from graph.queries import PROVENANCE
+from graph.namespaces import SPARQL_PREFIXES, WSH
+from graph.queries import PROVENANCE, select
 from graph.validate import ShapeViolation, validate
 from tests.conftest import CORPUS
 from waishi.settings import Settings
@@ -47,6 +47,37 @@ def test_reopen_readd_add_remove(tmp_path: Path) -> None:
     assert ws.remove("extra")
     assert "多多马" not in {e["label"] for e in ws.entities()}
     assert len(ws.dataset) == size
+    ws.close()
+
+
+def test_entities_are_described_once_and_a_replaced_report_takes_its_own(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    report = corpus / "yantai.txt"
+    report.write_text(
+        "烟台市外办2023年工作报告\n今年,我市与坦桑尼亚首都多多马结好。\n"
+        "我市与韩国群山市签署友好合作意向书。\n",
+        encoding="utf-8",
+    )
+    shutil.copy(CORPUS / "qingdao-fao-2021-targets.txt", corpus)
+    ws = _open(tmp_path / "data", corpus)
+    ws.ingest([corpus])
+    ws.refresh_derived()  # a second refresh keeps every preferred label
+    described_twice = """SELECT ?s ?p ?o WHERE {
+        VALUES ?p { rdf:type wsh:name rdfs:label skos:altLabel wsh:country }
+        GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER(STR(?g1) < STR(?g2)) }"""
+    assert select(ws.dataset, SPARQL_PREFIXES + described_twice) == []
+    unlabelled = """SELECT ?e WHERE { ?m wsh:mentionOf ?e .
+        FILTER NOT EXISTS { ?e rdfs:label ?l FILTER(LANG(?l) = "zh") } }"""
+    assert select(ws.dataset, SPARQL_PREFIXES + unlabelled) == []
+    assert {"多多马", "群山"} <= {e["label"] for e in ws.entities()}
+
+    report.write_text("烟台市外办2023年工作报告\n今年,我市与坦桑尼亚首都多多马结好。\n", encoding="utf-8")
+    assert ws.ingest([report]).replaced == ("yantai",)
+    labels = {e["label"] for e in ws.entities()}
+    assert "多多马" in labels and "群山" not in labels
+    gone = SPARQL_PREFIXES + 'SELECT ?e WHERE { ?e rdfs:label|wsh:name "群山"@zh }'
+    assert select(ws.dataset, gone) == []
     ws.close()
 
 
