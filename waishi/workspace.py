@@ -8,7 +8,7 @@ import contextlib
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -306,7 +306,10 @@ class Workspace:
 
     @cached_property
     def english(self) -> EnglishBridge:
-        return EnglishBridge(self.gazetteer, self.glosses, (i.text for i in self.index_items))
+        def texts() -> Iterator[str]:  # read only when the reverse glosses are first wanted
+            yield from (item.text for item in self.index_items)
+
+        return EnglishBridge(self.gazetteer, self.glosses, texts())
 
     def pipeline_home_city(self) -> str:
         query = (

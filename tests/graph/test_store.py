@@ -72,7 +72,9 @@ def test_entities_are_described_once_and_a_replaced_report_takes_its_own(tmp_pat
     assert select(ws.dataset, SPARQL_PREFIXES + unlabelled) == []
     assert {"多多马", "群山"} <= {e["label"] for e in ws.entities()}
 
-    report.write_text("烟台市外办2023年工作报告\n今年,我市与坦桑尼亚首都多多马结好。\n", encoding="utf-8")
+    report.write_text(
+        "烟台市外办2023年工作报告\n今年,我市与坦桑尼亚首都多多马结好。\n", encoding="utf-8"
+    )
     assert ws.ingest([report]).replaced == ("yantai",)
     labels = {e["label"] for e in ws.entities()}
     assert "多多马" in labels and "群山" not in labels
