@@ -1,6 +1,6 @@
 """The reference graph (countries, organisations, memberships with role and year, each citing
 its source), the entities graph (every entity the stored reports name, described once) and the
-derived graph (preferred labels, which initiative serves which goal).
+derived graph (preferred and English labels, which initiative serves which goal).
 """
 
 from __future__ import annotations
