@@ -152,9 +152,7 @@ class QuestionAnswerer:
             [URIRef(r.iri) for r in explicit], [URIRef(r.iri) for r in inferred]
         )
         for row in self._select(sparql):
-            evidence = Evidence(
-                str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"])
-            )
+            evidence = _row_evidence(row)
             target = by_iri[str(row["e"])]
             if evidence not in target.evidence:
                 target.evidence.append(evidence)
@@ -194,9 +192,7 @@ class QuestionAnswerer:
                     ),
                 )
             if row.get("sentence") is not None:
-                evidence = Evidence(
-                    str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"])
-                )
+                evidence = _row_evidence(row)
                 if evidence not in target.evidence:
                     target.evidence.append(evidence)
         return list(answers.values()), list(inferred.values())
@@ -244,6 +240,10 @@ class QuestionAnswerer:
         answer.evidence = [
             Evidence(h.item.doc, h.item.text, h.item.start, h.item.end) for h in hits
         ]
+
+
+def _row_evidence(row: dict[str, Any]) -> Evidence:
+    return Evidence(str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"]))
 
 
 def _one_per_sentence(items: Any) -> list[Evidence]:
