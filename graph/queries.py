@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph
+from pyoxigraph import BlankNode, NamedNode
+from rdflib import BNode, Graph, Literal, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES
 
@@ -52,3 +53,31 @@ ORDER BY ?doc ?start
 def select(dataset: Graph, query: str) -> list[tuple[Any, ...]]:
     """The rows of a SELECT query as plain tuples (rdflib types them as a union)."""
     return [tuple(row) for row in dataset.query(query)]  # type: ignore[arg-type]
+
+
+def select_values(dataset: Graph, query: str) -> list[dict[str, Any]]:
+    """The rows of a SELECT query as {variable: value}: IRIs as `URIRef`, blank nodes as `BNode`,
+    literals as the `str` of their lexical form, None when unbound; the same from every store.
+
+    On the embedded store the query runs in pyoxigraph itself: building an rdflib `Literal` for
+    every value (which parses it to a Python value) costs more than the query does when a
+    question has thousands of answers (at a million triples, 1,800 goal partners: +200 ms)."""
+    inner = getattr(dataset.store, "_inner", None)  # oxrdflib: a pyoxigraph.Store
+    if inner is not None and hasattr(inner, "query") and getattr(dataset, "default_union", False):
+        solutions = inner.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        return [{n: _value(t) for n, t in zip(names, row, strict=True)} for row in solutions]
+    result = dataset.query(query)
+    names = [str(v) for v in result.vars or []]
+    return [
+        {n: str(t) if isinstance(t, Literal) else t for n, t in zip(names, row, strict=True)}  # type: ignore[arg-type]
+        for row in result
+    ]
+
+
+def _value(term: Any) -> Any:
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    return None if term is None else term.value

@@ -10,6 +10,7 @@ from typing import Any
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDFS
 
+from graph.queries import select_values
 from search.hybrid import HybridSearch
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan
@@ -17,6 +18,7 @@ from search.qa.understand import understand
 
 MIN_CONFIDENCE = 0.55
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
+PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
 _PREDICATE_EN = {
     "sisterCityOf": "sister city of",
     "cooperatesWith": "cooperates with",
@@ -88,20 +90,23 @@ class QuestionAnswerer:
         self.dataset = dataset
         self.lexicon = lexicon
         self.search = search
+        self._labels: dict[Any, str] = {}
 
     def ask(self, question: str) -> Answer:
         reading = understand(question, self.lexicon)
-        plan = reading.plan
+        plan = _paged(reading.plan)
         unfiltered: dict[str, list[dict[str, Any]]] = {}
         rows, sparql = self._run(plan, unfiltered)
         for looser in reading.alternatives:
             if rows:
                 break
-            plan = looser
+            plan = _paged(looser)
             rows, sparql = self._run(plan, unfiltered)
         answers, inferred = self._group(plan, rows)
+        more = ""
         if plan.intent == "supports_goal" and (answers or inferred):
             self._add_evidence(plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
+            more = _more(plan, rows)
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
         answer = Answer(
             question,
@@ -111,6 +116,7 @@ class QuestionAnswerer:
             plan.intent,
             reading.confidence,
             inferred=inferred,
+            message=more,
         )
         if answers or inferred:
             return answer
@@ -138,9 +144,7 @@ class QuestionAnswerer:
         return rows, sparql
 
     def _select(self, sparql: str) -> list[dict[str, Any]]:
-        result = self.dataset.query(sparql)
-        names = [str(v) for v in result.vars or []]
-        return [dict(zip(names, row, strict=True)) for row in result]  # type: ignore[arg-type]
+        return select_values(self.dataset, sparql)
 
     def _add_evidence(
         self, plan: QueryPlan, explicit: list[AnswerRow], inferred: list[AnswerRow]
@@ -221,10 +225,13 @@ class QuestionAnswerer:
         return f"{_PREDICATE_EN.get(predicate, predicate)} {self._label(row['x'])}".strip()
 
     def _label(self, iri: Any) -> str:
-        for label in self.dataset.objects(iri, RDFS.label):
-            if getattr(label, "language", None) == "zh":
-                return str(label)
-        return str(iri).rsplit("/", 1)[-1]
+        """The Chinese label of a goal, initiative or member country named in a `why`: the same
+        few for hundreds of answers, so each is looked up once."""
+        if iri not in self._labels:
+            labels = self.dataset.objects(iri, RDFS.label)
+            zh = [str(x) for x in labels if getattr(x, "language", None) == "zh"]
+            self._labels[iri] = zh[0] if zh else str(iri).rsplit("/", 1)[-1]
+        return self._labels[iri]
 
     def _retrieve(self, answer: Answer, linked: tuple[Any, ...]) -> None:
         if self.search is None:
@@ -240,6 +247,25 @@ class QuestionAnswerer:
         answer.evidence = [
             Evidence(h.item.doc, h.item.text, h.item.start, h.item.end) for h in hits
         ]
+
+
+def _paged(plan: QueryPlan) -> QueryPlan:
+    return replace(plan, page=PARTNERS_SHOWN) if plan.intent == "supports_goal" else plan
+
+
+def _more(plan: QueryPlan, rows: list[dict[str, Any]]) -> str:
+    """Says so when a basis filled its page: more partners match than are listed."""
+    full = [
+        basis
+        for basis in ("explicit", "inferred")
+        if sum(1 for r in rows if r.get("basis") == basis) >= plan.page > 0
+    ]
+    if not full:
+        return ""
+    return (
+        f"more {' and '.join(full)} partners match than the {plan.page} listed of each; "
+        "the SPARQL without its two LIMITs lists them all"
+    )
 
 
 def _row_evidence(row: dict[str, Any]) -> Evidence:

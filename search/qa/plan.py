@@ -12,22 +12,15 @@ from rdflib import Literal, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSH
 
-# the country whose membership counts: the entity's own, or the entity when it is a country;
-# a status that has ended no longer counts. The membership is its own group, so Oxigraph starts
-# from the goal's few members rather than from every entity with a country.
-MEMBER_COUNTRY = (
-    "  { ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
-    "    FILTER NOT EXISTS { ?ms wsh:until ?until } }\n"
-    "  { ?e wsh:country ?memberCountry } UNION\n"
-    "  { ?memberCountry a wsh:Country BIND(?memberCountry AS ?e) }\n"
-)
 # OPTIONALs go last: Oxigraph plans an OPTIONAL followed by required patterns badly
 SINCE = "  OPTIONAL { ?ms wsh:since ?since }\n"
-_GOAL_FACT = (  # a fact tying ?e to an initiative ?i that serves ?goal; the direct triple
-    # first, which Oxigraph resolves faster than the reified fact's three
-    "  ?e wsh:supportsGoal ?i . ?i wsh:servesGoal* ?goal .\n"
-    "  ?f rdf:subject ?e ; rdf:object ?i ; rdf:predicate wsh:supportsGoal ;"
-    " prov:wasDerivedFrom ?s .\n"
+_GOAL_FACT = (  # a fact tying ?e to an initiative ?i that serves ?goal. The direct triple and
+    # its reified fact share their report's graph: looked up in it, the fact is one of that
+    # report's few facts about ?e, not of all of them (hundreds for a busy partner at a million
+    # triples; the evidence of 50 partners took 6x as long)
+    "  GRAPH ?factGraph { ?e wsh:supportsGoal ?i . ?f rdf:subject ?e ; rdf:object ?i ;"
+    " rdf:predicate wsh:supportsGoal ; prov:wasDerivedFrom ?s }\n"
+    "  ?i wsh:servesGoal* ?goal .\n"
 )
 _MENTION = "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s .\n"
 _SENTENCE = "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
@@ -59,6 +52,7 @@ class QueryPlan:
     home_country: URIRef | None = None
     home_city: URIRef | None = None
     nouns: list[str] = field(default_factory=list)  # for quantities
+    page: int = 0  # supports_goal: at most this many partners of each basis; 0 = all
     notes: list[str] = field(default_factory=list)  # how the question was read
 
     def sparql(self) -> str:
@@ -168,7 +162,25 @@ class QueryPlan:
         text = _values("goal", self.goals)
         if self.roles:
             text += _values("role", [Literal(r) for r in self.roles])
-        return text + MEMBER_COUNTRY
+        return text + self._member_country()
+
+    def _member_country(self) -> str:
+        """The country whose membership counts: the entity's own, or the entity when it is a
+        country; a status that has ended no longer counts. The membership is its own group, so
+        Oxigraph starts from the goal's few members rather than from every entity with a
+        country. A foreign answer never comes through the home country's membership, so the
+        group drops it at once (else the home country's thousands of entities are joined, then
+        filtered out: at a million triples, half the query's time)."""
+        home = ""
+        if self.foreign and self.home_country is not None:
+            home = f" FILTER(?memberCountry != {self.home_country.n3()})"
+        return (
+            "  { ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ;"
+            " wsh:role ?role .\n"
+            f"    FILTER NOT EXISTS {{ ?ms wsh:until ?until }}{home} }}\n"
+            "  { ?e wsh:country ?memberCountry } UNION\n"
+            "  { ?memberCountry a wsh:Country BIND(?memberCountry AS ?e) }\n"
+        )
 
     def _mention_evidence(self) -> str:
         return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
@@ -186,19 +198,44 @@ class QueryPlan:
         """Partners only; their evidence comes from `evidence_sparql` for the answers shown.
         Each branch carries its goal and the answer's constraints: the selective patterns come
         first in each, and Oxigraph then plans each branch from them (at a million triples this
-        form takes ~0.1 s, while the answer constraints placed outside the union took seconds)."""
+        form takes ~0.1 s, while the answer constraints placed outside the union took seconds).
+        The answerer lists a partner found on both bases as explicit only.
+
+        With `page`, each branch is a sub-query that stops after `page` rows, and labels are
+        looked up for those only: a goal's partners are thousands at a million triples, and
+        listing them all costs ~8x a page (the same query without the LIMITs lists them all).
+        A partner both explicit and inferred, beyond the explicit page, then shows among the
+        inferred, with its membership as the why. (Excluding explicit partners from the
+        inferred branch in the query tripled the page's time at a million triples.)"""
+        explicit = (
+            _values("goal", self.goals)
+            + "  ?i wsh:servesGoal* ?goal . ?e wsh:supportsGoal ?i .\n"
+            + self._answer()
+            + self._evidence_exists(_GOAL_FACT, "f")
+            + '  BIND("explicit" AS ?basis)\n'
+        )
+        inferred = (
+            _values("goal", self.goals)
+            + self._member_country()
+            + "  FILTER EXISTS { ?e wsh:mentionedIn ?anyDoc }\n"
+            + self._answer()
+            + self._evidence_exists(_MENTION)
+            + SINCE
+            + '  BIND("inferred" AS ?basis)\n'
+        )
         text = (
             "SELECT DISTINCT ?e ?type ?label ?label_en ?basis ?i ?memberCountry ?goal ?role"
-            " ?since WHERE {\n  {\n"
+            " ?since WHERE {\n"
         )
-        text += _values("goal", self.goals)
-        text += "  ?i wsh:servesGoal* ?goal . ?e wsh:supportsGoal ?i .\n"
-        text += self._answer() + self._evidence_exists(_GOAL_FACT, "f")
-        text += '  BIND("explicit" AS ?basis)\n  } UNION {\n'
-        text += _values("goal", self.goals)
-        text += MEMBER_COUNTRY + "  FILTER EXISTS { ?e wsh:mentionedIn ?anyDoc }\n"
-        text += self._answer() + self._evidence_exists(_MENTION) + SINCE
-        text += '  BIND("inferred" AS ?basis)\n  }\n'
+        if self.page:
+            text += (
+                f"  {{ SELECT DISTINCT ?e ?type ?basis ?i ?goal WHERE {{\n{explicit}"
+                f"  }} LIMIT {self.page} }}\n  UNION\n"
+                "  { SELECT DISTINCT ?e ?type ?basis ?memberCountry ?goal ?role ?since WHERE {\n"
+                f"{inferred}  }} LIMIT {self.page} }}\n"
+            )
+        else:
+            text += f"  {{\n{explicit}  }} UNION {{\n{inferred}  }}\n"
         text += _LABELS
         return text + "}\nORDER BY ?basis ?label\n"
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.namespaces import SPARQL_PREFIXES, WSH
-from graph.queries import PROVENANCE, select
+from graph.queries import PROVENANCE, select, select_values
 from graph.validate import ShapeViolation, validate
 from tests.conftest import CORPUS
 from waishi.settings import Settings
@@ -115,3 +115,24 @@ def test_export_formats(workspace: Workspace, tmp_path: Path) -> None:
         assert count > 0 and (tmp_path / name).stat().st_size > 1000
     reread = Graph().parse(tmp_path / "g.ttl")
     assert len(reread) == workspace.export(tmp_path / "again.ttl", "turtle")
+
+
+def test_select_values_are_the_same_from_the_native_path_and_rdflib(workspace: Workspace) -> None:
+    """The answerer reads rows through pyoxigraph itself on the embedded store; the values must
+    be those rdflib's own query path gives (and the in-memory store's, which takes it)."""
+    native = select_values(workspace.dataset, PROVENANCE)
+    memory = Dataset(default_union=True)
+    memory.addN(
+        (s, p, o, memory.graph(g))
+        for s, p, o, g in workspace.dataset.quads((None, None, None, None))
+    )
+    through_rdflib = select_values(memory, PROVENANCE)
+    assert len(native) > 100
+    assert sorted(map(_key, native)) == sorted(map(_key, through_rdflib))
+    row = native[0]
+    assert isinstance(row["subject"], URIRef) and type(row["sentence"]) is str
+    assert int(row["start"]) <= int(row["end"])
+
+
+def _key(row: dict[str, object]) -> list[tuple[str, str, str]]:
+    return sorted((name, type(value).__name__, str(value)) for name, value in row.items())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from search.qa import answer as answer_module
 from search.sparql import run_query
 from tests.conftest import GOLD_ENTITIES, QA_DEV
 from waishi.evaluate import load_gold_entities, load_questions, score_answers
@@ -89,3 +90,20 @@ def test_ended_memberships_do_not_count(workspace: object) -> None:
     whys = [row.why for row in answer.inferred]
     assert any("白俄罗斯 is a member of 上海合作组织 since 2024" in why for why in whys)
     assert not any("白俄罗斯 is an observer" in why for why in whys)
+
+
+def test_a_goal_with_more_partners_than_a_page_lists_a_page_and_says_so(
+    workspace: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "哪些合作伙伴支持上合组织目标？"
+    whole = workspace.ask(question)  # type: ignore[attr-defined]
+    assert len(whole.answers) > 2 and len(whole.inferred) > 2 and not whole.message
+    monkeypatch.setattr(answer_module, "PARTNERS_SHOWN", 2)
+    page = workspace.ask(question)  # type: ignore[attr-defined]
+    assert 0 < len(page.answers) <= 2 and 0 < len(page.inferred) <= 2
+    assert {a.iri for a in page.answers} <= {a.iri for a in whole.answers}
+    # an explicit partner beyond the explicit page may show among the inferred (plan.py)
+    assert {a.iri for a in page.inferred} <= {a.iri for a in whole.inferred + whole.answers}
+    assert "more explicit and inferred partners match" in page.message
+    assert page.sparql.count("LIMIT 2 }") == 2
+    assert all(a.evidence for a in page.answers + page.inferred)
