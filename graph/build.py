@@ -15,16 +15,38 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_graph
 from ingest.model import EntityRef, Extraction, Fact
 
 # how a report's graph is laid out; a report stored with another layout is rebuilt on ingest
 GRAPH_LAYOUT = "2"  # 2: entity descriptions in the shared entities graph
+
+# Terms used for every report, made once: an attribute of an rdflib namespace builds and checks a
+# new URIRef on every access, and a report's graph makes tens of thousands of them.
+_TYPE, _VALUE = RDF.type, RDF.value
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = RDF.subject, RDF.predicate, RDF.object
+_DERIVED_FROM = PROV.wasDerivedFrom
+_TITLE, _IDENTIFIER = DCTERMS.title, DCTERMS.identifier
+_DOCUMENT, _SENTENCE, _MENTION = WSH.Document, WSH.Sentence, WSH.Mention
+_FACT, _QUANTITY = WSH.Fact, WSH.Quantity
+_SHA256, _SOURCE_PATH, _FORMAT, _LAYOUT = WSH.sha256, WSH.sourcePath, WSH["format"], WSH.layout
+_YEAR, _IN_DOCUMENT, _TEXT, _INDEX = WSH.year, WSH.inDocument, WSH.text, WSH["index"]
+_START, _END, _SECTION, _CONTEXT = WSH.start, WSH.end, WSH.section, WSH.context
+_MENTIONED_IN, _ENTITY_RECORD = WSH.mentionedIn, WSH.entityRecord
+_MENTION_OF, _IN_SENTENCE, _SURFACE = WSH.mentionOf, WSH.inSentence, WSH.surface
+_RULE, _CONFIDENCE = WSH.rule, WSH.confidence
+_LAYOUT_LITERAL = Literal(GRAPH_LAYOUT)
+_LABEL, _NAME, _ALT_LABEL = RDFS.label, WSH.name, SKOS.altLabel
+_COUNTRY, _LOCATED_IN, _ISO2 = WSH.country, WSH.locatedIn, WSH.iso2
+_GEONAMES_ID, _SAME_AS, _LAT, _LONG = WSH.geonamesId, OWL.sameAs, GEO.lat, GEO.long
+_DC_SOURCE = DCTERMS.source
 
 _QUALIFIER_PREDICATES = {
     "year": (WSH.year, XSD.gYear),
@@ -38,8 +60,38 @@ _QUALIFIER_PREDICATES = {
 }
 
 
+class _BuiltGraphStore(SimpleMemory):
+    """The store of one freshly built graph: rdflib's SimpleMemory (the three indexes, without
+    the default store's events and per-triple contexts) fills in half the time. It only ever
+    holds one graph, so it may say it is context- and graph-aware, as pyshacl asks of the data
+    graph it validates."""
+
+    context_aware = True
+    graph_aware = True
+
+
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    """An empty graph to build into, with the project's prefixes."""
+    graph = Graph(store=_BuiltGraphStore(), identifier=identifier)
+    bind_prefixes(graph)
+    return graph
+
+
+@lru_cache(maxsize=1 << 16)
 def entity_iri(key: str) -> URIRef:
     return WSD[quote(key, safe="/-_.")]
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: 1, 1.0 and True are different literals
+def _literal(value: int | float | str) -> Literal:
+    """A plain literal (an offset, a confidence, a rule name): they repeat across reports."""
+    return Literal(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _zh(text: str) -> Literal:
+    """A short Chinese literal that repeats (a mention's surface)."""
+    return Literal(text, lang="zh")
 
 
 def sentence_iri(doc_id: str, index: int) -> URIRef:
@@ -53,40 +105,40 @@ def document_iri(doc_id: str) -> URIRef:
 def describe_entity(graph: Graph, ref: EntityRef) -> URIRef:
     """Type, labels, country and identifiers of an entity."""
     iri = entity_iri(ref.key)
-    graph.add((iri, RDF.type, WSH[ref.type]))
+    add = graph.add
+    add((iri, _TYPE, WSH[ref.type]))
     # reference entities carry their one label; extracted ones a name, from which the derived
     # graph picks the preferred label across documents (海尔集团 over 海尔)
-    label_predicate = RDFS.label if ref.source.startswith("reference") else WSH.name
-    graph.add((iri, label_predicate, Literal(ref.label_zh, lang="zh")))
+    label_predicate = _LABEL if ref.source.startswith("reference") else _NAME
+    add((iri, label_predicate, _zh(ref.label_zh)))
     if ref.label_en:
-        graph.add((iri, label_predicate, Literal(ref.label_en, lang="en")))
+        add((iri, label_predicate, Literal(ref.label_en, lang="en")))
     for alias in ref.aliases:
-        graph.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+        add((iri, _ALT_LABEL, _zh(alias)))
     if ref.country and ref.type != "Country":
         country = entity_iri(f"country/{ref.country}")
-        graph.add((iri, WSH.country, country))
+        add((iri, _COUNTRY, country))
         if ref.type in ("City", "Region"):
-            graph.add((iri, WSH.locatedIn, country))
+            add((iri, _LOCATED_IN, country))
     ids = dict(ref.ids)
     if ref.type == "Country" and ref.country:
-        graph.add((iri, WSH.iso2, Literal(ref.country)))
+        add((iri, _ISO2, _literal(ref.country)))
     if ids.get("geonames") or ids.get("geonameid"):
         gid = ids.get("geonames") or ids["geonameid"]
-        graph.add((iri, WSH.geonamesId, Literal(gid)))
-        graph.add((iri, OWL.sameAs, GN[f"{gid}/"]))
+        add((iri, _GEONAMES_ID, _literal(gid)))
+        add((iri, _SAME_AS, GN[f"{gid}/"]))
     if ids.get("wikidata"):
-        graph.add((iri, OWL.sameAs, WD[ids["wikidata"]]))
+        add((iri, _SAME_AS, WD[ids["wikidata"]]))
     if ids.get("lat") and ids.get("lon"):
-        graph.add((iri, GEO.lat, Literal(ids["lat"], datatype=XSD.decimal)))
-        graph.add((iri, GEO.long, Literal(ids["lon"], datatype=XSD.decimal)))
+        add((iri, _LAT, Literal(ids["lat"], datatype=XSD.decimal)))
+        add((iri, _LONG, Literal(ids["lon"], datatype=XSD.decimal)))
     if ref.source:
-        graph.add((iri, DCTERMS.source, Literal(ref.source)))
+        add((iri, _DC_SOURCE, _literal(ref.source)))
     return iri
 
 
 def describe_entities(refs: Iterable[EntityRef], identifier: URIRef | None = None) -> Graph:
-    graph = Graph(identifier=identifier)
-    bind_prefixes(graph)
+    graph = new_graph(identifier)
     for ref in refs:
         describe_entity(graph, ref)
     return graph
@@ -128,43 +180,46 @@ def document_triples(extraction: Extraction) -> Graph:
     """The named graph of one document (its IRI is `document_graph(doc_id)`); the entities it
     names are described by `describe_entities(document_entities(extraction))`."""
     doc = extraction.document
-    graph = Graph(identifier=URIRef(document_graph(doc.doc_id)))
-    bind_prefixes(graph)
+    graph = new_graph(URIRef(document_graph(doc.doc_id)))
+    add = graph.add
     doc_iri = document_iri(doc.doc_id)
-    graph.add((doc_iri, RDF.type, WSH.Document))
-    graph.add((doc_iri, DCTERMS.title, Literal(doc.title, lang="zh")))
-    graph.add((doc_iri, DCTERMS.identifier, Literal(doc.doc_id)))
-    graph.add((doc_iri, WSH.sha256, Literal(doc.sha256)))
-    graph.add((doc_iri, WSH.sourcePath, Literal(doc.source_path)))
-    graph.add((doc_iri, WSH["format"], Literal(doc.fmt)))
-    graph.add((doc_iri, WSH.layout, Literal(GRAPH_LAYOUT)))
+    add((doc_iri, _TYPE, _DOCUMENT))
+    add((doc_iri, _TITLE, Literal(doc.title, lang="zh")))
+    add((doc_iri, _IDENTIFIER, Literal(doc.doc_id)))
+    add((doc_iri, _SHA256, Literal(doc.sha256)))
+    add((doc_iri, _SOURCE_PATH, Literal(doc.source_path)))
+    add((doc_iri, _FORMAT, Literal(doc.fmt)))
+    add((doc_iri, _LAYOUT, _LAYOUT_LITERAL))
     if doc.year:
-        graph.add((doc_iri, WSH.year, Literal(str(doc.year), datatype=XSD.gYear)))
+        add((doc_iri, _YEAR, Literal(str(doc.year), datatype=XSD.gYear)))
+    sentences: dict[int, URIRef] = {}
     for sentence in extraction.sentences:
-        s_iri = sentence_iri(doc.doc_id, sentence.index)
-        graph.add((s_iri, RDF.type, WSH.Sentence))
-        graph.add((s_iri, WSH.inDocument, doc_iri))
-        graph.add((s_iri, WSH.text, Literal(sentence.text, lang="zh")))
-        graph.add((s_iri, WSH["index"], Literal(sentence.index)))
-        graph.add((s_iri, WSH.start, Literal(sentence.start)))
-        graph.add((s_iri, WSH.end, Literal(sentence.end)))
+        s_iri = sentences[sentence.index] = sentence_iri(doc.doc_id, sentence.index)
+        add((s_iri, _TYPE, _SENTENCE))
+        add((s_iri, _IN_DOCUMENT, doc_iri))
+        add((s_iri, _TEXT, Literal(sentence.text, lang="zh")))
+        add((s_iri, _INDEX, _literal(sentence.index)))
+        add((s_iri, _START, _literal(sentence.start)))
+        add((s_iri, _END, _literal(sentence.end)))
         if sentence.section:
-            graph.add((s_iri, WSH.section, Literal(" / ".join(sentence.section), lang="zh")))
+            add((s_iri, _SECTION, Literal(" / ".join(sentence.section), lang="zh")))
         if sentence.context:
-            graph.add((s_iri, WSH.context, Literal(sentence.context, lang="zh")))
+            add((s_iri, _CONTEXT, Literal(sentence.context, lang="zh")))
     for ref in document_entities(extraction):
-        graph.add((entity_iri(ref.key), WSH.mentionedIn, doc_iri))
-        graph.add((doc_iri, WSH.entityRecord, entity_record(ref)))
+        add((entity_iri(ref.key), _MENTIONED_IN, doc_iri))
+        add((doc_iri, _ENTITY_RECORD, entity_record(ref)))
+    mention_prefix = f"doc/{doc.doc_id}/m"
     for k, mention in enumerate(extraction.mentions):
-        m_iri = WSD[f"doc/{doc.doc_id}/m{k}"]
-        graph.add((m_iri, RDF.type, WSH.Mention))
-        graph.add((m_iri, WSH.mentionOf, entity_iri(mention.entity.key)))
-        graph.add((m_iri, WSH.inSentence, sentence_iri(doc.doc_id, mention.sentence)))
-        graph.add((m_iri, WSH.surface, Literal(mention.surface, lang="zh")))
-        graph.add((m_iri, WSH.start, Literal(mention.start)))
-        graph.add((m_iri, WSH.end, Literal(mention.end)))
-        graph.add((m_iri, WSH.rule, Literal(mention.rule)))
-        graph.add((m_iri, WSH.confidence, Literal(mention.confidence)))
+        m_iri = WSD[f"{mention_prefix}{k}"]
+        in_sentence = sentences.get(mention.sentence) or sentence_iri(doc.doc_id, mention.sentence)
+        add((m_iri, _TYPE, _MENTION))
+        add((m_iri, _MENTION_OF, entity_iri(mention.entity.key)))
+        add((m_iri, _IN_SENTENCE, in_sentence))
+        add((m_iri, _SURFACE, _zh(mention.surface)))
+        add((m_iri, _START, _literal(mention.start)))
+        add((m_iri, _END, _literal(mention.end)))
+        add((m_iri, _RULE, _literal(mention.rule)))
+        add((m_iri, _CONFIDENCE, _literal(mention.confidence)))
     for fact in extraction.facts:
         add_fact(graph, fact)
     return graph
@@ -181,23 +236,24 @@ def add_fact(graph: Graph, fact: Fact) -> URIRef:
     subject = entity_iri(fact.subject)
     predicate = WSH[fact.predicate]
     qualifiers = dict(fact.qualifiers)
+    add = graph.add
     if fact.literal:
         obj: URIRef | Literal = f_iri  # a quantity: the fact node itself holds the value
-        graph.add((f_iri, RDF.type, WSH.Quantity))
-        graph.add((f_iri, RDF.value, Literal(int(float(fact.object)))))
+        add((f_iri, _TYPE, _QUANTITY))
+        add((f_iri, _VALUE, Literal(int(float(fact.object)))))
     else:
         obj = entity_iri(fact.object)
-        graph.add((f_iri, RDF.type, WSH.Fact))
-    graph.add((subject, predicate, obj))
-    graph.add((f_iri, RDF.subject, subject))
-    graph.add((f_iri, RDF.predicate, predicate))
-    graph.add((f_iri, RDF.object, obj))
-    graph.add((f_iri, PROV.wasDerivedFrom, sentence_iri(prov.doc_id, prov.sentence)))
-    graph.add((f_iri, WSH.start, Literal(prov.start)))
-    graph.add((f_iri, WSH.end, Literal(prov.end)))
-    graph.add((f_iri, WSH.rule, Literal(prov.rule)))
-    graph.add((f_iri, WSH.confidence, Literal(prov.confidence)))
+        add((f_iri, _TYPE, _FACT))
+    add((subject, predicate, obj))
+    add((f_iri, _RDF_SUBJECT, subject))
+    add((f_iri, _RDF_PREDICATE, predicate))
+    add((f_iri, _RDF_OBJECT, obj))
+    add((f_iri, _DERIVED_FROM, sentence_iri(prov.doc_id, prov.sentence)))
+    add((f_iri, _START, _literal(prov.start)))
+    add((f_iri, _END, _literal(prov.end)))
+    add((f_iri, _RULE, _literal(prov.rule)))
+    add((f_iri, _CONFIDENCE, _literal(prov.confidence)))
     for key, value in qualifiers.items():
         pred, datatype = _QUALIFIER_PREDICATES.get(key, (WSH[key], None))
-        graph.add((f_iri, pred, Literal(value, datatype=datatype)))
+        add((f_iri, pred, Literal(value, datatype=datatype)))
     return f_iri

@@ -11,7 +11,13 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from graph.build import describe_entities, describe_entity, entity_iri, record_entity
+from graph.build import (
+    describe_entities,
+    describe_entity,
+    entity_iri,
+    new_graph,
+    record_entity,
+)
 from graph.namespaces import (
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
@@ -83,11 +89,20 @@ def entity_descriptions(refs: Iterable[EntityRef], known: Container[Any]) -> Gra
     return unknown_triples(describe_entities(refs), known)
 
 
+def stored_triples(graph: Graph) -> set[tuple[Any, Any, Any]]:
+    """The triples of a stored graph as they were built, to compare with built ones: Oxigraph
+    reads a plain literal back typed `xsd:string`, which rdflib holds unequal to the plain
+    literal it was built as (so `wsh:iso2 "CN"` was stored again in the entities graph)."""
+    return {
+        (s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o)
+        for s, p, o in graph
+    }
+
+
 def unknown_triples(graph: Graph, known: Container[Any]) -> Graph:
     """The triples of `graph` for the entities graph, without those already `known` (the
     reference graph's): a triple stored twice would be read twice."""
-    result = Graph(identifier=ENTITIES_GRAPH)
-    bind_prefixes(result)
+    result = new_graph(ENTITIES_GRAPH)
     result += (t for t in graph if t not in known)
     return result
 

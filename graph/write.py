@@ -4,14 +4,30 @@ Oxigraph (embedded or server) runs one SPARQL Update request in one transaction,
 "DROP; INSERT DATA" either happens whole or not at all; a crash mid-ingest leaves the previous
 graph. rdflib would parse that text itself (minutes for a report), so it goes to the store's
 own parser: natively for the embedded store, as an HTTP request for a remote one.
+
+The embedded store has a faster transaction than a SPARQL update when nothing is to be dropped
+(a new report): `Store.load` of the graphs as one TriG document, which parses as N-Triples
+does, without the SPARQL grammar. Either is native code that releases the GIL, so a
+`GraphWriter` runs them on a thread of its own while the caller builds the next report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+# the embedded store's writes: "is the graph there?" and the write that depends on the answer
+# must not interleave with another writer's (one process holds an embedded store)
+_NATIVE_WRITES = threading.Lock()
 
 
 def write_graphs(
@@ -22,20 +38,118 @@ def write_graphs(
 ) -> None:
     """In one transaction: drop graphs, make some named graphs hold exactly the given triples,
     and add triples to others (a triple already there is kept once)."""
+    prepare_write(dataset, replace, add, drop)()
+
+
+def prepare_write(
+    dataset: Dataset,
+    replace: Mapping[URIRef, Graph] | None = None,
+    add: Mapping[URIRef, Graph] | None = None,
+    drop: Iterable[URIRef] = (),
+) -> Callable[[], None]:
+    """`write_graphs` in two steps: the graphs are serialized now, and the returned function
+    writes them in one transaction (for the embedded store, in native code without the GIL)."""
     replace, add = replace or {}, add or {}
-    operations = [f"DROP SILENT GRAPH {iri.n3()}" for iri in [*drop, *replace]]
-    for iri, graph in [*replace.items(), *add.items()]:
-        if len(graph):
-            operations.append(
-                f"INSERT DATA {{ GRAPH {iri.n3()} {{\n{graph.serialize(format='nt')}\n}} }}"
-            )
-    if not operations or _native_update(dataset, " ;\n".join(operations)):
-        return
-    for iri in [*drop, *replace]:
-        dataset.remove_graph(dataset.graph(iri))
-    for iri, graph in [*replace.items(), *add.items()]:
-        target = dataset.graph(iri)
-        target.addN((s, p, o, target) for s, p, o in graph)
+    dropped = [*drop, *replace]
+    filled = [(iri, graph) for iri, graph in [*replace.items(), *add.items()] if len(graph)]
+    if not dropped and not filled:
+        return _nothing
+    store = dataset.store
+    native = _native_store(dataset)
+    if native is None and not isinstance(store, SPARQLUpdateStore):
+        return lambda: _rdflib_write(dataset, dropped, [*replace.items(), *add.items()])
+    texts = [(iri, graph.serialize(format="nt")) for iri, graph in filled]
+    if isinstance(store, SPARQLUpdateStore):
+        update = _sparql_update(dropped, texts)
+        return lambda: store.update(update)
+    # the store is looked up when the write runs: a function kept by a traceback must not keep
+    # an embedded store (and its lock) alive after the workspace is closed
+    return lambda: _native_write(dataset, dropped, texts)
+
+
+def _nothing() -> None:
+    pass
+
+
+class GraphWriter:
+    """Runs `write_graphs` requests in order, each still one transaction. For the embedded
+    store the writes run on a thread of their own, so the store's native write overlaps the
+    building and validation of the next report; other stores write at once.
+
+    `wait()` returns once every request so far is stored and raises the first failure; after a
+    failure no later request is written. Leaving the `with` block waits, so an error raised in
+    the block (a report that breaks the shapes) leaves every earlier report stored."""
+
+    def __init__(self, dataset: Dataset, queued: int = 2) -> None:
+        self.dataset = dataset
+        self._queued = queued
+        self._pending: deque[Future[None]] = deque()
+        self._failure: BaseException | None = None
+        self._executor = (
+            ThreadPoolExecutor(1, thread_name_prefix="graph-writer")
+            if _native_store(dataset) is not None
+            else None
+        )
+
+    def write(
+        self,
+        replace: Mapping[URIRef, Graph] | None = None,
+        add: Mapping[URIRef, Graph] | None = None,
+        drop: Iterable[URIRef] = (),
+    ) -> None:
+        self._raise_failure()
+        store_write = prepare_write(self.dataset, replace, add, drop)
+        if self._executor is None:
+            store_write()
+            return
+        self._pending.append(self._executor.submit(self._run, store_write))
+        while len(self._pending) > self._queued:  # bounded: each holds a report's text
+            self._pending.popleft().result()
+        self._raise_failure()
+
+    def wait(self) -> None:
+        """Block until every request so far is stored; raise the first failure."""
+        while self._pending:
+            self._pending.popleft().result()
+        self._raise_failure()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+                self._executor = None
+
+    def __enter__(self) -> GraphWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.close()
+            return
+        with contextlib.suppress(Exception):  # the block's error is the one to report
+            self.close()  # earlier writes still finish
+
+    def _run(self, store_write: Callable[[], None]) -> None:
+        if self._failure is not None:
+            return  # an earlier request failed: write nothing after it
+        try:
+            store_write()
+        except BaseException as exc:
+            # kept until raised: without its frames' locals, so that it holds no reference to
+            # the store (an embedded store is unlocked once nothing refers to it)
+            traceback.clear_frames(exc.__traceback__)
+            self._failure = exc
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
 
 
 def replace_graph(dataset: Dataset, identifier: URIRef, graph: Graph) -> None:
@@ -47,14 +161,43 @@ def drop_graph(dataset: Dataset, identifier: URIRef) -> None:
     write_graphs(dataset, drop=[identifier])
 
 
-def _native_update(dataset: Dataset, update: str) -> bool:
-    """Run `update` by the store's own engine when it has one; False when it has none."""
-    store = dataset.store
-    inner = getattr(store, "_inner", None)
-    if inner is not None and hasattr(inner, "update"):  # oxrdflib: a pyoxigraph.Store
-        inner.update(update)
-        return True
-    if isinstance(store, SPARQLUpdateStore):
-        store.update(update)
-        return True
-    return False
+def _native_store(dataset: Dataset) -> Any | None:
+    """The embedded pyoxigraph.Store under an oxrdflib dataset, or None."""
+    inner = getattr(dataset.store, "_inner", None)
+    if inner is not None and hasattr(inner, "update") and hasattr(inner, "load"):
+        return inner
+    return None
+
+
+def _sparql_update(dropped: list[URIRef], texts: list[tuple[URIRef, str]]) -> str:
+    operations = [f"DROP SILENT GRAPH {iri.n3()}" for iri in dropped]
+    for iri, text in texts:
+        operations.append(f"INSERT DATA {{ GRAPH {iri.n3()} {{\n{text}\n}} }}")
+    return " ;\n".join(operations)
+
+
+def _native_write(
+    dataset: Dataset, dropped: list[URIRef], texts: list[tuple[URIRef, str]]
+) -> None:
+    import pyoxigraph
+
+    store = _native_store(dataset)
+    if store is None:
+        raise ValueError("the embedded store is closed")
+    with _NATIVE_WRITES:
+        if any(store.contains_named_graph(pyoxigraph.NamedNode(str(iri))) for iri in dropped):
+            update = _sparql_update(dropped, texts)
+            store.update(update)
+        elif texts:  # nothing to drop: one load is one transaction, as the update would be
+            trig = "".join(f"GRAPH {iri.n3()} {{\n{text}\n}}\n" for iri, text in texts)
+            store.load(trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+
+
+def _rdflib_write(
+    dataset: Dataset, dropped: list[URIRef], graphs: list[tuple[URIRef, Graph]]
+) -> None:
+    for iri in dropped:
+        dataset.remove_graph(dataset.graph(iri))
+    for iri, graph in graphs:
+        target = dataset.graph(iri)
+        target.addN((s, p, o, target) for s, p, o in graph)

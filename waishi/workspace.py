@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,16 @@ from graph.namespaces import (
 )
 from graph.network import to_networkx
 from graph.queries import ENTITIES, select
-from graph.reference import derived_graph, entities_graph, reference_graph, unknown_triples
+from graph.reference import (
+    derived_graph,
+    entities_graph,
+    reference_graph,
+    stored_triples,
+    unknown_triples,
+)
 from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
-from graph.write import replace_graph, write_graphs
+from graph.write import GraphWriter, replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Document
 from ingest.pipeline import Pipeline
@@ -161,35 +167,41 @@ class Workspace:
         unchanged: list[str] = []
         replaced: list[str] = []
         failed: list[tuple[str, str]] = []
-        for k, path in enumerate(files):
-            if progress:
-                progress(k / max(len(files), 1), f"reading {path.name}")
-            try:
-                document = read_document(
-                    path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
-                )
-            except UnreadableDocument as exc:
-                failed.append((str(path), str(exc)))
-                continue
-            previous = known.get(document.doc_id)
-            if (
-                previous
-                and previous["sha256"] == document.sha256
-                and previous["layout"] == GRAPH_LAYOUT  # built by an older Waishi: rebuild
-            ):
-                unchanged.append(document.doc_id)
-                continue
-            self.add_document(document, replaces=previous is not None)
-            (replaced if previous else added).append(document.doc_id)
+        # each report is stored in a transaction of its own, written while the next one is built
+        with GraphWriter(self.dataset) as writer:
+            for k, path in enumerate(files):
+                if progress:
+                    progress(k / max(len(files), 1), f"reading {path.name}")
+                try:
+                    document = read_document(
+                        path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
+                    )
+                except UnreadableDocument as exc:
+                    failed.append((str(path), str(exc)))
+                    continue
+                previous = known.get(document.doc_id)
+                if (
+                    previous
+                    and previous["sha256"] == document.sha256
+                    and previous["layout"] == GRAPH_LAYOUT  # built by an older Waishi: rebuild
+                ):
+                    unchanged.append(document.doc_id)
+                    continue
+                self.add_document(document, replaces=previous is not None, writer=writer)
+                (replaced if previous else added).append(document.doc_id)
         if added or replaced:
             self.refresh_derived()
         if progress:
             progress(1.0, "done")
         return IngestReport(tuple(added), tuple(unchanged), tuple(replaced), tuple(failed))
 
-    def add_document(self, document: Document, replaces: bool = False) -> None:
+    def add_document(
+        self, document: Document, replaces: bool = False, writer: GraphWriter | None = None
+    ) -> None:
         """Store a report's graph and describe the entities it names, in one transaction; a
-        report that `replaces` a stored one rebuilds the entities graph without the old one."""
+        report that `replaces` a stored one rebuilds the entities graph without the old one.
+        With a `writer`, the transaction may still be running when this returns (see
+        `GraphWriter`); without one, it is done."""
         extraction = self.pipeline.extract(document)
         graph = document_triples(extraction)
         descriptions = describe_entities(document_entities(extraction))
@@ -197,12 +209,14 @@ class Workspace:
         validate(descriptions)
         doc_graph = URIRef(str(graph.identifier))
         described = unknown_triples(descriptions, self._reference_triples)
+        write = writer.write if writer is not None else partial(write_graphs, self.dataset)
         if replaces:
+            if writer is not None:
+                writer.wait()  # the entities graph is rebuilt from the reports stored so far
             others = self._entities_without(document.doc_id)
-            replace = {doc_graph: graph, ENTITIES_GRAPH: others + described}
-            write_graphs(self.dataset, replace=replace)
+            write(replace={doc_graph: graph, ENTITIES_GRAPH: others + described})
         else:
-            write_graphs(self.dataset, replace={doc_graph: graph}, add={ENTITIES_GRAPH: described})
+            write(replace={doc_graph: graph}, add={ENTITIES_GRAPH: described})
         self._commit()
         log.info(
             "%s: %d mentions, %d facts",
@@ -226,7 +240,7 @@ class Workspace:
 
     @cached_property
     def _reference_triples(self) -> set[tuple[Any, Any, Any]]:
-        return set(self.dataset.graph(REFERENCE_GRAPH))
+        return stored_triples(self.dataset.graph(REFERENCE_GRAPH))
 
     def refresh_derived(self) -> None:
         self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset, self._english_label))

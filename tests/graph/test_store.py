@@ -64,7 +64,8 @@ def test_entities_are_described_once_and_a_replaced_report_takes_its_own(tmp_pat
     ws.ingest([corpus])
     ws.refresh_derived()  # a second refresh keeps every preferred label
     described_twice = """SELECT ?s ?p ?o WHERE {
-        VALUES ?p { rdf:type wsh:name rdfs:label skos:altLabel wsh:country }
+        VALUES ?p { rdf:type wsh:name rdfs:label skos:altLabel wsh:country
+                    wsh:iso2 wsh:geonamesId owl:sameAs geo:lat geo:long dcterms:source }
         GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER(STR(?g1) < STR(?g2)) }"""
     assert select(ws.dataset, SPARQL_PREFIXES + described_twice) == []
     unlabelled = """SELECT ?e WHERE { ?m wsh:mentionOf ?e .

@@ -1,0 +1,159 @@
+"""Writing reports into the on-disk store: it holds exactly the triples built for them, whichever
+transaction wrote them (one TriG load for a new report, a SPARQL update for a replaced one, on
+the writer thread or not), the same quads as the rdflib store; and a write that fails part-way
+leaves the previous graphs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from graph.build import describe_entities, document_entities, document_triples
+from graph.namespaces import ENTITIES_GRAPH, WSH, document_graph
+from graph.reference import unknown_triples
+from graph.write import GraphWriter, write_graphs
+from ingest.readers import read_document
+from tests.conftest import CORPUS
+from waishi.settings import Settings
+from waishi.workspace import Workspace
+
+TARGETS = "qingdao-fao-2021-targets"
+WORK_REPORT = "qingdao-fao-2022-work-report"
+EXTRA = "\n今年,我市与坦桑尼亚首都多多马结好。\n"
+# spelled out: pytest probes each module-level object, and rdflib's XSD namespace warns about it
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def _workspace(data_dir: Path, corpus: Path, store: str = "oxigraph") -> Workspace:
+    return Workspace(Settings.load(data_dir=data_dir, corpus_dir=corpus, store=store))
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, corpus / path.name)
+    return corpus
+
+
+def _built(ws: Workspace, path: Path) -> tuple[Graph, Graph]:
+    """What `add_document` builds for a report: its graph and its new entity descriptions."""
+    extraction = ws.pipeline.extract(read_document(path))
+    described = describe_entities(document_entities(extraction))
+    return document_triples(extraction), unknown_triples(described, ws._reference_triples)
+
+
+def _normal(term: Node) -> Node:
+    """RDF 1.1: a simple literal is an xsd:string (Oxigraph says so, rdflib keeps them apart)."""
+    if isinstance(term, Literal) and term.datatype is None and term.language is None:
+        return Literal(str(term), datatype=XSD_STRING)
+    return term
+
+
+def _triples(graph: Graph) -> set[tuple[Node, ...]]:
+    return {(s, p, _normal(o)) for s, p, o in graph}
+
+
+def _graph(ws: Workspace, iri: str | URIRef) -> set[tuple[Node, ...]]:
+    return _triples(ws.dataset.graph(URIRef(str(iri))))
+
+
+def _report_quads(ws: Workspace) -> set[tuple[object, ...]]:
+    """The quads of the report graphs and the entities graph. (The entities graph leaves out
+    what the reference graph says; the embedded store reads the reference's simple literals
+    back as xsd:string ones, and until `graph.reference.stored_triples` said they are the same,
+    its entities graph repeated them.)"""
+    quads: set[tuple[object, ...]] = set()
+    for graph in ws.dataset.graphs():
+        name = str(graph.identifier)
+        if name.startswith(document_graph("")) or name == str(ENTITIES_GRAPH):
+            quads |= {(*triple, name) for triple in _triples(graph)}
+    return quads
+
+
+def test_the_store_holds_exactly_the_built_triples(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    ws = _workspace(tmp_path / "data", corpus)
+    memory = _workspace(tmp_path / "memory", corpus, store="memory")
+    try:
+        assert len(ws.ingest([corpus]).added) == 2  # new reports: TriG loads on the writer
+        memory.ingest([corpus])
+        entities: set[tuple[Node, ...]] = set()
+        for path in sorted(corpus.glob("*.txt")):
+            graph, described = _built(ws, path)
+            assert len(graph) > 1000
+            assert _graph(ws, graph.identifier) == _triples(graph)
+            entities |= _triples(described)
+        assert _graph(ws, ENTITIES_GRAPH) == entities
+        assert _report_quads(ws) == _report_quads(memory)
+
+        report = corpus / f"{TARGETS}.txt"
+        report.write_text(report.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+        assert ws.ingest([report]).replaced == (TARGETS,)  # a SPARQL update: DROP + INSERT
+        assert memory.ingest([report]).replaced == (TARGETS,)
+        graph, _ = _built(ws, report)
+        assert "多多马" in {str(o) for o in graph.objects(None, WSH.surface)}
+        assert _graph(ws, graph.identifier) == _triples(graph)
+        assert _report_quads(ws) == _report_quads(memory)
+    finally:
+        ws.close()
+        memory.close()
+
+
+def _broken(graph: Graph) -> Graph:
+    """`graph` and, after it, a triple that rdflib writes but the store's parser refuses (a
+    relative IRI)."""
+    broken = Graph(identifier=graph.identifier)
+    broken += graph
+    broken.add((URIRef("not-an-absolute-iri"), RDF.type, WSH.Mention))
+    return broken
+
+
+def test_a_write_that_fails_part_way_leaves_the_previous_graphs(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    (corpus / f"{WORK_REPORT}.txt").unlink()
+    ws = _workspace(tmp_path / "data", corpus)
+    try:
+        ws.ingest([corpus])
+        stored = URIRef(document_graph(TARGETS))
+        before = {iri: _graph(ws, iri) for iri in (stored, ENTITIES_GRAPH)}
+        size = len(ws.dataset)
+        assert len(before[stored]) > 1000 and len(before[ENTITIES_GRAPH]) > 50
+
+        new, described = _built(ws, CORPUS / f"{WORK_REPORT}.txt")
+        new_iri = URIRef(str(new.identifier))
+        assert _triples(described) - before[ENTITIES_GRAPH]  # the write would add descriptions
+
+        # a stored report replaced: DROP and INSERT DATA in one update
+        with pytest.raises(SyntaxError):
+            write_graphs(ws.dataset, replace={stored: _broken(new), ENTITIES_GRAPH: described})
+        # a new report: one load, refused after the report's own triples were parsed
+        with pytest.raises(SyntaxError):
+            write_graphs(
+                ws.dataset, replace={new_iri: _broken(new)}, add={ENTITIES_GRAPH: described}
+            )
+        # on the writer thread: the failure is raised, and the request after it is not written
+        with pytest.raises(SyntaxError), GraphWriter(ws.dataset) as writer:
+            writer.write(replace={new_iri: _broken(new)}, add={ENTITIES_GRAPH: described})
+            writer.write(replace={new_iri: new}, add={ENTITIES_GRAPH: described})
+        assert {iri: _graph(ws, iri) for iri in (stored, ENTITIES_GRAPH)} == before
+        assert _graph(ws, new_iri) == set()
+        assert len(ws.dataset) == size
+    finally:
+        ws.close()
+
+    ws = _workspace(tmp_path / "data", corpus)  # and so it stays on disk
+    try:
+        assert {iri: _graph(ws, iri) for iri in (stored, ENTITIES_GRAPH)} == before
+        assert set(ws.documents()) == {TARGETS}
+        with GraphWriter(ws.dataset) as writer:  # the same request, whole, is written
+            writer.write(replace={new_iri: new}, add={ENTITIES_GRAPH: described})
+        assert _graph(ws, new_iri) == _triples(new)
+        assert _graph(ws, ENTITIES_GRAPH) == before[ENTITIES_GRAPH] | _triples(described)
+    finally:
+        ws.close()
