@@ -19,6 +19,7 @@ from search.qa.understand import understand
 MIN_CONFIDENCE = 0.55
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
 PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
+_PLANNED = " (planned)"
 _PREDICATE_EN = {
     "sisterCityOf": "sister city of",
     "cooperatesWith": "cooperates with",
@@ -122,7 +123,8 @@ class QuestionAnswerer:
             return answer
         constrained = plan.countries or plan.goals or plan.year or plan.status
         answer.message = "nothing in the reports answers this"
-        if reading.confidence < MIN_CONFIDENCE or not constrained:
+        # a goal no partner is tied to may still be named near its partners: show those sentences
+        if reading.confidence < MIN_CONFIDENCE or not constrained or plan.intent == "supports_goal":
             self._retrieve(answer, reading.linked)
         return answer
 
@@ -195,6 +197,8 @@ class QuestionAnswerer:
                         self._why(plan, row),
                     ),
                 )
+                if target.why.endswith(_PLANNED) and row.get("factStatus") != "planned":
+                    target.why = self._why(plan, row)  # what exists says more than a plan
             if row.get("sentence") is not None:
                 evidence = _row_evidence(row)
                 if evidence not in target.evidence:
@@ -222,7 +226,9 @@ class QuestionAnswerer:
         if plan.intent == "describe":
             return "mentioned in the reports"
         predicate = str(row.get("p", "")).rsplit("#", 1)[-1]
-        return f"{_PREDICATE_EN.get(predicate, predicate)} {self._label(row['x'])}".strip()
+        why = f"{_PREDICATE_EN.get(predicate, predicate)} {self._label(row['x'])}".strip()
+        # a relation a report only plans (a target, 推动与…结好) is not one that exists
+        return f"{why}{_PLANNED}" if row.get("factStatus") == "planned" else why
 
     def _label(self, iri: Any) -> str:
         """The Chinese label of a goal, initiative or member country named in a `why`: the same

@@ -127,7 +127,8 @@ class QueryPlan:
 
     def _related(self) -> str:
         text = (
-            "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end WHERE {\n"
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end ?factStatus"
+            " WHERE {\n"
         )
         if self.anchors:
             # the anchor itself, or an event that involves it (中欧班列 -> its train launches);
@@ -155,7 +156,7 @@ class QueryPlan:
             text += f"  ?f wsh:status {Literal(self.status).n3()} .\n"
         if self.goals:
             text += self._member_of()
-        text += self._labels("f")
+        text += self._labels("f") + "  OPTIONAL { ?f wsh:status ?factStatus }\n"
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def _member_of(self) -> str:

@@ -63,6 +63,7 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     region = _region(
         "".join(" " if u else ch for ch, u in zip(lower, used, strict=True)), lex, used
     )
+    initiatives = [a for a in anchors if getattr(lex.entities.get(a), "type", "") == "Initiative"]
     plan = QueryPlan(
         intent="related",
         types=list(types),
@@ -101,12 +102,12 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         plan.anchors = anchors[:1]
         confidence = 0.9
     elif (
-        goals
+        (goals or initiatives)
         and SUPPORT.search(lower)
         and (GOAL_WORD.search(lower) or "partner" in lower or "伙伴" in text)
     ):
         plan.intent = "supports_goal"
-        plan.goals = goals
+        plan.goals = goals or initiatives  # an initiative without members has explicit partners
         plan.types = [t for t in plan.types if t != "Initiative"] or [
             "City",
             "Country",
@@ -254,16 +255,23 @@ def _english_entities(
     lower: str, lex: Lexicon, used: list[bool]
 ) -> tuple[list[URIRef], list[URIRef]]:
     """Entities whose English name (reference label, acronym or glossed name) the question's
-    words cover; their words are marked used."""
+    words cover; their words are marked used. A name only partly covered does not count when
+    the words it shares with the question are a world region's name ("sister cities in Latin
+    America" is no question about the Latin America Bridge initiative)."""
     anchors: list[URIRef] = []
     countries: list[URIRef] = []
     question_tokens = en_tokens(lower)
+    region_tokens = set().union(
+        *(en_tokens(name) for name in lex.regions if name.isascii() and _names(name, lower))
+    )
     if question_tokens:
         scored: list[tuple[float, URIRef]] = []
         for iri, token_sets in lex.names_en.items():
             best = 0.0
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
+                if overlap < len(tokens) and tokens & question_tokens <= region_tokens:
+                    continue
                 if (
                     (overlap and overlap == len(tokens))
                     or overlap >= 3
@@ -345,16 +353,21 @@ def _year(text: str, lex: Lexicon) -> str:
     return ""
 
 
+def _names(region: str, text: str) -> re.Match[str] | None:
+    """Where `text` names the world region (English names also as adjectives: Latin American)."""
+    pattern = (
+        rf"{_WORD_START}{re.escape(region)}(?:n|an)?{_WORD_END}"
+        if region.isascii()
+        else re.escape(region)
+    )
+    return re.search(pattern, text)
+
+
 def _region(masked: str, lex: Lexicon, used: list[bool]) -> list[URIRef]:
     """A world region named in the question (拉美, Latin American); its words are marked used
     so that "American" in it is no demonym."""
     for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
-        pattern = (
-            rf"{_WORD_START}{re.escape(name)}(?:n|an)?{_WORD_END}"
-            if name.isascii()
-            else re.escape(name)
-        )
-        match = re.search(pattern, masked)
+        match = _names(name, masked)
         if match:
             _mark(used, match.start(), match.end())
             return iris

@@ -107,3 +107,30 @@ def test_a_goal_with_more_partners_than_a_page_lists_a_page_and_says_so(
     assert "more explicit and inferred partners match" in page.message
     assert page.sparql.count("LIMIT 2 }") == 2
     assert all(a.evidence for a in page.answers + page.inferred)
+
+
+def test_a_world_region_is_no_partial_name_of_an_initiative(workspace: object) -> None:
+    """"Latin America" is a region here, not two of the three words of the Latin America
+    Bridge (拉美桥)."""
+    answer = workspace.ask("Which sister cities are in Latin America?")  # type: ignore[attr-defined]
+    assert [a.label for a in answer.answers] == ["卡塔赫纳"]
+
+
+@pytest.mark.parametrize(
+    "question", ["哪些合作伙伴支持“一带一路”倡议？", "Which partners support the Belt and Road?"]
+)
+def test_an_initiative_without_members_is_a_goal_too(workspace: object, question: str) -> None:
+    answer = workspace.ask(question)  # type: ignore[attr-defined]
+    assert answer.intent == "supports_goal"
+    assert "belt-and-road" in answer.sparql
+    # the seeds tie no partner to it (and it has no members): the closest sentences are shown
+    assert not (answer.answers or answer.inferred)
+    assert answer.fallback and any("一带一路" in e.sentence for e in answer.evidence)
+
+
+def test_a_planned_relation_says_so_unless_another_report_has_it_done(workspace: object) -> None:
+    """The 2021 targets plan ties with 卡塔赫纳 and 比什凯克; the 2022 report has 比什凯克 done."""
+    answer = workspace.ask("哪些城市是青岛的友好城市？")  # type: ignore[attr-defined]
+    why = {a.label: a.why for a in answer.answers}
+    assert why["卡塔赫纳"] == "sister city of 青岛 (planned)"
+    assert why["比什凯克"] == "sister city of 青岛"
