@@ -199,10 +199,20 @@ def recognise_enterprises(ctx: DocContext) -> None:
     for match in ENTERPRISE_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
         stem = text[start : match.start()]
+        country = ""
         if match.group(0) == "港":
-            _, stem_rest = strip_leading(stem, ctx)
+            offset, stem_rest = strip_leading(stem, ctx)
             if not any(stem_rest.endswith(n) for n in _city_names(stem_rest, ctx)):
                 continue
+            # 韩国釜山港 is the port of Busan (釜山港): the country before a port's city says
+            # where it is, and is no part of its name
+            named = ctx.gazetteer.country_prefix(stem_rest)
+            port = stem_rest[len(named) :]
+            if named and len(port) >= 2 and port in _city_names(port, ctx):
+                start += offset + len(named)
+                country = next(
+                    (r.country for r in ctx.gazetteer.lookup(named) if r.type == "Country"), ""
+                )
         _emit(
             ctx,
             start,
@@ -211,6 +221,7 @@ def recognise_enterprises(ctx: DocContext) -> None:
             "enterprise-suffix",
             0.8,
             keep=len(match.group(0)) + 2,
+            country=country,
         )
 
 

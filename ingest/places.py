@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+import jieba
 import jieba.posseg as pseg
 
 from ingest.context import Candidate, DocContext, is_cjk, population
@@ -79,6 +80,8 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                 if not kept:
                     continue
                 kind = kept[0].type
+            elif kind == "City" and end - start == 2 and start not in _word_starts(sentence.text):
+                continue  # 加东 (Katō, Japan) in 参加东北亚…: a two-character name inside a word
             ctx.add(
                 Candidate(
                     sentence.start + start,
@@ -90,6 +93,17 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                     refs=kept,
                 )
             )
+
+
+@lru_cache(maxsize=256)
+def _word_starts(text: str) -> frozenset[int]:
+    """Where jieba's words start in a sentence (segmented only for a sentence with a
+    two-character foreign city in it)."""
+    starts, at = set(), 0
+    for word in jieba.lcut(text):
+        starts.add(at)
+        at += len(word)
+    return frozenset(starts)
 
 
 def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:

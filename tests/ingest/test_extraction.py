@@ -84,6 +84,22 @@ def test_enumerated_enterprises_take_part_in_events() -> None:
         assert (name, "participatedIn", "中德智能制造对接会") in facts(ex)
 
 
+def test_a_country_before_a_port_city_is_no_part_of_the_port_name() -> None:
+    ex = extract("推动烟台港与韩国釜山港、日本下关港开展合作。")
+    found = entities(ex)
+    assert found["釜山港"] == ("Enterprise", "KR") and found["下关港"] == ("Enterprise", "JP")
+    assert found["韩国"][0] == "Country" and "韩国釜山港" not in found
+    assert ("烟台港", "cooperatesWith", "釜山港") in facts(ex)
+
+
+def test_a_two_character_city_inside_a_word_is_no_city() -> None:
+    """参加东北亚: 加东 is a town in Japan, and Japan is named in the same sentence."""
+    ex = extract("邀请日本驻青岛总领事馆参加东北亚经贸合作对接会,并与日本下关开展交流。")
+    found = entities(ex)
+    assert "加东" not in found
+    assert found["下关"] == ("City", "JP")
+
+
 @pytest.mark.parametrize("country, iso2", [("加拿大", "CA"), ("美国", "US")])
 def test_ambiguous_city_follows_its_country(country: str, iso2: str) -> None:
     ex = extract(f"我市与{country}列治文开展青少年交流。")
