@@ -9,6 +9,7 @@ import re
 TYPE_WORDS: list[tuple[str, tuple[str, ...], str]] = [
     (r"港口|\bports?\b|\bharbou?rs?\b", ("Enterprise",), "港"),
     (r"大学|高校|\buniversit(?:y|ies)\b", ("Organization",), "大学"),
+    (r"使馆|领事馆|\bembass(?:y|ies)\b|\bconsulates?\b", ("Organization",), "馆"),
     (r"媒体|\bmedia\b|\bnewspapers?\b|\bnews agenc(?:y|ies)\b", ("Organization",), ""),
     (
         r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",

@@ -56,7 +56,14 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     en_anchors, en_countries = _english_entities(lower, lex, used)
     anchors += [a for a in en_anchors if a not in anchors]
     countries += [c for c in en_countries if c not in countries]
-    types, label_kw = _answer_type(masked, text)
+    # a type word inside an English name is no answer type (the Northeast Asia matchmaking
+    # meeting asks for no meeting), unless the question has no other ("Which Korean university
+    # … the China University of Petroleum?": both "university" words belong to the name)
+    types, label_kw = _answer_type(
+        "".join(" " if u else ch for ch, u in zip(lower, used, strict=True)), text
+    )
+    if not types:
+        types, label_kw = _answer_type(masked, text)
     predicates = _predicates(masked)
     year = _year(text, lex)
     # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
@@ -285,10 +292,14 @@ def _english_entities(
         for score, iri in scored:
             tokens = max(lex.names_en[iri], key=lambda t: len(t & question_tokens))
             hit = tokens & question_tokens
-            if hit <= taken and score < 3:
-                continue
             info = lex.entities.get(iri)
             target = countries if info and info.type == "Country" else anchors
+            # words of a name already linked name little else (a long name sharing three of
+            # them may: the pilot free trade zone in the Qingdao area of the free trade zone);
+            # a country named inside a name (South Korea in the China-Japan-South Korea forum)
+            # is no constraint
+            if hit <= taken and (score < 3 or target is countries):
+                continue
             if iri not in target and (score >= 2 or len(tokens) == 1):
                 target.append(iri)
                 taken |= hit

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.qa import answer as answer_module
+from search.qa.understand import understand
 from search.sparql import run_query
 from tests.conftest import GOLD_ENTITIES, QA_DEV
 from waishi.evaluate import load_gold_entities, load_questions, score_answers
@@ -134,3 +135,15 @@ def test_a_planned_relation_says_so_unless_another_report_has_it_done(workspace:
     why = {a.label: a.why for a in answer.answers}
     assert why["卡塔赫纳"] == "sister city of 青岛 (planned)"
     assert why["比什凯克"] == "sister city of 青岛"
+
+
+def test_words_of_an_english_name_are_neither_a_country_nor_an_answer_type(
+    workspace: object,
+) -> None:
+    lexicon = workspace.lexicon  # type: ignore[attr-defined]
+    meeting = "China-South Korea Foreign Ministers' Meeting"
+    plan = understand(f"Which media reported on the {meeting}?", lexicon).plan
+    assert plan.countries == []  # South Korea is part of the name, no constraint on the media
+    assert any("%E4%B8%AD%E9%9F%A9" in str(a) for a in plan.anchors)  # 中韩外长会
+    plan = understand(f"At the {meeting}, which embassies took part?", lexicon).plan
+    assert plan.types == ["Organization"] and plan.label_keywords == ["馆"]
