@@ -13,6 +13,7 @@ from ingest.spans import (
     _TRIGGER,
     EVENT_HEAD,
     canonical_label,
+    first_word,
     strip_leading,
     walk_back,
 )
@@ -51,6 +52,7 @@ _GENERIC_START = (
     "数十",
     "多个",
 )
+_NAME_POS = {"ns", "nr", "nrt", "nrfg"}
 _GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
 
 
@@ -65,7 +67,9 @@ def _name_like(label: str, ctx: DocContext) -> bool:
         return True
     if "“" in label or "-" in label or _contains_name(label, ctx):
         return True
-    return len(label) >= 7
+    # 马来亚大学: a name jieba knows as a place or person (ns, nr) leads it
+    word, flag = first_word(label)
+    return len(label) >= 7 or (len(word) >= 2 and flag in _NAME_POS)
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:

@@ -346,7 +346,7 @@ def recognise_country_city(ctx: DocContext) -> None:
             2 <= len(name) <= 6
             and (capital or ends_list)
             and not gaz.lookup(name)
-            and looks_like_name(name)
+            and (looks_like_name(name) or _city_word(run, name))
         ):
             ctx.add(
                 Candidate(
@@ -369,6 +369,17 @@ def looks_like_name(word: str) -> bool:
     """A transliterated name: jieba knows no ordinary word in it (彼尔姆 falls apart into
     single characters), unlike 合作对话会, 石油大学 or 故事也是. Cached: the same names recur."""
     return all(len(t.word) == 1 or t.flag in _NAME_FLAGS for t in pseg.cut(word, HMM=False))
+
+
+def _city_word(run: str, name: str) -> bool:
+    """菲律宾宿务市: jieba knows 宿务 as a noun, and 市 stands alone after it, as the word for
+    city (not 市场 or 市长): a country, a name and 市 make a city."""
+    if run[len(name) : len(name) + 1] != "市":
+        return False
+    words = jieba.lcut(run)
+    ends = {sum(map(len, words[: k + 1])): k for k in range(len(words))}
+    k = ends.get(len(name))
+    return k is not None and k + 1 < len(words) and words[k + 1] == "市"
 
 
 def _leading_city(run: str, ctx: DocContext, iso2: str) -> tuple[str, list[EntityRef]]:

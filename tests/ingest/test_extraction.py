@@ -92,6 +92,23 @@ def test_a_country_before_a_port_city_is_no_part_of_the_port_name() -> None:
     assert ("烟台港", "cooperatesWith", "釜山港") in facts(ex)
 
 
+def test_a_country_a_name_jieba_knows_and_shi_make_a_city() -> None:
+    """宿务 (Cebu) is no reference name, and jieba tags it a noun: after 菲律宾, with 市 standing
+    alone, it is a city; 企业市场 after a country is none."""
+    ex = extract("今年,我市与菲律宾宿务市缔结友好城市关系,并开拓韩国企业市场。")
+    found = entities(ex)
+    assert found["宿务"] == ("City", "PH")
+    assert ("烟台", "sisterCityOf", "宿务") in facts(ex)
+    assert "企业" not in found
+
+
+def test_an_organisation_led_by_a_name_jieba_knows() -> None:
+    ex = extract("烟台大学与马来亚大学签署合作协议,有关大学参加。")
+    found = entities(ex)
+    assert found["马来亚大学"][0] == "Organization"
+    assert "有关大学" not in found
+
+
 def test_a_two_character_city_inside_a_word_is_no_city() -> None:
     """参加东北亚: 加东 is a town in Japan, and Japan is named in the same sentence."""
     ex = extract("邀请日本驻青岛总领事馆参加东北亚经贸合作对接会,并与日本下关开展交流。")
