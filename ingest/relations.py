@@ -31,6 +31,8 @@ _PARTICIPATE = re.compile(r"参加|参与|出席")
 _HOLD = re.compile(r"举办|开展|举行")
 _HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
 _QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
+# what a count measures when it is named before the number: 国际友城总数达到24个
+_COUNT_LEAD = re.compile(r"([\u4e00-\u9fff]{2})(?:总数|总量|数量)?已?(?:达到|达|为|共计|共有)$")
 
 
 def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -327,6 +329,9 @@ def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if subject is None:
                 continue
             value = match.group(1).replace(",", "")
+            noun = match.group(3)
+            if not noun and (lead := _COUNT_LEAD.search(clause.text, 0, match.start())):
+                noun = lead.group(1)
             yield Fact(
                 subject=subject.entity.key,
                 predicate="quantity",
@@ -340,7 +345,7 @@ def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     "quantity-pattern",
                     0.7,
                 ),
-                qualifiers=(("noun", match.group(3)), ("unit", match.group(2))),
+                qualifiers=(("noun", noun), ("unit", match.group(2))),
             )
 
 

@@ -109,6 +109,12 @@ def test_an_organisation_led_by_a_name_jieba_knows() -> None:
     assert "有关大学" not in found
 
 
+def test_a_count_measures_the_noun_named_before_it_when_none_follows() -> None:
+    ex = extract("今年,全市国际友城总数达到24个,举办活动76场。")
+    counts = {f.object: dict(f.qualifiers)["noun"] for f in ex.facts if f.predicate == "quantity"}
+    assert counts == {"24": "友城", "76": ""}
+
+
 def test_a_two_character_city_inside_a_word_is_no_city() -> None:
     """参加东北亚: 加东 is a town in Japan, and Japan is named in the same sentence."""
     ex = extract("邀请日本驻青岛总领事馆参加东北亚经贸合作对接会,并与日本下关开展交流。")
