@@ -103,9 +103,11 @@ def test_a_country_a_name_jieba_knows_and_shi_make_a_city() -> None:
 
 
 def test_an_organisation_led_by_a_name_jieba_knows() -> None:
-    ex = extract("烟台大学与马来亚大学签署合作协议,有关大学参加。")
+    ex = extract("鲁东大学马来西亚分校与马来亚大学签署合作协议,有关大学参加。")
     found = entities(ex)
     assert found["马来亚大学"][0] == "Organization"
+    assert found["鲁东大学马来西亚分校"][0] == "Organization"  # a branch campus is one
+    assert ("鲁东大学马来西亚分校", "signedAgreementWith", "马来亚大学") in facts(ex)
     assert "有关大学" not in found
 
 
