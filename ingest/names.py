@@ -56,7 +56,7 @@ _NAME_POS = {"ns", "nr", "nrt", "nrfg"}
 _GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
 
 
-def _name_like(label: str, ctx: DocContext) -> bool:
+def _name_like(label: str, ctx: DocContext, kind: str = "") -> bool:
     if label.startswith(_GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
         return False
     if label.endswith("活动") and (
@@ -67,9 +67,13 @@ def _name_like(label: str, ctx: DocContext) -> bool:
         return True
     if "“" in label or "-" in label or _contains_name(label, ctx):
         return True
-    # 马来亚大学: a name jieba knows as a place or person (ns, nr) leads it
+    if len(label) >= 7:
+        return True
+    # 马来亚大学: an institution's suffix after a word jieba tags a place or person name (ns,
+    # nr); not for events and initiatives, whose suffixes follow ordinary words (嘉宾为客厅:
+    # jieba tags 嘉宾 ns too)
     word, flag = first_word(label)
-    return len(label) >= 7 or (len(word) >= 2 and flag in _NAME_POS)
+    return kind == "Organization" and len(word) >= 2 and flag in _NAME_POS
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:
@@ -97,7 +101,7 @@ def _emit(
     if len(rest) < 3 and kind != "Enterprise":
         return
     label = canonical_label(rest, ctx)
-    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx):
+    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx, kind):
         return
     ctx.add(Candidate(start, end, kind, label, rule, conf, country=country))
 

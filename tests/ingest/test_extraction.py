@@ -109,6 +109,9 @@ def test_an_organisation_led_by_a_name_jieba_knows() -> None:
     assert found["鲁东大学马来西亚分校"][0] == "Organization"  # a branch campus is one
     assert ("鲁东大学马来西亚分校", "signedAgreementWith", "马来亚大学") in facts(ex)
     assert "有关大学" not in found
+    # only an institution's name: jieba tags 嘉宾 a place too, and 嘉宾为客厅 names nothing
+    ex = extract("邀请相关国家驻华使节等嘉宾为客厅重要外事活动站台。")
+    assert not [label for label in entities(ex) if "嘉宾" in label]
 
 
 def test_a_count_measures_the_noun_named_before_it_when_none_follows() -> None:
