@@ -178,7 +178,8 @@ class QuestionAnswerer:
                         key,
                         "",
                         "Quantity",
-                        f"{row['value']} {row['noun']} (a count stated in the report)",
+                        " ".join(filter(None, (str(row["value"]), str(row["noun"] or ""))))
+                        + " (a count stated in the report)",
                     ),
                 )
             else:
