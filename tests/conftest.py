@@ -19,13 +19,18 @@ GOLD_ENTITIES = ROOT / "tests" / "data" / "gold_entities.tsv"
 QA_DEV = ROOT / "tests" / "data" / "qa_dev.jsonl"
 
 
+def copy_seeds(target: Path) -> Path:
+    """A private copy of the seed reports in `target` (tests may add or change files there)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, target / path.name)
+    return target
+
+
 @pytest.fixture(scope="session")
 def seed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the seed corpus (tests may add files beside it)."""
-    target = tmp_path_factory.mktemp("corpus")
-    for path in CORPUS.glob("*.txt"):
-        shutil.copy(path, target / path.name)
-    return target
+    return copy_seeds(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="session")

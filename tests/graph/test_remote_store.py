@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from graph.namespaces import document_graph
 from search.sparql import run_query
-from tests.conftest import CORPUS
+from tests.conftest import copy_seeds
 from waishi.settings import Settings
 from waishi.workspace import Workspace
 
@@ -90,10 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("remote-corpus")
-    for path in CORPUS.glob("*.txt"):
-        shutil.copy(path, target / path.name)
-    return target
+    return copy_seeds(tmp_path_factory.mktemp("remote-corpus"))
 
 
 @pytest.fixture(scope="module")

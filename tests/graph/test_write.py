@@ -5,40 +5,30 @@ leaves the previous graphs."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
 
 from graph.build import describe_entities, document_entities, document_triples
 from graph.namespaces import ENTITIES_GRAPH, WSH, document_graph
-from graph.reference import unknown_triples
+from graph.reference import stored_triples, unknown_triples
 from graph.write import GraphWriter, write_graphs
 from ingest.readers import read_document
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, copy_seeds
 from waishi.settings import Settings
 from waishi.workspace import Workspace
 
 TARGETS = "qingdao-fao-2021-targets"
 WORK_REPORT = "qingdao-fao-2022-work-report"
+Triples = set[tuple[Any, Any, Any]]
 EXTRA = "\n今年,我市与坦桑尼亚首都多多马结好。\n"
-# spelled out: pytest probes each module-level object, and rdflib's XSD namespace warns about it
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 def _workspace(data_dir: Path, corpus: Path, store: str = "oxigraph") -> Workspace:
     return Workspace(Settings.load(data_dir=data_dir, corpus_dir=corpus, store=store))
-
-
-def _corpus(tmp_path: Path) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in sorted(CORPUS.glob("*.txt")):
-        shutil.copy(path, corpus / path.name)
-    return corpus
 
 
 def _built(ws: Workspace, path: Path) -> tuple[Graph, Graph]:
@@ -48,19 +38,13 @@ def _built(ws: Workspace, path: Path) -> tuple[Graph, Graph]:
     return document_triples(extraction), unknown_triples(described, ws._reference_triples)
 
 
-def _normal(term: Node) -> Node:
-    """RDF 1.1: a simple literal is an xsd:string (Oxigraph says so, rdflib keeps them apart)."""
-    if isinstance(term, Literal) and term.datatype is None and term.language is None:
-        return Literal(str(term), datatype=XSD_STRING)
-    return term
+def _triples(graph: Graph) -> Triples:
+    return set(graph)
 
 
-def _triples(graph: Graph) -> set[tuple[Node, ...]]:
-    return {(s, p, _normal(o)) for s, p, o in graph}
-
-
-def _graph(ws: Workspace, iri: str | URIRef) -> set[tuple[Node, ...]]:
-    return _triples(ws.dataset.graph(URIRef(str(iri))))
+def _graph(ws: Workspace, iri: str | URIRef) -> Triples:
+    """A stored graph's triples as built (`stored_triples`: Oxigraph types plain literals)."""
+    return stored_triples(ws.dataset.graph(URIRef(str(iri))))
 
 
 def _report_quads(ws: Workspace) -> set[tuple[object, ...]]:
@@ -72,18 +56,18 @@ def _report_quads(ws: Workspace) -> set[tuple[object, ...]]:
     for graph in ws.dataset.graphs():
         name = str(graph.identifier)
         if name.startswith(document_graph("")) or name == str(ENTITIES_GRAPH):
-            quads |= {(*triple, name) for triple in _triples(graph)}
+            quads |= {(*triple, name) for triple in stored_triples(graph)}
     return quads
 
 
 def test_the_store_holds_exactly_the_built_triples(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = copy_seeds(tmp_path / "corpus")
     ws = _workspace(tmp_path / "data", corpus)
     memory = _workspace(tmp_path / "memory", corpus, store="memory")
     try:
         assert len(ws.ingest([corpus]).added) == 2  # new reports: TriG loads on the writer
         memory.ingest([corpus])
-        entities: set[tuple[Node, ...]] = set()
+        entities: Triples = set()
         for path in sorted(corpus.glob("*.txt")):
             graph, described = _built(ws, path)
             assert len(graph) > 1000
@@ -115,7 +99,7 @@ def _broken(graph: Graph) -> Graph:
 
 
 def test_a_write_that_fails_part_way_leaves_the_previous_graphs(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = copy_seeds(tmp_path / "corpus")
     (corpus / f"{WORK_REPORT}.txt").unlink()
     ws = _workspace(tmp_path / "data", corpus)
     try:
