@@ -97,8 +97,8 @@ def recognise_gazetteer(ctx: DocContext) -> None:
 
 @lru_cache(maxsize=256)
 def _word_starts(text: str) -> frozenset[int]:
-    """Where jieba's words start in a sentence (segmented only for a sentence with a
-    two-character foreign city in it)."""
+    """Where jieba's words start in `text`: segmented only when a rule must know (a sentence
+    with a two-character foreign city in it, a name and 市 after a country)."""
     starts, at = set(), 0
     for word in jieba.lcut(text):
         starts.add(at)
@@ -376,10 +376,9 @@ def _city_word(run: str, name: str) -> bool:
     city (not 市场 or 市长): a country, a name and 市 make a city."""
     if run[len(name) : len(name) + 1] != "市":
         return False
-    words = jieba.lcut(run)
-    ends = {sum(map(len, words[: k + 1])): k for k in range(len(words))}
-    k = ends.get(len(name))
-    return k is not None and k + 1 < len(words) and words[k + 1] == "市"
+    starts = _word_starts(run)
+    after = len(name) + 1  # where the word after a one-character 市 starts, or the run ends
+    return len(name) in starts and (after in starts or after == len(run))
 
 
 def _leading_city(run: str, ctx: DocContext, iso2: str) -> tuple[str, list[EntityRef]]:
