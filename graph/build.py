@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -68,6 +69,25 @@ class _BuiltGraphStore(SimpleMemory):
 
     context_aware = True
     graph_aware = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._length: int | None = None
+
+    # SimpleMemory counts its triples one by one on every len(); pyshacl asks three times per
+    # validation and the writer once more, so the count is kept until the graph changes
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self._length = None
+        super().add(triple, context, quoted)
+
+    def remove(self, triple_pattern: Any, context: Any = None) -> None:
+        self._length = None
+        super().remove(triple_pattern, context)
+
+    def __len__(self, context: Any = None) -> int:
+        if self._length is None:
+            self._length = super().__len__(context)
+        return self._length
 
 
 def new_graph(identifier: URIRef | None = None) -> Graph:

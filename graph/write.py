@@ -22,8 +22,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+from rdflib.term import Node
 
 # the embedded store's writes: "is the graph there?" and the write that depends on the answer
 # must not interleave with another writer's (one process holds an embedded store)
@@ -58,13 +59,44 @@ def prepare_write(
     native = _native_store(dataset)
     if native is None and not isinstance(store, SPARQLUpdateStore):
         return lambda: _rdflib_write(dataset, dropped, [*replace.items(), *add.items()])
-    texts = [(iri, graph.serialize(format="nt")) for iri, graph in filled]
+    texts = [(iri, ntriples(graph)) for iri, graph in filled]
     if isinstance(store, SPARQLUpdateStore):
         update = _sparql_update(dropped, texts)
         return lambda: store.update(update)
     # the store is looked up when the write runs: a function kept by a traceback must not keep
     # an embedded store (and its lock) alive after the workspace is closed
     return lambda: _native_write(dataset, dropped, texts)
+
+
+def ntriples(graph: Graph) -> str:
+    """The graph as N-Triples, as rdflib's "nt" serializer writes it, in about half the time:
+    each distinct term is written once per graph (a report's graph repeats its predicates,
+    sentences and short literals thousands of times), where rdflib checks and formats every
+    occurrence."""
+    written: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        text = written.get(node)
+        if text is None:
+            text = written[node] = _nt_literal(node) if isinstance(node, Literal) else node.n3()
+        return text
+
+    return "".join([f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph])
+
+
+def _nt_literal(literal: Literal) -> str:
+    # N-Triples escapes (ECHAR) for the four characters a quoted string may not hold
+    quoted = (
+        literal.replace("\\", "\\\\")
+        .replace("\n", "\\n")
+        .replace('"', '\\"')
+        .replace("\r", "\\r")
+    )
+    if literal.language:
+        return f'"{quoted}"@{literal.language}'
+    if literal.datatype:
+        return f'"{quoted}"^^<{literal.datatype}>'
+    return f'"{quoted}"'
 
 
 def _nothing() -> None:

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, XSD
 
 from graph.build import describe_entities, document_entities, document_triples
 from graph.namespaces import ENTITIES_GRAPH, WSH, document_graph
 from graph.reference import stored_triples, unknown_triples
-from graph.write import GraphWriter, write_graphs
+from graph.write import GraphWriter, ntriples, write_graphs
 from ingest.readers import read_document
 from tests.conftest import CORPUS, copy_seeds
 from waishi.settings import Settings
@@ -141,3 +142,27 @@ def test_a_write_that_fails_part_way_leaves_the_previous_graphs(tmp_path: Path) 
         assert _graph(ws, ENTITIES_GRAPH) == before[ENTITIES_GRAPH] | _triples(described)
     finally:
         ws.close()
+
+
+def test_ntriples_writes_what_rdflibs_serializer_writes(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "data", copy_seeds(tmp_path / "corpus"))
+    try:
+        graphs = [graph for path in sorted(CORPUS.glob("*.txt")) for graph in _built(ws, path)]
+    finally:
+        ws.close()
+    awkward = Graph()
+    subject = URIRef("https://w3id.org/waishi/id/x")
+    for value in [
+        Literal('引号"与\\反斜杠\n换行\r回车\t制表'),
+        Literal("青岛", lang="zh"),
+        Literal("2022", datatype=XSD.gYear),
+        Literal(0.85),
+        Literal(12),
+        Literal(True),
+        BNode("b1"),
+    ]:
+        awkward.add((subject, RDF.value, value))
+    for graph in [*graphs, awkward]:
+        written = ntriples(graph)
+        assert sorted(written.splitlines()) == sorted(graph.serialize(format="nt").splitlines())
+        assert isomorphic(Graph().parse(data=written, format="nt"), graph)
