@@ -14,14 +14,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
+from rdflib.term import Node
 
 from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_graph
 from ingest.model import EntityRef, Extraction, Fact
@@ -90,6 +91,12 @@ class _BuiltGraphStore(SimpleMemory):
         return self._length
 
 
+def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], None]:
+    """`graph.add` without rdflib's three isinstance checks per triple, which went through the
+    ABC machinery: every term added here is made by this module as an rdflib term."""
+    return partial(graph.store.add, context=graph)
+
+
 def new_graph(identifier: URIRef | None = None) -> Graph:
     """An empty graph to build into, with the project's prefixes."""
     graph = Graph(store=_BuiltGraphStore(), identifier=identifier)
@@ -125,7 +132,7 @@ def document_iri(doc_id: str) -> URIRef:
 def describe_entity(graph: Graph, ref: EntityRef) -> URIRef:
     """Type, labels, country and identifiers of an entity."""
     iri = entity_iri(ref.key)
-    add = graph.add
+    add = _adder(graph)
     add((iri, _TYPE, WSH[ref.type]))
     # reference entities carry their one label; extracted ones a name, from which the derived
     # graph picks the preferred label across documents (海尔集团 over 海尔)
@@ -201,7 +208,7 @@ def document_triples(extraction: Extraction) -> Graph:
     names are described by `describe_entities(document_entities(extraction))`."""
     doc = extraction.document
     graph = new_graph(URIRef(document_graph(doc.doc_id)))
-    add = graph.add
+    add = _adder(graph)
     doc_iri = document_iri(doc.doc_id)
     add((doc_iri, _TYPE, _DOCUMENT))
     add((doc_iri, _TITLE, Literal(doc.title, lang="zh")))
@@ -256,7 +263,7 @@ def add_fact(graph: Graph, fact: Fact) -> URIRef:
     subject = entity_iri(fact.subject)
     predicate = WSH[fact.predicate]
     qualifiers = dict(fact.qualifiers)
-    add = graph.add
+    add = _adder(graph)
     if fact.literal:
         obj: URIRef | Literal = f_iri  # a quantity: the fact node itself holds the value
         add((f_iri, _TYPE, _QUANTITY))

@@ -5,7 +5,6 @@ uses: which mentions are top-level, who the home city is, building a `Fact` with
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.context import DocContext
@@ -22,16 +21,22 @@ class Clause:
     mentions: tuple[Mention, ...]
 
 
-def clauses_of(ctx: DocContext, mentions: list[Mention]) -> Iterator[Clause]:
+def clauses_of(ctx: DocContext, mentions: list[Mention]) -> tuple[Clause, ...]:
     """Each clause with the mentions inside it, in the order given; mentions are found by
-    bisecting their starts, as every rule walks every clause."""
+    bisecting their starts. Every rule walks every clause, so they are made once per list of
+    mentions and kept on `ctx`."""
+    if ctx.clauses is not None and ctx.clauses[0] is mentions:
+        return ctx.clauses[1]
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
     starts = [mentions[k].start for k in order]
+    found = []
     for sentence in ctx.sentences:
         for start, end in clauses(sentence):
             near = order[bisect_left(starts, start) : bisect_right(starts, end)]
             inside = tuple(mentions[k] for k in sorted(k for k in near if mentions[k].end <= end))
-            yield Clause(sentence.index, start, end, ctx.document.text[start:end], inside)
+            found.append(Clause(sentence.index, start, end, ctx.document.text[start:end], inside))
+    ctx.clauses = (mentions, tuple(found))
+    return ctx.clauses[1]
 
 
 def top_level(mentions: tuple[Mention, ...], text: str) -> list[Mention]:

@@ -6,8 +6,11 @@ report speaks for ("我市", "在青"); `Candidate` is a mention before linking.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from ingest.gazetteer import Gazetteer
 from ingest.model import Document, EntityRef, Sentence
@@ -45,11 +48,17 @@ class DocContext:
     home_city: EntityRef | None = None
     home_country: str = "CN"
     candidates: list[Candidate] = field(default_factory=list)
+    # the clauses of the linked mentions, made once for every relation rule (`clauses_of`)
+    clauses: tuple[object, tuple[Any, ...]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [sentence.start for sentence in self.sentences]
 
     def sentence_at(self, offset: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
+        k = bisect_right(self._sentence_starts, offset) - 1
+        if k >= 0 and offset < self.sentences[k].end:
+            return self.sentences[k]
         return self.sentences[-1]
 
     def add(self, candidate: Candidate) -> None:
