@@ -3,6 +3,7 @@ removes, and SHACL catches a broken graph."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rdflib.namespace import RDF
 from graph.namespaces import SPARQL_PREFIXES, WSH
 from graph.queries import PROVENANCE, select, select_values
 from graph.validate import ShapeViolation, validate
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, copy_seeds
 from waishi.settings import Settings
 from waishi.workspace import Workspace
 
@@ -48,6 +49,38 @@ def test_reopen_readd_add_remove(tmp_path: Path) -> None:
     assert "多多马" not in {e["label"] for e in ws.entities()}
     assert len(ws.dataset) == size
     ws.close()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_an_ingest_pauses_full_collections_and_always_restores_the_collector(
+    tmp_path: Path,
+) -> None:
+    corpus = copy_seeds(tmp_path / "corpus")
+    assert gc.isenabled()
+    seen: list[bool] = []
+    ws = _open(tmp_path / "data", corpus)
+    try:
+        ws.ingest([corpus], progress=lambda fraction, _: seen.append(gc.isenabled()))
+        assert seen[:2] == [False, False]  # while reports are built
+        assert seen[-1] and gc.isenabled()  # "done": after the ingest
+
+        def stop(fraction: float, _: str) -> None:
+            if fraction > 0:  # before the second report
+                raise _Stop
+
+        again = _open(tmp_path / "again", corpus)
+        try:
+            with pytest.raises(_Stop):
+                again.ingest([corpus], progress=stop)
+            assert gc.isenabled()
+            assert len(again.documents()) == 1  # the first report is stored all the same
+        finally:
+            again.close()
+    finally:
+        ws.close()
 
 
 def test_entities_are_described_once_and_a_replaced_report_takes_its_own(tmp_path: Path) -> None:
