@@ -119,19 +119,22 @@ def entities_graph(dataset: Dataset, known: Container[Any], without: URIRef | No
 
 # names from every graph but the derived one, which holds the previous run's preferred labels:
 # read as labels, they would mark the entity as labelled and the new run would drop them
+# Names live only in the entities and reference graphs (a report's graph holds no labels, and
+# the derived graph is what is being recomputed); naming the two graphs spares Oxigraph a walk
+# through every report's graph: 0.96 -> 0.12 s with 63 reports stored, the same rows.
 _NAMES = (
     SPARQL_PREFIXES
     + """
 SELECT DISTINCT ?e ?type ?name ?how WHERE {
-  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
+  VALUES ?g { """
+    + f"{ENTITIES_GRAPH.n3()} {REFERENCE_GRAPH.n3()}"
+    + """ }
   GRAPH ?g {
     { ?e wsh:name ?name BIND("name" AS ?how) }
     UNION { ?e rdfs:label ?name BIND("label" AS ?how) }
     UNION { ?e skos:altLabel ?name BIND("alias" AS ?how) }
   }
-  FILTER(?g != """
-    + DERIVED_GRAPH.n3()
-    + """)
+  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
 }"""
 )
 
