@@ -117,11 +117,11 @@ def entities_graph(dataset: Dataset, known: Container[Any], without: URIRef | No
     return entity_descriptions(refs, known)
 
 
-# names from every graph but the derived one, which holds the previous run's preferred labels:
-# read as labels, they would mark the entity as labelled and the new run would drop them
-# Names live only in the entities and reference graphs (a report's graph holds no labels, and
-# the derived graph is what is being recomputed); naming the two graphs spares Oxigraph a walk
-# through every report's graph: 0.96 -> 0.12 s with 63 reports stored, the same rows.
+# Names from the entities and reference graphs, the only graphs that give them: a report's graph
+# holds no labels, and the derived graph holds the previous run's preferred labels (read as
+# labels, they would mark the entity as labelled and the new run would drop them). Naming the
+# two graphs spares Oxigraph a walk through every report's graph: 0.96 -> 0.12 s with 63
+# reports stored, the same rows.
 _NAMES = (
     SPARQL_PREFIXES
     + """
