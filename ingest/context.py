@@ -10,10 +10,13 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ingest.gazetteer import Gazetteer
-from ingest.model import Document, EntityRef, Sentence
+from ingest.model import Document, EntityRef, Mention, Sentence
+
+if TYPE_CHECKING:  # clauses.py builds on this module
+    from ingest.clauses import Clause
 
 BOUNDARY = set('，,。；;：:、！？!?\n\t “”"《》「」')
 CJK_RANGE = ("\u4e00", "\u9fff")
@@ -49,7 +52,7 @@ class DocContext:
     home_country: str = "CN"
     candidates: list[Candidate] = field(default_factory=list)
     # the clauses of the linked mentions, made once for every relation rule (`clauses_of`)
-    clauses: tuple[object, tuple[Any, ...]] | None = field(default=None, repr=False)
+    clauses: tuple[list[Mention], tuple[Clause, ...]] | None = field(default=None, repr=False)
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
