@@ -16,14 +16,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
-from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
+from graph.built_store import BuiltGraphStore
 from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_graph
 from ingest.model import EntityRef, Extraction, Fact
 
@@ -39,7 +38,7 @@ _TITLE, _IDENTIFIER = DCTERMS.title, DCTERMS.identifier
 _DOCUMENT, _SENTENCE, _MENTION = WSH.Document, WSH.Sentence, WSH.Mention
 _FACT, _QUANTITY = WSH.Fact, WSH.Quantity
 _SHA256, _SOURCE_PATH, _FORMAT, _LAYOUT = WSH.sha256, WSH.sourcePath, WSH["format"], WSH.layout
-_YEAR, _IN_DOCUMENT, _TEXT, _INDEX = WSH.year, WSH.inDocument, WSH.text, WSH["index"]
+_YEAR, _IN_DOCUMENT, _TEXT = WSH.year, WSH.inDocument, WSH.text
 _START, _END, _SECTION, _CONTEXT = WSH.start, WSH.end, WSH.section, WSH.context
 _MENTIONED_IN, _ENTITY_RECORD = WSH.mentionedIn, WSH.entityRecord
 _MENTION_OF, _IN_SENTENCE, _SURFACE = WSH.mentionOf, WSH.inSentence, WSH.surface
@@ -62,35 +61,6 @@ _QUALIFIER_PREDICATES = {
 }
 
 
-class _BuiltGraphStore(SimpleMemory):
-    """The store of one freshly built graph: rdflib's SimpleMemory (the three indexes, without
-    the default store's events and per-triple contexts) fills in half the time. It only ever
-    holds one graph, so it may say it is context- and graph-aware, as pyshacl asks of the data
-    graph it validates."""
-
-    context_aware = True
-    graph_aware = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._length: int | None = None
-
-    # SimpleMemory counts its triples one by one on every len(); pyshacl asks three times per
-    # validation and the writer once more, so the count is kept until the graph changes
-    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
-        self._length = None
-        super().add(triple, context, quoted)
-
-    def remove(self, triple_pattern: Any, context: Any = None) -> None:
-        self._length = None
-        super().remove(triple_pattern, context)
-
-    def __len__(self, context: Any = None) -> int:
-        if self._length is None:
-            self._length = super().__len__(context)
-        return self._length
-
-
 def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], None]:
     """`graph.add` without rdflib's three isinstance checks per triple, which went through the
     ABC machinery: every term added here is made by this module as an rdflib term."""
@@ -99,7 +69,7 @@ def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], None]:
 
 def new_graph(identifier: URIRef | None = None) -> Graph:
     """An empty graph to build into, with the project's prefixes."""
-    graph = Graph(store=_BuiltGraphStore(), identifier=identifier)
+    graph = Graph(store=BuiltGraphStore(), identifier=identifier)
     bind_prefixes(graph)
     return graph
 
@@ -192,7 +162,9 @@ def document_entities(extraction: Extraction) -> list[EntityRef]:
 
 
 def entity_record(ref: EntityRef) -> Literal:
-    return Literal(json.dumps(dataclasses.asdict(ref), ensure_ascii=False, sort_keys=True))
+    # the fields as they are (tuples are JSON lists): `dataclasses.asdict` deep-copies them all
+    fields = {field.name: getattr(ref, field.name) for field in dataclasses.fields(ref)}
+    return Literal(json.dumps(fields, ensure_ascii=False, sort_keys=True))
 
 
 def record_entity(text: str) -> EntityRef:
@@ -225,7 +197,6 @@ def document_triples(extraction: Extraction) -> Graph:
         add((s_iri, _TYPE, _SENTENCE))
         add((s_iri, _IN_DOCUMENT, doc_iri))
         add((s_iri, _TEXT, Literal(sentence.text, lang="zh")))
-        add((s_iri, _INDEX, _literal(sentence.index)))
         add((s_iri, _START, _literal(sentence.start)))
         add((s_iri, _END, _literal(sentence.end)))
         if sentence.section:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,10 +31,23 @@ def shapes_graph() -> Graph:
     return graph
 
 
+_per_thread = threading.local()
+
+
+def _thread_shapes() -> Graph:
+    """This thread's copy of the shapes, made on its first validation: what pyshacl adds to a
+    shapes graph (two RDFS axioms) is the same every run, so one thread may reuse its copy,
+    and a copy per validation cost a quarter of a small report's validation."""
+    shapes = getattr(_per_thread, "shapes", None)
+    if shapes is None:
+        shapes = _per_thread.shapes = shapes_graph()
+    return shapes
+
+
 def validate(data: Graph) -> None:
     from pyshacl import validate as shacl_validate
 
-    conforms, _, report = shacl_validate(data, shacl_graph=shapes_graph(), inference="none")
+    conforms, _, report = shacl_validate(data, shacl_graph=_thread_shapes(), inference="none")
     if not conforms:
         lines = [line for line in str(report).splitlines() if line.strip()][:40]
         raise ShapeViolation("the built graph violates its SHACL shapes:\n" + "\n".join(lines))

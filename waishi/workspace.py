@@ -9,7 +9,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from graph.build import (
     GRAPH_LAYOUT,
@@ -47,7 +48,7 @@ from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
 from graph.write import GraphWriter, replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
-from ingest.model import Document
+from ingest.model import Document, EntityRef
 from ingest.pipeline import Pipeline
 from ingest.readers import SUPPORTED, read_document
 from search.corpus import SearchItem, collect_items
@@ -80,6 +81,16 @@ def load_encoder(settings: Settings) -> Encoder:
 Progress = Callable[[float, str], None]
 
 
+@dataclass
+class DescribedEntities:
+    """What an ingest has written to the entities graph so far. Most reports name entities an
+    earlier one described (countries, the home city, recurring partners), and Oxigraph writes a
+    triple that is already stored at the full cost of a new one: a tenth of a report's quads."""
+
+    refs: set[EntityRef] = field(default_factory=set)
+    triples: set[tuple[Node, Node, Node]] = field(default_factory=set)
+
+
 @dataclass(frozen=True)
 class IngestReport:
     added: tuple[str, ...]
@@ -97,6 +108,8 @@ class Workspace:
             settings.store_query_endpoint,
             settings.store_update_endpoint,
         )
+        # (Chinese label, type, country) -> English label and its source, for the derived graph
+        self._english_labels: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         self._ensure_reference()
 
     # -- building -------------------------------------------------------------------------
@@ -167,6 +180,7 @@ class Workspace:
         unchanged: list[str] = []
         replaced: list[str] = []
         failed: list[tuple[str, str]] = []
+        described = DescribedEntities()
         # each report is stored in a transaction of its own, written while the next one is built
         with GraphWriter(self.dataset) as writer, _young_collections() as collect:
             for k, path in enumerate(files):
@@ -187,7 +201,9 @@ class Workspace:
                 ):
                     unchanged.append(document.doc_id)
                     continue
-                self.add_document(document, replaces=previous is not None, writer=writer)
+                self.add_document(
+                    document, replaces=previous is not None, writer=writer, described=described
+                )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
         if added or replaced:
@@ -197,27 +213,40 @@ class Workspace:
         return IngestReport(tuple(added), tuple(unchanged), tuple(replaced), tuple(failed))
 
     def add_document(
-        self, document: Document, replaces: bool = False, writer: GraphWriter | None = None
+        self,
+        document: Document,
+        replaces: bool = False,
+        writer: GraphWriter | None = None,
+        described: DescribedEntities | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one transaction; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
         With a `writer`, the transaction may still be running when this returns (see
-        `GraphWriter`); without one, it is done."""
+        `GraphWriter`); without one, it is done. `described` holds what earlier reports of the
+        same ingest wrote to the entities graph, which this one leaves out."""
+        described = described if described is not None else DescribedEntities()
         extraction = self.pipeline.extract(document)
         graph = document_triples(extraction)
-        descriptions = describe_entities(document_entities(extraction))
+        refs = document_entities(extraction)
+        descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
         validate(graph)
         validate(descriptions)
         doc_graph = URIRef(str(graph.identifier))
-        described = unknown_triples(descriptions, self._reference_triples)
+        new = unknown_triples(descriptions, self._reference_triples, described.triples)
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
         if replaces:
             if writer is not None:
                 writer.wait()  # the entities graph is rebuilt from the reports stored so far
-            others = self._entities_without(document.doc_id)
-            write(replace={doc_graph: graph, ENTITIES_GRAPH: others + described})
+            entities = self._entities_without(document.doc_id) + new
+            write(replace={doc_graph: graph, ENTITIES_GRAPH: entities})
+            described.refs.clear()  # the rebuilt graph holds exactly these triples
+            described.triples.clear()
+            described.triples.update(entities)
         else:
-            write(replace={doc_graph: graph}, add={ENTITIES_GRAPH: described})
+            write(replace={doc_graph: graph}, add={ENTITIES_GRAPH: new})
+            described.triples.update(new)
+        self._prepare_english_labels(ref for ref in refs if ref not in described.refs)
+        described.refs.update(refs)
         self._commit()
         log.info(
             "%s: %d mentions, %d facts",
@@ -248,8 +277,21 @@ class Workspace:
         self._invalidate()
 
     def _english_label(self, label_zh: str, kind: str, country: str) -> tuple[str, str] | None:
-        name = self.english.english_label(label_zh, kind, country=country)
-        return (name.text, f"{name.source} · {name.rule}") if name else None
+        key = (label_zh, kind, country)
+        if key not in self._english_labels:  # a label depends only on the gazetteer and glosses
+            name = self.english.english_label(label_zh, kind, country=country)
+            found = (name.text, f"{name.source} · {name.rule}") if name else None
+            self._english_labels[key] = found
+        return self._english_labels[key]
+
+    def _prepare_english_labels(self, refs: Iterable[EntityRef]) -> None:
+        """Look up now the English labels `refresh_derived` will want for these entities (those
+        named by the reports, with no English name): during an ingest this runs while the
+        report's write does, instead of after the last one."""
+        for ref in refs:
+            if not ref.label_en and not ref.source.startswith("reference"):
+                country = "" if ref.type == "Country" else ref.country
+                self._english_label(ref.label_zh, ref.type, country)
 
     def _replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
         replace_graph(self.dataset, URIRef(str(iri)), graph)

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.namespaces import SPARQL_PREFIXES, WSH
+from graph.namespaces import DERIVED_GRAPH, SPARQL_PREFIXES, WSH
 from graph.queries import PROVENANCE, select, select_values
 from graph.validate import ShapeViolation, validate
 from tests.conftest import CORPUS, copy_seeds
@@ -49,6 +49,44 @@ def test_reopen_readd_add_remove(tmp_path: Path) -> None:
     assert "多多马" not in {e["label"] for e in ws.entities()}
     assert len(ws.dataset) == size
     ws.close()
+
+
+def test_english_labels_are_looked_up_while_the_reports_are_written(tmp_path: Path) -> None:
+    """The ingest looks up the English labels as it builds each report (while the store writes
+    it), so its `refresh_derived` finds them looked up, but for an entity whose preferred name
+    and country come from different reports (海尔集团 in one, 海尔 in CN in the other); and it
+    derives the same graph as a workspace that looks them all up afresh."""
+    corpus = copy_seeds(tmp_path / "corpus")
+    ws = _open(tmp_path / "data", corpus)
+    lookups = {"building": 0, "refreshing": 0}
+    phase = ["building"]
+    lookup, refresh = ws.english.english_label, ws.refresh_derived
+
+    def counted_lookup(*args: object, **kwargs: object) -> object:
+        lookups[phase[0]] += 1
+        return lookup(*args, **kwargs)  # type: ignore[arg-type]
+
+    def marked_refresh() -> None:
+        phase[0] = "refreshing"
+        refresh()
+
+    ws.english.english_label = counted_lookup  # type: ignore[method-assign, assignment]
+    ws.refresh_derived = marked_refresh  # type: ignore[method-assign]
+    try:
+        ws.ingest([corpus])
+        assert phase == ["refreshing"]
+        assert lookups["building"] > 10 * max(lookups["refreshing"], 1)
+        derived = set(ws.dataset.graph(DERIVED_GRAPH))
+        sources = {o for _, p, o in derived if p == WSH.englishLabelSource}
+        assert any("CC-CEDICT" in str(o) for o in sources)
+    finally:
+        ws.close()
+    fresh = _open(tmp_path / "data", corpus)
+    try:
+        fresh.refresh_derived()
+        assert set(fresh.dataset.graph(DERIVED_GRAPH)) == derived
+    finally:
+        fresh.close()
 
 
 class _Stop(Exception):

@@ -3,6 +3,7 @@ for (the shapes are top-level property shapes for speed; these pin what they mus
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from graph.build import new_graph
 from graph.namespaces import WSH
-from graph.validate import ShapeViolation, shapes_graph, validate
+from graph.validate import ShapeViolation, _thread_shapes, shapes_graph, validate
 
 ID = "https://w3id.org/waishi/id/"
 DOC = URIRef(ID + "doc/d")
@@ -147,10 +148,20 @@ def test_each_break_is_caught_by_its_shape(
 
 
 def test_validations_do_not_share_a_shapes_graph() -> None:
-    """pyshacl adds triples to the shapes graph it is given; each run gets a fresh copy."""
+    """pyshacl adds triples to the shapes graph it is given: each thread validates with its own
+    copy (reused by that thread), and the parsed shapes stay as they were."""
     assert shapes_graph() is not shapes_graph()
     before = len(shapes_graph())
     graphs = [well_formed() for _ in range(8)]
+    together = threading.Barrier(4)
+
+    def validate_together(graph: Graph) -> int:
+        together.wait(timeout=30)  # four threads at once, each with its own copy
+        validate(graph)
+        return id(_thread_shapes())
+
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(validate, graphs))
+        copies = set(pool.map(validate_together, graphs))
+    assert len(copies) == 4
+    assert _thread_shapes() is _thread_shapes()
     assert len(shapes_graph()) == before

@@ -20,7 +20,7 @@ from graph.write import GraphWriter, ntriples, write_graphs
 from ingest.readers import read_document
 from tests.conftest import CORPUS, copy_seeds
 from waishi.settings import Settings
-from waishi.workspace import Workspace
+from waishi.workspace import DescribedEntities, Workspace
 
 TARGETS = "qingdao-fao-2021-targets"
 WORK_REPORT = "qingdao-fao-2022-work-report"
@@ -166,3 +166,35 @@ def test_ntriples_writes_what_rdflibs_serializer_writes(tmp_path: Path) -> None:
         written = ntriples(graph)
         assert sorted(written.splitlines()) == sorted(graph.serialize(format="nt").splitlines())
         assert isomorphic(Graph().parse(data=written, format="nt"), graph)
+
+
+class _RecordingWriter(GraphWriter):
+    """A real writer that also keeps what each request adds to the entities graph."""
+
+    def __init__(self, dataset: Any) -> None:
+        super().__init__(dataset)
+        self.described: list[Triples] = []
+
+    def write(self, replace: Any = None, add: Any = None, drop: Any = ()) -> None:
+        self.described.append(_triples((add or {}).get(ENTITIES_GRAPH, Graph())))
+        super().write(replace, add, drop)
+
+
+def test_a_report_leaves_out_what_an_earlier_report_of_the_ingest_described(
+    tmp_path: Path,
+) -> None:
+    corpus = copy_seeds(tmp_path / "corpus")
+    paths = sorted(corpus.glob("*.txt"))
+    ws = _workspace(tmp_path / "data", corpus)
+    try:
+        described = DescribedEntities()
+        with _RecordingWriter(ws.dataset) as writer:
+            for path in paths:
+                ws.add_document(read_document(path), writer=writer, described=described)
+        first, second = writer.described
+        own_second = _triples(_built(ws, paths[1])[1])
+        assert own_second & first  # the seeds share entities (中国, 青岛, 韩国 …)
+        assert second == own_second - first
+        assert _graph(ws, ENTITIES_GRAPH) == first | own_second
+    finally:
+        ws.close()
