@@ -230,7 +230,8 @@ class Workspace:
         refs = document_entities(extraction)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
         validate(graph)
-        validate(descriptions)
+        if len(descriptions):  # empty when earlier reports described every entity named here
+            validate(descriptions)
         doc_graph = URIRef(str(graph.identifier))
         new = unknown_triples(descriptions, self._reference_triples, described.triples)
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
