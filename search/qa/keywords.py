@@ -5,6 +5,7 @@ words mapped to the corpus's Chinese words through CC-CEDICT glosses (youth -> �
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import jieba
 
@@ -44,16 +45,24 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def residual_keywords(text: str, used: list[bool], lex: Lexicon) -> list[str]:
+def residual_keywords(
+    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+) -> list[str]:
     """Words the slots did not consume, flattened (see `_keyword_groups`)."""
-    return [w for group in keyword_groups(text, used, lex) for w in group]
+    return [w for group in keyword_groups(text, used, lex, answer_types) for w in group]
 
 
-def keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
+def keyword_groups(
+    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+) -> list[list[str]]:
     """Words the slots did not consume, one group per question word; an English word's group
-    holds the corpus words its glosses name (youth -> 青少年, 青年)."""
+    holds the corpus words its glosses name (youth -> 青少年, 青年). Type words are no
+    keywords, but for those of another type than the answer's: in "which countries have
+    consulates in …" the consulates are what the evidence must speak of."""
     stripped = text
-    for pattern, _, _ in TYPE_WORDS:
+    for pattern, types, _ in TYPE_WORDS:
+        if answer_types and not set(types) & set(answer_types):
+            continue
         stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
     for pattern, _ in RELATION_WORDS:
         stripped = re.sub(pattern, lambda m: " " * len(m.group(0)), stripped)
@@ -68,13 +77,20 @@ def keyword_groups(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]
     for token in re.findall(r"[a-z]+", masked):
         if token in EN_STOP or len(token) < 4:
             continue
-        chinese = [w for w in lex.english_to_chinese(token) if lex.is_specific(w)]
+        translations = lex.english_to_chinese(token)
+        if any(lex.is_common(w) for w in translations):
+            # "the office" may be the reporting office (外办), which every sentence is about:
+            # narrowed to its rarer senses (办公厅), the question would lose its answers
+            continue
+        chinese = [w for w in translations if lex.is_specific(w)]
         if chinese and len(chinese) <= 6:  # a word glossing dozens says nothing specific
             groups.append(chinese)
     return groups
 
 
-def event_keywords(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]:
+def event_keywords(
+    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+) -> list[list[str]]:
     """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
     the question; the word naming the fewest events first."""
     event_names = [
@@ -83,7 +99,7 @@ def event_keywords(text: str, used: list[bool], lex: Lexicon) -> list[list[str]]
         if any(lex.entities.get(i) and lex.entities[i].type == "Event" for i in iris)
     ]
     ranked = []
-    for group in keyword_groups(text, used, lex):
+    for group in keyword_groups(text, used, lex, answer_types):
         kept = [w for w in group if any(w in n for n in event_names)]
         if kept:
             ranked.append((sum(any(w in n for w in kept) for n in event_names), kept))

@@ -129,8 +129,18 @@ class Lexicon:
 
     def is_specific(self, word: str) -> bool:
         """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
-        count = sum(word in s for s in self.sentences)
-        return 0 < count <= max(3, len(self.sentences) // 20)
+        return 0 < self._sentences_with(word) <= self._handful
+
+    def is_common(self, word: str) -> bool:
+        """A word in more than a handful of sentences (外办): it narrows nothing."""
+        return self._sentences_with(word) > self._handful
+
+    def _sentences_with(self, word: str) -> int:
+        return sum(word in s for s in self.sentences)
+
+    @property
+    def _handful(self) -> int:
+        return max(3, len(self.sentences) // 20)
 
     @property
     def latest_year(self) -> int | None:

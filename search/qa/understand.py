@@ -146,8 +146,8 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         confidence = (
             0.5 + 0.2 * bool(plan.predicates) + 0.2 * bool(plan.anchors) + 0.1 * bool(plan.types)
         )
-        naming_events = event_keywords(text, used, lex)
-        groups = [g for g in keyword_groups(text, used, lex) if g not in naming_events]
+        naming_events = event_keywords(text, used, lex, plan.types)
+        groups = [g for g in keyword_groups(text, used, lex, plan.types) if g not in naming_events]
         readings = _with_evidence_groups(_readings(plan, lex, naming_events[:2]), groups[:2])
         first, *rest = readings[:MAX_READINGS]
         return Understanding(first, min(confidence, 1.0), tuple(anchors), tuple(rest))

@@ -18,7 +18,31 @@ SCO_CITIES = {"比什凯克", "阿克套", "费萨拉巴德", "撒马尔罕", "�
 def test_dev_questions_mean_f1(workspace: object) -> None:
     result = score_answers(workspace, load_questions(QA_DEV), load_gold_entities(GOLD_ENTITIES))
     misses = [(q["id"], q["predicted"], q["gold"]) for q in result["questions"] if q["f1"] < 1]  # type: ignore[index]
-    assert result["f1"] >= 0.90, misses
+    assert result["f1"] >= 0.97, misses  # one question missed would be 0.95
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which countries have consulates in Qingdao that the office works with?",
+        "哪些国家在青岛设有领馆？",
+    ],
+)
+def test_a_type_word_that_is_not_the_answer_type_narrows_the_evidence(
+    workspace: object, question: str
+) -> None:
+    """The answers are countries; the consulates are what their evidence must speak of (驻青领馆
+    … 韩、日、泰三国), among all the countries the office works with (德国 too)."""
+    answer = workspace.ask(question)  # type: ignore[attr-defined]
+    assert {a.label for a in answer.answers} == {"韩国", "日本", "泰国"}
+    assert all("领馆" in e.sentence for a in answer.answers for e in a.evidence)
+
+
+def test_a_word_that_can_name_the_reporting_office_narrows_nothing(workspace: object) -> None:
+    """"the office" may be the reporting office (外办, in sentence after sentence): narrowed to
+    the rare word it also glosses (办公厅), the question would keep one country of four."""
+    answer = workspace.ask("Which countries does the office work with?")  # type: ignore[attr-defined]
+    assert {"韩国", "日本", "泰国", "德国"} <= {a.label for a in answer.answers}
 
 
 @pytest.mark.parametrize(
