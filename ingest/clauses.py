@@ -132,5 +132,23 @@ def subject_before(clause: Clause, ctx: DocContext, lo: int) -> Mention | None:
     return before[-1] if before else home_mention(ctx, clause)
 
 
+def subjects_before(clause: Clause, ctx: DocContext, lo: int) -> list[Mention]:
+    """`subject_before`, with the items listed before it: in `推动A大学、B大学与C…合作` A and
+    B both act."""
+    last = subject_before(clause, ctx, lo)
+    if last is None or last.rule == "home":
+        return [last] if last else []
+    text = ctx.document.text
+    found = [last]
+    for m in reversed(between(clause, ctx, clause.start, last.start)):
+        if m.entity.type == last.entity.type and text[m.end : found[-1].start] == "、":
+            found.append(m)
+        elif m.end > found[-1].start - 1:
+            continue  # nested or overlapping mentions of the item itself
+        else:
+            break
+    return found[::-1]
+
+
 def between(clause: Clause, ctx: DocContext, lo: int, hi: int) -> list[Mention]:
     return [m for m in top_level(clause.mentions, ctx.document.text) if lo <= m.start < hi]

@@ -13,6 +13,7 @@ _ENUM = re.compile(
     r"等(?:[\d一二三四五六七八九十数多几]+[个家所座名])?[\u4e00-\u9fff]{0,8}?"
     r"(城市|国家|企业|媒体|区市|港口|高校|机构|活动|平台)"
 )
+_COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
 _ENUM_TYPE = {
     "城市": "City",
     "国家": "Country",
@@ -32,6 +33,10 @@ def recognise_enumerations(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in _ENUM.finditer(text):
         kind = _ENUM_TYPE[match.group(1)]
+        # 等上合组织国家城市: the last of two head nouns is the head (cities of SCO countries)
+        following = text[match.end() : match.end() + 2]
+        if following in _ENUM_TYPE:
+            kind = _ENUM_TYPE[following]
         if re.search(r"领域|行业|方面|的", match.group(0)):
             continue  # 基建、矿产等领域的企业: the items are fields, not enterprises
         start = match.start()
@@ -69,6 +74,9 @@ def recognise_enumerations(ctx: DocContext) -> None:
             rest_start = item_start + offset
             if kind == "City" and ctx.gazetteer.country_prefix(rest):
                 continue  # recognise_country_city handles 俄罗斯彼尔姆
+            note = _COUNTRY_NOTE.search(rest)
+            if kind == "City" and note and note.group(1) in ctx.gazetteer.country_name_set:
+                continue  # recognise_paren_country handles 南特(法国), with its country
             quoted_item = re.fullmatch(r"“([^”]{2,20})”", rest)
             if quoted_item:
                 rest, rest_start = quoted_item.group(1), rest_start + 1

@@ -58,8 +58,24 @@ def entity_key(kind: str, label: str, home_city: str = "") -> str:
     return f"{kind.lower()}/{slug(text)}"
 
 
+# a city inside a university's name names the university, not a partner (英国剑桥大学 is no
+# mention of Cambridge); ports and consulates do locate their city (长滩港, 驻上海总领事馆)
+_ACADEMIC = re.compile(r"(?:大学|学院|分校)$")
+
+
+def _drop_named_in_institution(accepted: list[Candidate]) -> list[Candidate]:
+    academic = [c for c in accepted if c.type == "Organization" and _ACADEMIC.search(c.label)]
+    if not academic:
+        return accepted
+    return [
+        c
+        for c in accepted
+        if c.type != "City" or not any(o.start <= c.start and c.end < o.end for o in academic)
+    ]
+
+
 def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:
-    accepted = resolve_overlaps(candidates)
+    accepted = _drop_named_in_institution(resolve_overlaps(candidates))
     countries_in_sentence: dict[int, set[str]] = {}
     for cand in accepted:
         if cand.type == "Country" and cand.refs:

@@ -19,15 +19,21 @@ from ingest.spans import (
 )
 
 ORG_SUFFIX = re.compile(
-    r"大学|学院|商会|协会|学会|联谊会|联合会|委员会|大使馆|使馆|总领事馆|领事馆|秘书处|日报"
-    r"|通讯社|新闻社|电视台|研究院|研究所|基金会|分校"
+    # 大学生 (…世界大学生运动会) is a student, not a university
+    r"大学(?!生)|学院|商会|协会|学会|联谊会|联合会|委员会|理事会|大使馆|使馆|总领事馆|领事馆"
+    r"|秘书处|日报|通讯社|新闻社|电视台|研究院|研究所|研究基地|基金会|分校|博物馆|美术馆|动物园"
 )
 ENTERPRISE_SUFFIX = re.compile(
     r"集团|有限公司|公司|控股|股份|大中华区总部|中国总部|(?<=\S)港(?![口湾区澳])"
+    # airlines and airports; 航空枢纽/航空物流/航空航天 are sectors, not companies
+    r"|航空(?![枢物领产运业港线器工航制])|国际机场"
 )
 INITIATIVE_SUFFIX = re.compile(
-    r"示范区|示范城市|示范城|试验基地|试验区|自贸片区|自贸区|片区|客厅|项目"
+    r"示范区|示范城市|示范城|示范基地|试验基地|试验区|合作区|自贸片区|自贸区|片区|客厅|项目"
 )
+# institutions whose suffix makes a name even without a known place in it, when listed next to
+# one of the same kind (四川大学、电子科技大学): a list of universities is a list of names
+_LISTED_ORG = ("大学", "学院", "博物馆")
 # after a head, these words make the span something other than an event
 _NOT_EVENT_AFTER = ("平台", "秘书处", "组委会", "筹备", "机制", "成员", "站台")
 _GENERIC_START = (
@@ -52,11 +58,20 @@ _GENERIC_START = (
     "数十",
     "多个",
 )
+_MISSION = re.compile(
+    r"(?<=、)([\u4e00-\u9fff]{2,8}?)(驻[\u4e00-\u9fff]{1,4}?(?:总领事馆|领事馆|大使馆|使馆))"
+)
+_GENERIC_INSTITUTION = re.compile(r"博物馆|美术馆|动物园|大学|高校|学院|媒体|企业")
+_SIDE_EVENT = re.compile(
+    f"(?:{EVENT_HEAD.pattern})[\u4e00-\u9fff]{{0,4}}?(?:相关|配套|系列|期间)[\u4e00-\u9fff]{{0,2}}$"
+)
+# 以太仓中德(太仓)产业合作示范区: a country pair with its bracket starts the name
+_PAIR_BRACKET = re.compile(r"中[\u4e00-\u9fff][（(]")
 _NAME_POS = {"ns", "nr", "nrt", "nrfg"}
 _GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
 
 
-def _name_like(label: str, ctx: DocContext, kind: str = "") -> bool:
+def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False) -> bool:
     if label.startswith(_GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
         return False
     if label.endswith("活动") and (
@@ -67,7 +82,7 @@ def _name_like(label: str, ctx: DocContext, kind: str = "") -> bool:
         return True
     if "“" in label or "-" in label or _contains_name(label, ctx):
         return True
-    if len(label) >= 7:
+    if len(label) >= 7 or (listed and len(label) >= 4):
         return True
     # 马来亚大学: an institution's suffix after a word jieba tags a place or person name (ns,
     # nr); not for events and initiatives, whose suffixes follow ordinary words (嘉宾为客厅:
@@ -91,6 +106,7 @@ def _emit(
     conf: float,
     keep: int = 3,
     country: str = "",
+    listed: bool = False,
 ) -> None:
     text = ctx.document.text
     offset, rest = strip_leading(text[start:end], ctx, keep)
@@ -101,8 +117,14 @@ def _emit(
     if len(rest) < 3 and kind != "Enterprise":
         return
     label = canonical_label(rest, ctx)
-    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx, kind):
+    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx, kind, listed):
         return
+    if kind == "Organization" and label.startswith("驻"):
+        return  # 驻哈商会, 驻华机构: whose office is not said, so no name
+    if kind == "Organization" and _GENERIC_INSTITUTION.fullmatch(
+        label[len(ctx.gazetteer.country_prefix(label)) :]
+    ):
+        return  # 意大利、希腊博物馆: museums of those countries, not one named museum
     ctx.add(Candidate(start, end, kind, label, rule, conf, country=country))
 
 
@@ -115,11 +137,14 @@ def recognise_events(ctx: DocContext) -> None:
         if _distribute(ctx, match):
             continue
         start = walk_back(text, match.start(), list_items=True)
-        # 以色列经贸合作、农业科技论坛活动周 is one name; A交流会、B论坛 are two
+        if match.group(0) == "活动" and _SIDE_EVENT.search(text[start : match.start()]):
+            continue  # …峰会相关配套活动: side events of the event named inside, not a name
+        # 以色列经贸合作、农业科技论坛活动周 is one name; A交流会、B论坛 and A节和B大赛 are two
         for cut in range(match.start() - 1, start - 1, -1):
-            if text[cut] == "、" and (
-                _ENDS_WITH_HEAD.search(text[start:cut]) or _TRIGGER.search(text[start:cut])
-            ):
+            if (
+                text[cut] == "、"
+                and (_ENDS_WITH_HEAD.search(text[start:cut]) or _TRIGGER.search(text[start:cut]))
+            ) or (text[cut] in "和及" and _ENDS_WITH_HEAD.search(text[start:cut])):
                 start = cut + 1
                 break
         _emit(ctx, start, end, "Event", "event-suffix", 0.8, keep=len(match.group(0)) + 2)
@@ -185,21 +210,75 @@ def recognise_organisations(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in ORG_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
+        suffix = match.group(0)
         _emit(
-            ctx, start, match.end(), "Organization", "org-suffix", 0.8, keep=len(match.group(0)) + 2
+            ctx,
+            start,
+            match.end(),
+            "Organization",
+            "org-suffix",
+            0.8,
+            keep=len(suffix) + 2,
+            listed=suffix in _LISTED_ORG and _listed_with(text, start, match.end(), suffix),
         )
-    for match in re.finditer(r"(?:([\u4e00-\u9fff]{2})市)?外办", text):
-        home = ctx.home_city.label_zh if ctx.home_city else (match.group(1) or "")
-        ctx.add(
-            Candidate(
-                match.start(),
-                match.end(),
-                "Organization",
-                f"{home}市外办",
-                "foreign-affairs-office",
-                0.9,
+    _distribute_missions(ctx)
+    for match in re.finditer(r"(?:([\u4e00-\u9fff]{2,3})省|([\u4e00-\u9fff]{2})市)?外办", text):
+        province = _province(match.group(1) or "", ctx)
+        start = match.start()
+        if province:  # 江苏省外办 is the province's office, not the home city's
+            label = f"{province}省外办"
+            start = match.end() - len(label)
+        else:
+            home = ctx.home_city.label_zh if ctx.home_city else (match.group(2) or "")
+            label = f"{home}市外办"
+            start = match.start(2) if match.group(2) else match.end() - 2
+            if text[: match.end()].endswith(label):  # 哈尔滨市外办: a name longer than two
+                start = match.end() - len(label)
+        ctx.add(Candidate(start, match.end(), "Organization", label, "foreign-affairs-office", 0.9))
+
+
+def _distribute_missions(ctx: DocContext) -> None:
+    """`俄罗斯、日本、韩国驻沈阳总领事馆`: countries listed before a mission share it."""
+    gaz = ctx.gazetteer
+    text = ctx.document.text
+    for match in _MISSION.finditer(text):
+        if gaz.country_by_name(match.group(1)) is None and not match.group(1).endswith("等国"):
+            continue
+        countries: list[tuple[int, str]] = []
+        end = match.start()
+        while end > 0 and text[end - 1] == "、":
+            item = walk_back(text, end - 1, list_items=False)
+            name = text[item : end - 1]
+            offset, rest = strip_leading(name, ctx, keep=2)
+            if gaz.country_by_name(rest) is None:
+                break
+            countries.append((item + offset, rest))
+            end = item
+        for start, country in countries:
+            label = f"{country}{match.group(2)}"
+            ctx.add(
+                Candidate(
+                    start, start + len(country), "Organization", label, "org-distributed", 0.75
+                )
             )
-        )
+
+
+def _province(text: str, ctx: DocContext) -> str:
+    """The province named at the end of `text` (配合江苏 -> 江苏), or ''."""
+    for k in range(len(text) - 1):
+        if any(r.type == "Region" for r in ctx.gazetteer.lookup(text[k:])):
+            return text[k:]
+    return ""
+
+
+def _listed_with(text: str, start: int, end: int, suffix: str) -> bool:
+    """Whether the name at start:end is a `、` list item next to another one ending in `suffix`."""
+    if text[end : end + 1] == "、":
+        nxt = re.match(r"[\u4e00-\u9fff]{2,12}?" + suffix, text[end + 1 : end + 14])
+        if nxt:
+            return True
+    before = text[max(start - 13, 0) : start - 1]
+    return start > 0 and text[start - 1] == "、" and before.endswith(suffix)
 
 
 def recognise_enterprises(ctx: DocContext) -> None:
@@ -244,8 +323,13 @@ def _city_names(text: str, ctx: DocContext) -> list[str]:
 def recognise_initiatives(ctx: DocContext) -> None:
     text = ctx.document.text
     for match in INITIATIVE_SUFFIX.finditer(text):
-        start = _name_start(text, match.start())
-        _, rest = strip_leading(text[start : match.start()], ctx, keep=0)
+        # 中国(四川)自由贸易试验区成都天府新区片区: zone names with a province note run long
+        start = _name_start(text, match.start(), limit=30)
+        offset, rest = strip_leading(text[start : match.start()], ctx, keep=0)
+        pair = _PAIR_BRACKET.search(rest)
+        if pair and pair.start() > 0 and ctx.gazetteer.lookup(rest[: pair.start()]):
+            start += offset + pair.start()
+            rest = rest[pair.start() :]
         if match.group(0) == "项目" and not _named_project(rest, ctx):
             continue
         if not rest:  # a bare "试验基地" refers back to the last one named (linker resolves)
@@ -293,9 +377,9 @@ def _enterprise_stem(stem: str, ctx: DocContext) -> bool:
     return False
 
 
-def _name_start(text: str, pos: int) -> int:
+def _name_start(text: str, pos: int, limit: int = 20) -> int:
     """Names of organisations and enterprises do not span 与/和/及 (A与B签署)."""
-    start = walk_back(text, pos, list_items=False, limit=20)
+    start = walk_back(text, pos, list_items=False, limit=limit)
     for sep in ("与", "和", "及", "同"):
         cut = text.rfind(sep, start, pos)
         if cut != -1:

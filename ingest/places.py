@@ -20,31 +20,9 @@ from ingest.spans import after_trigger
 
 _PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 # compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构
-_PAIR_CUE = (
-    "外长",
-    "建交",
-    "邦交",
-    "合作",
-    "关系",
-    "友好",
-    "两国",
-    "经贸",
-    "地方",
-    "青少年",
-    "人文",
-    "产业",
-    "企业",
-    "贸易",
-    "投资",
-    "智慧",
-    "双边",
-    "交流",
-    "论坛",
-    "峰会",
-    "驻",
-    "(",
-    "（",
-    "、",
+_PAIR_CUE = re.compile(
+    r"外长|建交|邦交|合作|关系|友好|两国|经贸|地方|青少年|人文|产业|企业|贸易|投资|智慧|双边|交流"
+    r"|论坛|峰会|驻|友城|博览|[(（、]"
 )
 _SINGLE_ABBR = re.compile(r"对([\u4e00-\u9fff])(?=合作|交往|交流|工作|贸易|投资|开放)")
 _ABBR_LIST = re.compile(r"((?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff])(?:两|三|四|五|六|七|八)国")
@@ -228,13 +206,29 @@ def recognise_paren_country(ctx: DocContext) -> None:
                     country=iso2,
                 )
             )
-        elif not refs and 2 <= len(stem) <= 6:
-            city_start = match.start() - len(before)
-            ctx.add(
-                Candidate(
-                    city_start, city_start + len(stem), "City", stem, "paren", 0.7, country=iso2
+        else:
+            # a city the reference lacks, or knows only elsewhere: the bracket types it; it
+            # starts after 与/和/及 or a verb (与梅克伦(比利时)、…)
+            cut = max(max(stem.rfind(sep) for sep in "与和及同") + 1, after_trigger(stem, 2))
+            bare = stem[cut:]
+            if 2 <= len(bare) <= 6 and (not refs or _unknown_name(bare, name, ctx)):
+                city_start = match.start() - len(before) + cut
+                ctx.add(
+                    Candidate(
+                        city_start, city_start + len(bare), "City", bare, "paren", 0.7, country=iso2
+                    )
                 )
-            )
+
+
+def _unknown_name(stem: str, name: str, ctx: DocContext) -> bool:
+    """梅克伦(比利时): only a tail of the name (克伦, Keren in Eritrea) is a city, and elsewhere:
+    the whole transliterated stem is a city the reference lacks, in the country named. When the
+    whole stem is a city of another country only, the bracket wins too."""
+    if name == stem:
+        return True
+    if len(name) > len(stem):
+        return False
+    return next(ctx.gazetteer.prefixes(stem), None) is None and looks_like_name(stem)
 
 
 def _suffixes(text: str) -> list[str]:
@@ -288,12 +282,20 @@ def recognise_abbreviations(ctx: DocContext) -> None:
         pair = text[i : i + 2]
         if i >= len(text) - 2 or pair[0] == pair[1]:
             continue
+        note = _PAREN.match(text, i + 2)
+        if note and gaz.country_by_name(note.group(1)) is not None:
+            continue  # recognise_paren_country resolves these with the named country
+        if note and any(r.type in ("City", "Region") for r in gaz.lookup(note.group(1))):
+            # 以太仓中德(太仓)产业合作示范区: a pair before a home place in brackets starts a
+            # zone's name, whatever precedes it, and stands for both countries
+            _add_pair(ctx, i, pair)
+            continue
         if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
             continue
         following = text[i + 2 : i + 5]
-        if following[:1] in "(（":
-            continue  # recognise_paren_country resolves these with the named country
-        if any(following.startswith(cue) for cue in _PAIR_CUE):
+        if note:
+            continue
+        if _PAIR_CUE.match(following):
             _add_pair(ctx, i, pair)
     for match in _SINGLE_ABBR.finditer(text):
         _add_pair(ctx, match.start(1), match.group(1))

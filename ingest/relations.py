@@ -15,35 +15,51 @@ from ingest.clauses import (
     is_foreign,
     make_fact,
     report_year,
-    subject_before,
+    subjects_before,
     top_level,
 )
 from ingest.context import DocContext
 from ingest.model import Fact, Mention, Provenance
+from ingest.spans import mask_quotes
 
 _PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
 _SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
+# weaker cues that name sister cities only within their own comma segment: `A(国)、B(国)等友城
+# 代表`, `与A、B等城市签署友好合作备忘录` (other cities of the sentence are not partners)
+_SISTER_SEGMENT = re.compile(r"等(?:国际)?友城|友好(?:合作|交流)(?:关系|备忘录|协议)|建立友好关系")
 _COOPERATE = re.compile(r"建交|合作|交流|交往")
 _AGREEMENT = re.compile(
     r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))"
 )
 _PARTICIPATE = re.compile(r"参加|参与|出席")
+_MODIFIER = re.compile(r"国家|成员国|沿线")
 _HOLD = re.compile(r"举办|开展|举行")
 _HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
 _QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
 # what a count measures when it is named before the number: 国际友城总数达到24个
-_COUNT_LEAD = re.compile(r"([\u4e00-\u9fff]{2})(?:总数|总量|数量)?已?(?:达到|达|为|共计|共有)$")
+# (国际友好城市总数达到31个 counts 友城, as 国际友城总数 does: one noun for one kind of count)
+_COUNT_LEAD = re.compile(
+    r"(友好城市|[\u4e00-\u9fff]{2})(?:总数|总量|数量)?已?(?:达到|达|为|共计|共有)$"
+)
 
 
 def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in clauses_of(ctx, mentions):
-        if not _SISTER.search(clause.text):
+        if _SISTER.search(clause.text):
+            lo, hi, scope = clause.start, clause.end, clause.text
+        elif cue := _SISTER_SEGMENT.search(clause.text):
+            lo = clause.start + max(clause.text.rfind(p, 0, cue.start()) for p in "，,") + 1
+            hi = clause.start + cue.end()
+            scope = ctx.document.text[lo:hi]
+        else:
             continue
         home = home_mention(ctx, clause)
         if home is None:
             continue
-        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
-        for m in top_level(clause.mentions, ctx.document.text):
+        # `等友城` lists partners the city already has, whatever the report plans
+        listed = scope.endswith("友城")
+        planned = not listed and (bool(_PLANNED.search(scope)) or "目标" in ctx.document.title)
+        for m in between(clause, ctx, lo, hi):
             if m.entity.type == "City" and is_foreign(m, ctx):
                 yield make_fact(
                     ctx,
@@ -55,7 +71,7 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     0.85,
                     year=report_year(ctx),
                     status="planned" if planned else "established",
-                    instrument="letter of intent" if "意向书" in clause.text else "",
+                    instrument="letter of intent" if "意向书" in scope else "",
                 )
 
 
@@ -77,27 +93,25 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if trigger is None:
                 continue
             lo = clause.start + joint.start()
-            subject = subject_before(clause, ctx, lo)
-            if subject is None:
-                continue
-            predicate = (
-                "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
-            )
-            for o in between(clause, ctx, lo, clause.start + trigger.start()):
-                if o.entity.key != subject.entity.key and o.entity.type not in (
-                    "Event",
-                    "Initiative",
-                ):
-                    yield make_fact(
-                        ctx,
-                        clause,
-                        subject,
-                        predicate,
-                        o,
-                        "cooperation-trigger",
-                        0.75,
-                        year=report_year(ctx) if predicate == "diplomaticRelationsWith" else "",
-                    )
+            for subject in subjects_before(clause, ctx, lo):
+                predicate = (
+                    "diplomaticRelationsWith" if trigger.group(0) == "建交" else "cooperatesWith"
+                )
+                for o in between(clause, ctx, lo, clause.start + trigger.start()):
+                    if o.entity.key != subject.entity.key and o.entity.type not in (
+                        "Event",
+                        "Initiative",
+                    ):
+                        yield make_fact(
+                            ctx,
+                            clause,
+                            subject,
+                            predicate,
+                            o,
+                            "cooperation-trigger",
+                            0.75,
+                            year=report_year(ctx) if predicate == "diplomaticRelationsWith" else "",
+                        )
 
 
 def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -107,24 +121,22 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not signed or with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
-        subject = subject_before(clause, ctx, lo)
-        if subject is None:
-            continue
-        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
-        for o in between(clause, ctx, lo, clause.start + signed.start()):
-            if o.entity.key != subject.entity.key:
-                yield make_fact(
-                    ctx,
-                    clause,
-                    subject,
-                    "signedAgreementWith",
-                    o,
-                    "agreement-trigger",
-                    0.8,
-                    agreement=signed.group(1),
-                    year=report_year(ctx),
-                    status="planned" if planned else "signed",
-                )
+        for subject in subjects_before(clause, ctx, lo):
+            planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
+            for o in between(clause, ctx, lo, clause.start + signed.start()):
+                if o.entity.key != subject.entity.key:
+                    yield make_fact(
+                        ctx,
+                        clause,
+                        subject,
+                        "signedAgreementWith",
+                        o,
+                        "agreement-trigger",
+                        0.8,
+                        agreement=signed.group(1),
+                        year=report_year(ctx),
+                        status="planned" if planned else "signed",
+                    )
 
 
 def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
@@ -141,12 +153,19 @@ def participation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if verb is _HOLD and re.search(r"[，,]", clause.text[openers[0] : trigger.start()]):
                 continue  # 我国同A、B建交…，我市举办…: the partners of 同 do not hold the events
             lo, hi = clause.start + openers[0], clause.start + trigger.start()
+            text = ctx.document.text
             who = [
                 m
                 for m in between(clause, ctx, lo, hi)
-                if m.entity.type != "Event" and m.entity.key != home
+                if m.entity.type != "Event"
+                and m.entity.key != home
+                and not _MODIFIER.match(text, m.end)  # 上合组织国家: which countries, not who
             ]
-            events = [m for m in between(clause, ctx, hi, clause.end) if m.entity.type == "Event"]
+            # the trigger's objects end at the next comma outside quotes (…开展地方合作，举办…)
+            rest = mask_quotes(clause.text[trigger.end() :])
+            stop = min((k for k in (rest.find("，"), rest.find(",")) if k >= 0), default=len(rest))
+            end = clause.start + trigger.end() + stop
+            events = [m for m in between(clause, ctx, hi, end) if m.entity.type == "Event"]
             for s in who:
                 for e in events:
                     yield make_fact(
@@ -331,7 +350,7 @@ def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             value = match.group(1).replace(",", "")
             noun = match.group(3)
             if not noun and (lead := _COUNT_LEAD.search(clause.text, 0, match.start())):
-                noun = lead.group(1)
+                noun = "友城" if lead.group(1) == "友好城市" else lead.group(1)
             yield Fact(
                 subject=subject.entity.key,
                 predicate="quantity",

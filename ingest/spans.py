@@ -21,6 +21,9 @@ _TRIGGER = re.compile(
     r"|配合|保障|对接|会同|开行|制定|完成|做好|实现|提升|加强|深化|拓展|扩大|争取|支持|创建"
     r"|服务(?!平台|中心|站)"
     r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话)"
+    # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
+    # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
+    r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
 )
 _STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
 _KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
@@ -30,8 +33,10 @@ _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 # the end of an event name: shared by the suffix recogniser and canonical labels
 EVENT_HEAD = re.compile(
     r"(?:外长会|峰会|博览会|交易会|展览会|推介会|交流会|对接会|对话会|座谈会|研讨会|研讨班|洽谈会"
-    r"|音乐会|发布会|招待会|大会|年会|论坛|(?<=[画置易影术品卉览])展|活动周|(?<=[节化])周(?!年)"
-    r"|仪式|专列|专场|线上对话|活动)"
+    r"|音乐会|发布会|招待会|运动会|大会|年会|论坛|(?<=[画置易影术品卉览业])展|活动周"
+    r"|(?<=[节化流城乐])周(?!年)|(?<=[影化术乐游雪灯花酒茶])节(?![目日点约能])|大赛"
+    r"|夏令营|冬令营|(?<=[流学训])营|(?<=交流|友好|文化|旅游)年(?![度份以来的])"
+    r"|仪式|专列|专场|线上对话(?!会)|活动)"
 )
 _ENDS_WITH_HEAD = re.compile(f"(?:{EVENT_HEAD.pattern})$")
 
@@ -130,6 +135,8 @@ def canonical_label(surface: str, ctx: DocContext) -> str:
     countries = ctx.gazetteer.country_name_set
     label = _COUNTRY_NOTE.sub(lambda m: "" if m.group(1) in countries else m.group(0), surface)
     label = label.replace("（", "(").replace("）", ")").strip()
+    # straight quotes, common in reports typed on Western keyboards, as the usual “…”
+    label = re.sub(r'"([^"]*)"', r"“\1”", label)
     quoted = re.fullmatch(r"“([^”]+)”(?:等)?(?:系列)?活动", label)
     if quoted:
         return quoted.group(1)
