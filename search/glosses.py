@@ -407,6 +407,14 @@ class GlossDictionary:
         return None
 
 
+# type words that two spellings of one name share ("Suzhou or Soochow University"); other
+# capitalised words after "or" belong to the second spelling ("Naypyidaw or Nay Pyi Taw")
+_SHARED_HEADS = frozenset(
+    {"University", "College", "Institute", "Academy", "School", "Township", "District", "County",
+     "City", "Town", "Village", "Province", "Prefecture", "River", "Lake", "Bay", "Island",
+     "Islands", "Mountain", "Mountains", "Port", "Airport", "Park", "Zone", "Group", "Company",
+     "Bank"}
+)
 _NAME_CONNECTORS = frozenset({"and", "of", "the", "de", "du", "la", "le", "von", "van", "on"})
 
 
@@ -420,6 +428,20 @@ def name_part(text: str) -> str:
     text = _HANZI_RUN.sub(" ", text)
     text = _PARENS.sub(" ", text.split(",")[0]).split("(")[0]
     words = _SPACES.sub(" ", text).strip(" ,;:").split(" ")
+    kept = _capitalised_run(words)
+    rest = words[len(kept) :]
+    if len(kept) == 1 and rest[:1] == ["or"]:
+        # "Suzhou or Soochow University", "Zhongpu or Chungpu Township in …": a one-word name
+        # shares the type words that end its other spelling
+        shared = _capitalised_run(rest[1:])[1:]
+        if shared and all(word in _SHARED_HEADS for word in shared):
+            kept = kept + shared
+    name = " ".join(kept)
+    return name if name else " ".join(words)
+
+
+def _capitalised_run(words: list[str]) -> list[str]:
+    """The leading capitalised words, with the connectors between them."""
     kept: list[str] = []
     pending: list[str] = []
     for word in words:
@@ -431,8 +453,7 @@ def name_part(text: str) -> str:
             pending.append(word)
         else:
             break
-    name = " ".join(kept)
-    return name if name else " ".join(words)
+    return kept
 
 
 def _definitions(entry: Mapping[str, object]) -> list[str]:

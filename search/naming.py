@@ -224,6 +224,12 @@ class EnglishBridge:
             head = next((r.label_en for r in self.gazetteer.lookup(word[:cut]) if r.label_en), None)
             if head:
                 return f"{head} {self._word(word[cut:], glosses)}".strip()
+        # a compound jieba keeps whole (工程大学): two words CC-CEDICT glosses, if it has them;
+        # a name reduced to its place ("Harbin" for 哈尔滨工程大学) would link the place's
+        for cut in range(len(word) - 2, 1, -1):
+            left, right = glosses.english_gloss(word[:cut]), glosses.english_gloss(word[cut:])
+            if left and right:
+                return f"{left} {right}"
         return ""
 
     def to_chinese(self, word: str) -> list[str]:

@@ -258,6 +258,15 @@ def _entities(
     return anchors, countries
 
 
+def _cue_tokens(lower: str) -> set[str]:
+    """The question's words that say what it asks for (types and relations), not what of."""
+    tokens: set[str] = set()
+    for pattern in [p for p, _, _ in TYPE_WORDS] + [p for p, _ in RELATION_WORDS]:
+        for match in re.finditer(pattern, lower):
+            tokens |= en_tokens(match.group(0))
+    return tokens
+
+
 def _english_entities(
     lower: str, lex: Lexicon, used: list[bool]
 ) -> tuple[list[URIRef], list[URIRef]]:
@@ -271,6 +280,7 @@ def _english_entities(
     region_tokens = set().union(
         *(en_tokens(name) for name in lex.regions if name.isascii() and _names(name, lower))
     )
+    cue_tokens = _cue_tokens(lower)
     if question_tokens:
         scored: list[tuple[float, URIRef]] = []
         for iri, token_sets in lex.names_en.items():
@@ -278,6 +288,10 @@ def _english_entities(
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
                 if overlap < len(tokens) and tokens & question_tokens <= region_tokens:
+                    continue
+                if overlap < len(tokens) and len(tokens & question_tokens - cue_tokens) < 2:
+                    # a name partly covered mostly by the question's cue words is not named
+                    # ("which sister cities does Harbin have": no Harbin sister-city event)
                     continue
                 if (
                     (overlap and overlap == len(tokens))

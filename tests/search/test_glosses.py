@@ -159,6 +159,8 @@ def test_english_name_is_the_name_part(cedict: GlossDictionary) -> None:
     assert cedict.english_name("下关") == "Xiaguan"
     assert cedict.english_name("一带一路") == "Belt and Road Initiative"
     assert cedict.english_name("上合") == "SCO"
+    # "Suzhou or Soochow University": the university, not the city
+    assert cedict.english_name("苏州大学") == "Suzhou University"
     assert cedict.english_name("合作") is None
 
 

@@ -210,6 +210,10 @@ def test_english_name_still_links_questions(bridge: EnglishBridge) -> None:
     assert bridge.english_name("青岛港") == "Port of Qingdao"
     fallback = bridge.english_name("中国石油大学")  # no label, but words to match on
     assert fallback is not None and "China" in fallback
+    # a compound jieba keeps whole is glossed by its two words, not cut to its place name
+    # (which would link "Harbin" in a question to the university)
+    university = bridge.english_name("哈尔滨工程大学") or ""
+    assert university.startswith("Harbin") and "university" in university.lower()
 
 
 def test_seed_entities_without_reference_labels(

@@ -3,6 +3,8 @@ answers, and SPARQL that reproduces the answers when re-run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from search.qa import answer as answer_module
@@ -10,6 +12,8 @@ from search.qa.understand import understand
 from search.sparql import run_query
 from tests.conftest import GOLD_ENTITIES, QA_DEV
 from waishi.evaluate import load_gold_entities, load_questions, score_answers
+from waishi.settings import Settings
+from waishi.workspace import Workspace
 
 pytestmark = pytest.mark.slow
 SCO_CITIES = {"比什凯克", "阿克套", "费萨拉巴德", "撒马尔罕", "彼尔姆", "奥尔沙"}
@@ -171,3 +175,24 @@ def test_words_of_an_english_name_are_neither_a_country_nor_an_answer_type(
     assert any("%E4%B8%AD%E9%9F%A9" in str(a) for a in plan.anchors)  # 中韩外长会
     plan = understand(f"At the {meeting}, which embassies took part?", lexicon).plan
     assert plan.types == ["Organization"] and plan.label_keywords == ["馆"]
+
+
+def test_a_name_covered_only_by_cue_words_and_the_city_is_not_the_anchor(tmp_path: Path) -> None:
+    """In a report of another city, "Which sister cities does Yantai have?" asks about the city,
+    not about an anniversary event whose English gloss shares "Yantai", "sister" and "cities"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yantai-2023.txt").write_text(
+        "烟台市外办2023年工作总结\n\n"
+        "今年,我市与德国基尔市签署建立友好城市关系协议书。举办烟台—基尔友城结好周年纪念活动。"
+        "我市与日本别府市结为友好城市。\n",
+        encoding="utf-8",
+    )
+    ws = Workspace(Settings.load(data_dir=tmp_path / "data", corpus_dir=corpus))
+    try:
+        ws.ingest([corpus])
+        answer = ws.ask("Which sister cities does Yantai have?")
+        assert {a.label for a in answer.answers} == {"基尔", "别府"}
+        assert all(a.type == "City" for a in answer.answers)
+    finally:
+        ws.close()
