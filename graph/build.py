@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from graph.built_store import BuiltGraphStore
-from graph.namespaces import GEO, GN, WD, WSD, WSH, bind_prefixes, document_graph
+from graph.namespaces import GEO, GN, WD, WSD, WSH, document_graph
 from ingest.model import EntityRef, Extraction, Fact
 
 # how a report's graph is laid out; a report stored with another layout is rebuilt on ingest
@@ -68,10 +68,10 @@ def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], None]:
 
 
 def new_graph(identifier: URIRef | None = None) -> Graph:
-    """An empty graph to build into, with the project's prefixes."""
-    graph = Graph(store=BuiltGraphStore(), identifier=identifier)
-    bind_prefixes(graph)
-    return graph
+    """An empty graph to build into. It binds no prefixes: built graphs are written as
+    N-Triples, and a namespace manager (which refers back to its graph) would make each one a
+    reference cycle, with its thousands of index dicts, that only the cycle collector frees."""
+    return Graph(store=BuiltGraphStore(), identifier=identifier)
 
 
 @lru_cache(maxsize=1 << 16)
