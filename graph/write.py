@@ -14,6 +14,7 @@ does, without the SPARQL grammar. Either is native code that releases the GIL, s
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import traceback
 from collections import deque
@@ -29,6 +30,13 @@ from rdflib.term import Node
 # the embedded store's writes: "is the graph there?" and the write that depends on the answer
 # must not interleave with another writer's (one process holds an embedded store)
 _NATIVE_WRITES = threading.Lock()
+
+# While a writer thread runs, the interpreter hands the GIL over every half millisecond instead
+# of every 5: the thread needs the GIL back after each native write, and it waited up to the full
+# interval for the builder's Python to give it up (a tenth of the write's time, paired runs).
+_SWITCH_INTERVAL = 0.0005
+_switching = {"writers": 0, "interval": 0.0}
+_SWITCHING = threading.Lock()
 
 
 def write_graphs(
@@ -122,6 +130,8 @@ class GraphWriter:
             if _native_store(dataset) is not None
             else None
         )
+        if self._executor is not None:
+            _prompt_switches(True)
 
     def write(
         self,
@@ -152,6 +162,7 @@ class GraphWriter:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
                 self._executor = None
+                _prompt_switches(False)
 
     def __enter__(self) -> GraphWriter:
         return self
@@ -182,6 +193,21 @@ class GraphWriter:
     def _raise_failure(self) -> None:
         if self._failure is not None:
             raise self._failure
+
+
+def _prompt_switches(on: bool) -> None:
+    """The first writer thread to start shortens the switch interval; the last to stop restores
+    the one it found."""
+    with _SWITCHING:
+        if on:
+            if _switching["writers"] == 0:
+                _switching["interval"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCH_INTERVAL, _switching["interval"]))
+            _switching["writers"] += 1
+        else:
+            _switching["writers"] -= 1
+            if _switching["writers"] == 0:
+                sys.setswitchinterval(_switching["interval"])
 
 
 def replace_graph(dataset: Dataset, identifier: URIRef, graph: Graph) -> None:

@@ -5,6 +5,7 @@ leaves the previous graphs."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -196,5 +197,22 @@ def test_a_report_leaves_out_what_an_earlier_report_of_the_ingest_described(
         assert own_second & first  # the seeds share entities (中国, 青岛, 韩国 …)
         assert second == own_second - first
         assert _graph(ws, ENTITIES_GRAPH) == first | own_second
+    finally:
+        ws.close()
+
+
+def test_a_writer_thread_shortens_the_switch_interval_while_it_runs(tmp_path: Path) -> None:
+    corpus = copy_seeds(tmp_path / "corpus")
+    ws = _workspace(tmp_path / "data", corpus)
+    before = sys.getswitchinterval()
+    try:
+        graph, _ = _built(ws, corpus / f"{TARGETS}.txt")
+        with GraphWriter(ws.dataset) as outer, GraphWriter(ws.dataset):
+            assert sys.getswitchinterval() < before
+            outer.write(replace={URIRef(str(graph.identifier)): graph})
+        assert sys.getswitchinterval() == before
+        with pytest.raises(SyntaxError), GraphWriter(ws.dataset) as writer:
+            writer.write(replace={URIRef(str(graph.identifier)): _broken(graph)})
+        assert sys.getswitchinterval() == before  # restored after a failed write too
     finally:
         ws.close()
