@@ -50,6 +50,39 @@ ORDER BY ?doc ?start
 )
 
 
+# The stored reports, and apart (one query with both counts joined every entity of a report with
+# every fact of it: 1 s at 200 reports, against 0.04 s for the three) what each of them holds.
+DOCUMENTS = (
+    SPARQL_PREFIXES
+    + """
+SELECT ?id ?title ?sha ?path ?year ?layout WHERE {
+  ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
+     wsh:sourcePath ?path .
+  OPTIONAL { ?d wsh:year ?year }
+  OPTIONAL { ?d wsh:layout ?layout }
+}
+ORDER BY ?id
+"""
+)
+DOCUMENT_ENTITIES = (
+    SPARQL_PREFIXES
+    + """
+SELECT ?id (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?d a wsh:Document ; dcterms:identifier ?id . ?e wsh:mentionedIn ?d .
+} GROUP BY ?id
+"""
+)
+DOCUMENT_FACTS = (  # a report's facts are in its own graph
+    SPARQL_PREFIXES
+    + """
+SELECT ?id (COUNT(DISTINCT ?f) AS ?n) WHERE {
+  GRAPH ?g { ?d a wsh:Document ; dcterms:identifier ?id . }
+  GRAPH ?g { ?f a wsh:Fact }
+} GROUP BY ?id
+"""
+)
+
+
 def select(dataset: Graph, query: str) -> list[tuple[Any, ...]]:
     """The rows of a SELECT query as plain tuples (rdflib types them as a union)."""
     return [tuple(row) for row in dataset.query(query)]  # type: ignore[arg-type]

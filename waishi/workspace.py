@@ -36,7 +36,7 @@ from graph.namespaces import (
     document_graph,
 )
 from graph.network import to_networkx
-from graph.queries import ENTITIES, select
+from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
 from graph.reference import (
     derived_graph,
     entities_graph,
@@ -138,31 +138,20 @@ class Workspace:
         self._replace_graph(REFERENCE_GRAPH, reference)
 
     def documents(self) -> dict[str, dict[str, str]]:
-        """doc_id -> {title, sha256, path, year, entities, facts}."""
-        query = (
-            SPARQL_PREFIXES
-            + """
-        SELECT ?id ?title ?sha ?path ?year ?layout
-               (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?f) AS ?facts) WHERE {
-          ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
-             wsh:sourcePath ?path .
-          OPTIONAL { ?d wsh:year ?year }
-          OPTIONAL { ?d wsh:layout ?layout }
-          OPTIONAL { ?e wsh:mentionedIn ?d }
-          OPTIONAL { ?f a wsh:Fact ; prov:wasDerivedFrom/wsh:inDocument ?d }
-        } GROUP BY ?id ?title ?sha ?path ?year ?layout ORDER BY ?id"""
-        )
+        """doc_id -> {title, sha256, path, year, layout, entities, facts}."""
+        entities = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_ENTITIES)}
+        facts = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_FACTS)}
         docs = {}
-        for row in select(self.dataset, query):
-            doc_id, title, sha, path, year, layout, entities, facts = (str(v or "") for v in row)
+        for row in select(self.dataset, DOCUMENTS):
+            doc_id, title, sha, path, year, layout = (str(v or "") for v in row)
             docs[doc_id] = {
                 "title": title,
                 "sha256": sha,
                 "path": path,
                 "year": year,
                 "layout": layout,
-                "entities": entities,
-                "facts": facts,
+                "entities": entities.get(doc_id, "0"),
+                "facts": facts.get(doc_id, "0"),
             }
         return docs
 
