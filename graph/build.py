@@ -41,7 +41,7 @@ _SHA256, _SOURCE_PATH, _FORMAT, _LAYOUT = WSH.sha256, WSH.sourcePath, WSH["forma
 _YEAR, _IN_DOCUMENT, _TEXT = WSH.year, WSH.inDocument, WSH.text
 _START, _END, _SECTION, _CONTEXT = WSH.start, WSH.end, WSH.section, WSH.context
 _MENTIONED_IN, _ENTITY_RECORD = WSH.mentionedIn, WSH.entityRecord
-_MENTION_OF, _IN_SENTENCE, _SURFACE = WSH.mentionOf, WSH.inSentence, WSH.surface
+_MENTION_OF, _IN_SENTENCE = WSH.mentionOf, WSH.inSentence
 _RULE, _CONFIDENCE = WSH.rule, WSH.confidence
 _LAYOUT_LITERAL = Literal(GRAPH_LAYOUT)
 _LABEL, _NAME, _ALT_LABEL = RDFS.label, WSH.name, SKOS.altLabel
@@ -87,7 +87,7 @@ def _literal(value: int | float | str) -> Literal:
 
 @lru_cache(maxsize=1 << 16)
 def _zh(text: str) -> Literal:
-    """A short Chinese literal that repeats (a mention's surface)."""
+    """A short Chinese literal that repeats (a label, an alias)."""
     return Literal(text, lang="zh")
 
 
@@ -175,9 +175,10 @@ def record_entity(text: str) -> EntityRef:
     return EntityRef(**fields)
 
 
-def document_triples(extraction: Extraction) -> Graph:
+def document_triples(extraction: Extraction, entities: list[EntityRef] | None = None) -> Graph:
     """The named graph of one document (its IRI is `document_graph(doc_id)`); the entities it
-    names are described by `describe_entities(document_entities(extraction))`."""
+    names (`entities`, when the caller has them: `document_entities(extraction)`) are described
+    by `describe_entities`."""
     doc = extraction.document
     graph = new_graph(URIRef(document_graph(doc.doc_id)))
     add = _adder(graph)
@@ -203,9 +204,11 @@ def document_triples(extraction: Extraction) -> Graph:
             add((s_iri, _SECTION, Literal(" / ".join(sentence.section), lang="zh")))
         if sentence.context:
             add((s_iri, _CONTEXT, Literal(sentence.context, lang="zh")))
-    for ref in document_entities(extraction):
+    for ref in entities if entities is not None else document_entities(extraction):
         add((entity_iri(ref.key), _MENTIONED_IN, doc_iri))
         add((doc_iri, _ENTITY_RECORD, entity_record(ref)))
+    # a mention's surface is not stored: it is the document's text at its span, which its
+    # sentence holds (wsh:text from wsh:start), and it is among the entity's aliases
     mention_prefix = f"doc/{doc.doc_id}/m"
     for k, mention in enumerate(extraction.mentions):
         m_iri = WSD[f"{mention_prefix}{k}"]
@@ -213,7 +216,6 @@ def document_triples(extraction: Extraction) -> Graph:
         add((m_iri, _TYPE, _MENTION))
         add((m_iri, _MENTION_OF, entity_iri(mention.entity.key)))
         add((m_iri, _IN_SENTENCE, in_sentence))
-        add((m_iri, _SURFACE, _zh(mention.surface)))
         add((m_iri, _START, _literal(mention.start)))
         add((m_iri, _END, _literal(mention.end)))
         add((m_iri, _RULE, _literal(mention.rule)))

@@ -215,8 +215,8 @@ class Workspace:
         same ingest wrote to the entities graph, which this one leaves out."""
         described = described if described is not None else DescribedEntities()
         extraction = self.pipeline.extract(document)
-        graph = document_triples(extraction)
         refs = document_entities(extraction)
+        graph = document_triples(extraction, refs)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
         validate(graph)
         if len(descriptions):  # empty when earlier reports described every entity named here
