@@ -121,8 +121,8 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if not signed or with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
+        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
         for subject in subjects_before(clause, ctx, lo):
-            planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
             for o in between(clause, ctx, lo, clause.start + signed.start()):
                 if o.entity.key != subject.entity.key:
                     yield make_fact(
