@@ -88,6 +88,13 @@ SELECT DISTINCT ?goal ?name WHERE {
 YEARS = SPARQL_PREFIXES + "SELECT DISTINCT ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
 SENTENCE_TEXTS = SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }"
 NOUNS = SPARQL_PREFIXES + "SELECT DISTINCT ?n WHERE { ?q a wsh:Quantity ; wsh:noun ?n }"
+REPORTING = (  # the city each report speaks for ("我市"): its home mentions
+    SPARQL_PREFIXES
+    + """SELECT DISTINCT ?c ?d WHERE {
+  ?m wsh:mentionOf ?c ; wsh:rule "home" ; wsh:inSentence ?s . ?s wsh:inDocument ?d .
+  ?c a wsh:City .
+}"""
+)
 
 
 def acronyms(name: str) -> list[str]:
@@ -126,6 +133,7 @@ class Lexicon:
     nouns: list[str] = field(default_factory=list)
     english_to_chinese: Callable[[str], list[str]] = lambda word: []
     sentences: list[str] = field(default_factory=list)
+    reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
 
     def is_specific(self, word: str) -> bool:
         """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
@@ -191,4 +199,6 @@ def build_lexicon(
     lex.years = sorted(int(str(y)[:4]) for (y,) in select(dataset, YEARS))
     lex.nouns = sorted(str(n) for (n,) in select(dataset, NOUNS) if str(n))
     lex.sentences = [str(t) for (t,) in select(dataset, SENTENCE_TEXTS)]
+    for city, doc in select(dataset, REPORTING):
+        lex.reports_of.setdefault(URIRef(str(city)), set()).add(URIRef(str(doc)))
     return lex

@@ -52,6 +52,7 @@ class QueryPlan:
     home_country: URIRef | None = None
     home_city: URIRef | None = None
     nouns: list[str] = field(default_factory=list)  # for quantities
+    documents: list[URIRef] = field(default_factory=list)  # evidence only from these; empty = any
     page: int = 0  # supports_goal: at most this many partners of each basis; 0 = all
     notes: list[str] = field(default_factory=list)  # how the question was read
 
@@ -104,9 +105,10 @@ class QueryPlan:
         )
 
     def _evidence_filter(self) -> str:
+        text = _values("docIri", self.documents) if self.documents else ""
         if not self.evidence_keywords:
-            return ""
-        return (
+            return text
+        return text + (
             _values("evKw", [Literal(k) for k in self.evidence_keywords])
             + "  FILTER(CONTAINS(STR(?sentence), ?evKw))\n"
         )

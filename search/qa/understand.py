@@ -13,23 +13,22 @@ from dataclasses import dataclass, replace
 from rdflib import URIRef
 
 from search.qa.cues import (
-    CJK,
     COUNTRY_OF,
     DESCRIBE,
     FOREIGN,
     GOAL_WORD,
-    LAST_YEAR,
     MEMBERSHIP_PHRASE,
     PLANNED,
     QUANTITY,
     RELATION_WORDS,
     SUPPORT,
-    THIS_YEAR,
     TYPE_WORDS,
 )
 from search.qa.keywords import event_keywords, keyword_groups, residual_keywords
 from search.qa.lexicon import Lexicon, en_tokens
 from search.qa.plan import QueryPlan
+from search.qa.quantity import count_nouns
+from search.qa.years import question_year
 
 
 # answer type words: (pattern, types, label keyword)
@@ -65,12 +64,16 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     if not types:
         types, label_kw = _answer_type(masked, text)
     predicates = _predicates(masked)
-    year = _year(text, lex)
+    year = question_year(text, lex)
     # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
     region = _region(
         "".join(" " if u else ch for ch, u in zip(lower, used, strict=True)), lex, used
     )
     initiatives = [a for a in anchors if getattr(lex.entities.get(a), "type", "") == "Initiative"]
+    # in a store of several cities' reports, a reporting city the question names (苏州企业,
+    # Harbin's cards) says whose reports answer; it qualifies the answers as the home city does
+    reporting = [a for a in anchors if a in lex.reports_of] if len(lex.reports_of) > 1 else []
+    documents = sorted({d for a in reporting for d in lex.reports_of[a]})
     plan = QueryPlan(
         intent="related",
         types=list(types),
@@ -79,6 +82,7 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         year=year,
         home_country=lex.home_country,
         home_city=lex.home_city,
+        documents=documents,
         notes=notes,
     )
     if PLANNED.search(lower):
@@ -100,10 +104,23 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     confidence = 0.5
     if QUANTITY.search(lower):
         plan.intent = "quantity"
-        plan.anchors = anchors or ([lex.home_city] if lex.home_city else [])
-        plan.nouns = _nouns(text, lower, lex)
+        plan.anchors = (
+            [a for a in anchors if a not in reporting]
+            or anchors
+            or ([lex.home_city] if lex.home_city else [])
+        )
         plan.evidence_keywords = residual_keywords(text, used, lex)[:1]
-        confidence = 0.8
+        # each tier of nouns in turn; a residual word is only a hint (handle -> 会同), so each
+        # is also read without it
+        readings = [replace(plan, nouns=tier) for tier in count_nouns(text, lower, lex, used)]
+        readings = [
+            looser
+            for reading in readings or [plan]
+            for looser in [reading, replace(reading, evidence_keywords=[])][
+                : 2 if reading.evidence_keywords else 1
+            ]
+        ]
+        return Understanding(readings[0], 0.8, tuple(anchors), tuple(readings[1:MAX_READINGS]))
     elif COUNTRY_OF.search(lower) and anchors:
         plan.intent = "country_of"
         plan.anchors = anchors[:1]
@@ -124,7 +141,12 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         plan.foreign = True
         plan.year = ""
         confidence = 0.9
-    elif goals and member_roles is not None and not (set(predicates) - {"heldIn"}):
+    elif (
+        goals
+        and member_roles is not None
+        and not (set(predicates) - {"heldIn"})
+        and set(anchors) <= set(goals)
+    ):  # a named partner (苏州…上合组织国家城市) asks for its relations, not for all members
         plan.intent = "membership"
         plan.goals = goals
         plan.roles = member_roles
@@ -148,19 +170,25 @@ def understand(question: str, lex: Lexicon) -> Understanding:
         )
         naming_events = event_keywords(text, used, lex, plan.types)
         groups = [g for g in keyword_groups(text, used, lex, plan.types) if g not in naming_events]
-        readings = _with_evidence_groups(_readings(plan, lex, naming_events[:2]), groups[:2])
+        readings = _with_evidence_groups(
+            _readings(plan, lex, naming_events[:2], reporting), groups[:2]
+        )
         first, *rest = readings[:MAX_READINGS]
         return Understanding(first, min(confidence, 1.0), tuple(anchors), tuple(rest))
     return Understanding(plan, min(confidence, 1.0), tuple(anchors))
 
 
-def _readings(plan: QueryPlan, lex: Lexicon, event_keywords: list[list[str]]) -> list[QueryPlan]:
-    """Readings in the order to try them. The home city usually only qualifies the answers
-    (青岛企业, Qingdao's partners), so a reading without it comes first when something else
-    anchors the question; residual words are only a hint and are dropped last."""
+def _readings(
+    plan: QueryPlan, lex: Lexicon, event_keywords: list[list[str]], reporting: list[URIRef]
+) -> list[QueryPlan]:
+    """Readings in the order to try them. The home city (or a reporting city) usually only
+    qualifies the answers (青岛企业, Qingdao's partners), so a reading without it comes first
+    when something else anchors the question; residual words are only a hint and are dropped
+    last."""
     readings: list[QueryPlan] = []
-    if lex.home_city in plan.anchors and plan.predicates != ["sisterCityOf"]:
-        without_home = replace(plan, anchors=[a for a in plan.anchors if a != lex.home_city])
+    qualifiers = {lex.home_city, *reporting} & set(plan.anchors)
+    if qualifiers and plan.predicates != ["sisterCityOf"]:
+        without_home = replace(plan, anchors=[a for a in plan.anchors if a not in qualifiers])
         if without_home.anchors:
             readings.extend([without_home, plan])
         elif event_keywords:
@@ -366,18 +394,6 @@ def _predicates(lower: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _year(text: str, lex: Lexicon) -> str:
-    match = re.search(r"(20\d\d)", text)
-    if match:
-        return match.group(1)
-    latest = lex.latest_year
-    if latest and THIS_YEAR.search(text.lower()):
-        return str(latest)
-    if latest and LAST_YEAR.search(text.lower()):
-        return str(latest - 1)
-    return ""
-
-
 def _names(region: str, text: str) -> re.Match[str] | None:
     """Where `text` names the world region (English names also as adjectives: Latin American)."""
     pattern = (
@@ -397,23 +413,3 @@ def _region(masked: str, lex: Lexicon, used: list[bool]) -> list[URIRef]:
             _mark(used, match.start(), match.end())
             return iris
     return []
-
-
-def _nouns(text: str, lower: str, lex: Lexicon) -> list[str]:
-    asked = re.search(r"多少个?([\u4e00-\u9fff]{1,6})|how many ([a-z ]+)", text + " " + lower)
-    if not asked:
-        return []
-    phrase = asked.group(1) or asked.group(2) or ""
-    words = (
-        [phrase]
-        if CJK.search(phrase)
-        else [w for t in en_tokens(phrase) | set(phrase.split()) for w in lex.english_to_chinese(t)]
-    )
-    scored = []
-    for noun in lex.nouns:
-        # the head of a Chinese noun phrase is its last character: 国际友城 counts 城市
-        overlap = max((len(set(noun) & set(w)) + (w[-1] in noun) for w in words if w), default=0)
-        if overlap:
-            scored.append((overlap, noun))
-    scored.sort(reverse=True)
-    return [n for s, n in scored if s == scored[0][0]] if scored else []

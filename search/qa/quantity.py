@@ -1,0 +1,55 @@
+"""What a "how many" question counts: the nouns of the report's stated counts that the
+question's asked phrase names (多少个国际友城, 友城总数达到多少个, how many sister cities).
+"""
+
+from __future__ import annotations
+
+import re
+
+from search.qa.lexicon import Lexicon, en_tokens
+
+# the asked phrase after the question word (多少个国际友城), else before it, as reports name a
+# count before its number (国际友好城市总数将达到多少个); English: up to its verb
+_AFTER = re.compile(r"多少个?((?!个)[\u4e00-\u9fff]{1,6})")
+_BEFORE = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:总数|总量|数量)?(?:将|已|会)?(?:达到|达|为|共计|共有|有|是)?"
+    r"(?:多少|几个)"
+)
+_EN = re.compile(
+    r"how many ([a-z' -]+?)(?= (?:do|does|did|is|are|was|were|has|have|had|will|can|would)\b|$)"
+)
+# the report's own word for a kind of count, as extraction stores it (国际友好城市 -> 友城)
+_CANONICAL = (("友好城市", "友城"),)
+
+
+def count_nouns(text: str, lower: str, lex: Lexicon, used: list[bool]) -> list[list[str]]:
+    """The stated counts' nouns that match the asked phrase, in (at most two) tiers, best
+    first; none when the question names no phrase of its own (how many APEC business travel
+    cards: the card is the anchor, and its counts carry no noun)."""
+    masked = "".join(" " if u else ch for ch, u in zip(text, used, strict=True))
+    masked_lower = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
+    asked = _AFTER.search(text) or _BEFORE.search(masked)
+    if asked:
+        phrase = asked.group(1)
+        for long, short in _CANONICAL:
+            phrase = phrase.replace(long, short)
+        words = [phrase]
+    else:
+        english = _EN.search(masked_lower.strip(" ?"))
+        phrase = english.group(1).strip() if english else ""
+        if not phrase:
+            return []
+        tokens = en_tokens(phrase) | set(phrase.split())
+        words = [w for t in tokens for w in lex.english_to_chinese(t)]
+    scored = []
+    for noun in lex.nouns:
+        # the head of a Chinese noun phrase is its last character: 国际友城 counts 城市
+        overlap = max((len(set(noun) & set(w)) + (w[-1] in noun) for w in words if w), default=0)
+        if overlap:
+            scored.append((overlap, noun))
+    # best first, one tier per score: the anchor may state no count of the best (other
+    # reports' 友城 while Qingdao's count is 85个城市), and then the next tier answers
+    tiers: dict[int, list[str]] = {}
+    for overlap, noun in sorted(scored, reverse=True):
+        tiers.setdefault(overlap, []).append(noun)
+    return list(tiers.values())[:2]
