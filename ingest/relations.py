@@ -117,8 +117,15 @@ def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in clauses_of(ctx, mentions):
         signed = _AGREEMENT.search(clause.text)
-        with_at = clause.text.find("与")
-        if not signed or with_at < 0 or with_at > signed.start():
+        if not signed:
+            continue
+        # the partners are those after the 与 of the signing's own comma segment (与A等城市保持
+        # 交流,新与B签署…: B signs, A does not), else after the clause's first 与
+        segment = max(clause.text.rfind(p, 0, signed.start()) for p in "，,") + 1
+        with_at = clause.text.rfind("与", segment, signed.start())
+        if with_at < 0:
+            with_at = clause.text.find("与")
+        if with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
         planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
@@ -341,10 +348,14 @@ def supports_goal(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 def quantities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """Counts such as 47个国家85个城市 or 办理178人次, attached to what the clause is about."""
     for clause in clauses_of(ctx, mentions):
-        for match in _QUANTITY.finditer(clause.text):
+        counts = list(_QUANTITY.finditer(clause.text))
+        for k, match in enumerate(counts):
             at = clause.start + match.start()
             before = [m for m in clause.mentions if m.end <= at and m.entity.type != "Country"]
-            subject = before[-1] if before else home_mention(ctx, clause)
+            # 办理APEC商务旅行卡320人次,领事认证2800件: a name already counted by a nearer
+            # count is not what a later one measures
+            counted = before and any(clause.start + c.start() >= before[-1].end for c in counts[:k])
+            subject = before[-1] if before and not counted else home_mention(ctx, clause)
             if subject is None:
                 continue
             value = match.group(1).replace(",", "")

@@ -194,3 +194,19 @@ def test_sister_city_total_is_counted_as_sister_cities() -> None:
         f.object: dict(f.qualifiers).get("noun") for f in ex.facts if f.predicate == "quantity"
     }
     assert nouns["31"] == "友城"  # as 国际友城总数达到N个 is, so one question finds both
+
+
+def test_a_name_counted_once_is_not_what_the_next_count_measures() -> None:
+    found = facts(extract("今年,我市为企业办理“APEC商务旅行卡”320人次,领事认证2800件。"))
+    counts = {(s, o) for s, p, o, *_ in found if p == "quantity"}
+    card = next(s for s, o in counts if o == "320")
+    assert "APEC" in card
+    assert all(s != card for s, o in counts if o == "2800")
+
+
+def test_the_partners_of_a_signing_are_those_of_its_own_comma_segment() -> None:
+    found = facts(
+        extract("今年,我市与德国杜伊斯堡等城市保持线上交流,新与匈牙利布达佩斯签署友好合作备忘录。")
+    )
+    signed = {o for s, p, o in found if p == "signedAgreementWith"}
+    assert "布达佩斯" in signed and "杜伊斯堡" not in signed
