@@ -235,6 +235,9 @@ def _goals(
     text: str, lower: str, lex: Lexicon, used: list[bool]
 ) -> tuple[list[URIRef], list[str] | None]:
     found: list[URIRef] = []
+    # a goal's name inside a longer name the question gives (APEC商务旅行卡, 第二十届中国—东盟
+    # 博览会) is part of that name, not the goal
+    inside = [span for span, _ in _name_spans(text, lex)]
     for goal, names in lex.goals.items():
         for name in sorted(names, key=len, reverse=True):
             if len(name) < 2:
@@ -243,7 +246,7 @@ def _goals(
             pattern = re.escape(name.lower() if name.isascii() else name)
             if name.isascii():
                 pattern = rf"{_WORD_START}{pattern}{_WORD_END}"
-            match = re.search(pattern, hay)
+            match = next((m for m in re.finditer(pattern, hay) if not _within(m, inside)), None)
             if match and not any(used[match.start() : match.end()]):
                 found.append(goal)
                 _mark(used, match.start(), match.end())
@@ -263,24 +266,40 @@ def _goals(
     return found, roles
 
 
+def _within(match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
+    """Whether the match lies inside a longer span."""
+    start, end = match.span()
+    return any(a <= start and end <= b and b - a > end - start for a, b in spans)
+
+
+def _name_spans(
+    text: str, lex: Lexicon, used: list[bool] | None = None
+) -> list[tuple[tuple[int, int], set[URIRef]]]:
+    """The Chinese names of entities in `text`, longest first from left to right, outside
+    `used` characters: ((start, end), entities)."""
+    spans = []
+    i = 0
+    while i < len(text):
+        for length in range(min(20, len(text) - i), 1, -1):
+            iris = lex.names_zh.get(text[i : i + length])
+            if iris and not (used and any(used[i : i + length])):
+                spans.append(((i, i + length), iris))
+                i += length - 1
+                break
+        i += 1
+    return spans
+
+
 def _entities(
     text: str, lower: str, lex: Lexicon, used: list[bool]
 ) -> tuple[list[URIRef], list[URIRef]]:
     anchors: list[URIRef] = []
     countries: list[URIRef] = []
-    i = 0
-    while i < len(text):
-        for length in range(min(20, len(text) - i), 1, -1):
-            piece = text[i : i + length]
-            iris = lex.names_zh.get(piece)
-            if iris and not any(used[i : i + length]):
-                for iri in sorted(iris):
-                    info = lex.entities.get(iri)
-                    (countries if info and info.type == "Country" else anchors).append(iri)
-                _mark(used, i, i + length)
-                i += length - 1
-                break
-        i += 1
+    for (start, end), iris in _name_spans(text, lex, used):
+        for iri in sorted(iris):
+            info = lex.entities.get(iri)
+            (countries if info and info.type == "Country" else anchors).append(iri)
+        _mark(used, start, end)
     if "我国" in text and lex.home_country is not None:
         countries.append(lex.home_country)
     return anchors, countries

@@ -196,3 +196,9 @@ def test_a_name_covered_only_by_cue_words_and_the_city_is_not_the_anchor(tmp_pat
         assert all(a.type == "City" for a in answer.answers)
     finally:
         ws.close()
+
+
+def test_a_goal_named_inside_a_longer_name_is_part_of_that_name(workspace: object) -> None:
+    """APEC in APEC商务旅行卡 names the card, not the APEC goal: the count is the card's."""
+    answer = workspace.ask("今年办理了多少人次APEC商务旅行卡？")  # type: ignore[attr-defined]
+    assert [a.label for a in answer.answers] == ["178"]
