@@ -13,7 +13,7 @@ from waishi.settings import Settings
 from waishi.workspace import Workspace
 
 UNSEEN = Path(__file__).resolve().parents[1] / "data" / "unseen"
-REPORTS = sorted(p.stem for p in UNSEEN.glob("*.txt"))
+REPORTS = sorted(p.stem for p in (UNSEEN / "reports").glob("*.txt"))
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def test_entities_of_another_citys_report(tmp_path: Path, report: str) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    shutil.copy(UNSEEN / f"{report}.txt", corpus)
+    shutil.copy(UNSEEN / "reports" / f"{report}.txt", corpus)
     ws = Workspace(Settings.load(data_dir=tmp_path / "data", corpus_dir=corpus))
     try:
         assert ws.ingest([corpus]).added == (report,)
