@@ -6,7 +6,7 @@ Each rule reads the linked mentions of one document and yields `Fact`s with prov
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ingest.clauses import (
     between,
@@ -45,9 +45,11 @@ _COUNT_LEAD = re.compile(
 
 def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in clauses_of(ctx, mentions):
-        if _SISTER.search(clause.text):
+        # a cue inside an event's name (…友城结好30周年纪念活动) twins nobody
+        cues = _outside_events(clause.text, clause.start, clause.mentions)
+        if _SISTER.search(cues):
             lo, hi, scope = clause.start, clause.end, clause.text
-        elif cue := _SISTER_SEGMENT.search(clause.text):
+        elif cue := _SISTER_SEGMENT.search(cues):
             lo = clause.start + max(clause.text.rfind(p, 0, cue.start()) for p in "，,") + 1
             hi = clause.start + cue.end()
             scope = ctx.document.text[lo:hi]
@@ -69,10 +71,21 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
                     m,
                     "sister-city-trigger",
                     0.85,
-                    year=report_year(ctx),
+                    # partners listed as the city's (等友城) were twinned in some earlier year
+                    year="" if listed else report_year(ctx),
                     status="planned" if planned else "established",
                     instrument="letter of intent" if "意向书" in scope else "",
                 )
+
+
+def _outside_events(text: str, offset: int, mentions: Iterable[Mention]) -> str:
+    """`text` (starting at document offset `offset`) with the names of events blanked out."""
+    chars = list(text)
+    for m in mentions:
+        if m.entity.type == "Event":
+            for k in range(max(m.start - offset, 0), min(m.end - offset, len(chars))):
+                chars[k] = " "
+    return "".join(chars)
 
 
 def cooperation(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:

@@ -53,6 +53,12 @@ MEMBERSHIP_PHRASE = re.compile(
     r"成员国|成员|国家|\s+member (?:states|countries)\b|\s+(?:countries|states)\b"
 )
 DESCRIBE = re.compile(r"介绍|关于|说了什么|情况|tell me about|what do the reports say|describe")
+# a relation made in the year asked (新结好, signed in 2023, became sister cities), not one the
+# report lists as held already
+NEW = re.compile(
+    r"新(?:增|建立|结为)|结好|缔结|签署|签订|\bnew(?:ly)?\b|\bbec(?:a|o)me\b|\bsign(?:ed)?\b"
+    r"|\btwinned\b"
+)
 PLANNED = re.compile(r"计划|拟|意向|将要|打算|\bplan|intend|intent|aim to")
 FOREIGN = re.compile(r"外国|国外|境外|国际|合作伙伴|伙伴|foreign|overseas|partner|international")
 THIS_YEAR = re.compile(r"今年|本年|this year")

@@ -53,6 +53,7 @@ class QueryPlan:
     home_city: URIRef | None = None
     nouns: list[str] = field(default_factory=list)  # for quantities
     documents: list[URIRef] = field(default_factory=list)  # evidence only from these; empty = any
+    new: bool = False  # the fact must state the year asked (新结好), not only its report
     page: int = 0  # supports_goal: at most this many partners of each basis; 0 = all
     notes: list[str] = field(default_factory=list)  # how the question was read
 
@@ -121,6 +122,8 @@ class QueryPlan:
         year = Literal(self.year).n3()
         if not fact:
             return f"  ?docIri wsh:year ?docYear . FILTER(STR(?docYear) = {year})\n"
+        if self.new:
+            return f"  ?{fact} wsh:year ?factYear . FILTER(STR(?factYear) = {year})\n"
         return (
             f"  OPTIONAL {{ ?{fact} wsh:year ?factYear }}"
             " OPTIONAL { ?docIri wsh:year ?docYear }\n"
@@ -156,6 +159,8 @@ class QueryPlan:
             text += "  FILTER(?e NOT IN (" + ", ".join(a.n3() for a in self.anchors) + "))\n"
         if self.status:
             text += f"  ?f wsh:status {Literal(self.status).n3()} .\n"
+        elif self.new:  # made in the year asked: not only planned then
+            text += '  FILTER NOT EXISTS { ?f wsh:status "planned" }\n'
         if self.goals:
             text += self._member_of()
         text += self._labels("f") + "  OPTIONAL { ?f wsh:status ?factStatus }\n"

@@ -17,6 +17,7 @@ from search.qa.cues import (
     DESCRIBE,
     FOREIGN,
     GOAL_WORD,
+    NEW,
     PLANNED,
     QUANTITY,
     RELATION_WORDS,
@@ -87,6 +88,7 @@ def understand(question: str, lex: Lexicon) -> Understanding:
     )
     if PLANNED.search(lower):
         plan.status = "planned"
+    plan.new = bool(year and NEW.search(lower))
     if FOREIGN.search(lower) or "sisterCityOf" in predicates:
         plan.foreign = True
     unused = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))

@@ -210,3 +210,13 @@ def test_the_partners_of_a_signing_are_those_of_its_own_comma_segment() -> None:
     )
     signed = {o for s, p, o in found if p == "signedAgreementWith"}
     assert "布达佩斯" in signed and "杜伊斯堡" not in signed
+
+
+def test_a_sister_city_cue_inside_an_event_name_twins_nobody() -> None:
+    ex = extract(
+        "与俄罗斯莫斯科、叶卡捷琳堡等友城恢复线下交往,举办烟台—叶卡捷琳堡友城结好30周年纪念活动。"
+    )
+    sister = [f for f in ex.facts if f.predicate == "sisterCityOf"]
+    assert sister  # the listed partners are the city's sister cities …
+    # … already: twinned in some earlier year, which the report does not give
+    assert all(dict(f.qualifiers).get("year", "") == "" for f in sister)

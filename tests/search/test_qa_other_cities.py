@@ -106,3 +106,17 @@ def test_questions_about_other_cities_keep_their_floor(tmp_path: Path) -> None:
     finally:
         ws.close()
     assert result["f1"] >= 0.70, result["f1"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2023年哈尔滨新结好了哪些国际友城？",
+        "Which cities did Harbin sign sister-city agreements with in 2023?",
+    ],
+)
+def test_partners_twinned_in_the_year_asked_not_those_listed_as_held(
+    two_cities: Workspace, question: str
+) -> None:
+    """莫斯科 and 新西伯利亚 are listed as Harbin's sister cities (等友城), twinned before."""
+    assert _labels(two_cities, question) == {"莫吉廖夫", "罗瓦涅米"}
