@@ -5,9 +5,9 @@ Oxigraph (embedded or server) runs one SPARQL Update request in one transaction,
 graph. rdflib would parse that text itself (minutes for a report), so it goes to the store's
 own parser: natively for the embedded store, as an HTTP request for a remote one.
 
-The embedded store has a faster transaction than a SPARQL update when nothing is to be dropped
-(a new report): `Store.load` of the graphs as one TriG document, which parses as N-Triples
-does, without the SPARQL grammar. Either is native code that releases the GIL, so a
+The embedded store has a faster write than a SPARQL update when nothing is to be dropped (a new
+report): `Store.bulk_load` of the graphs as one TriG document, whole or not at all (see
+`_ONE_BATCH`). Either is native code that releases the GIL, so a
 `GraphWriter` runs them on a thread of its own while the caller builds the next report.
 """
 
@@ -30,6 +30,15 @@ from rdflib.term import Node
 # the embedded store's writes: "is the graph there?" and the write that depends on the answer
 # must not interleave with another writer's (one process holds an embedded store)
 _NATIVE_WRITES = threading.Lock()
+
+# Oxigraph's bulk loader encodes up to a million quads as one batch, writes it as SST files, one
+# a column family, and has RocksDB ingest them all in one call (IngestExternalFiles), which is
+# atomic: a crash leaves all of the batch or none of it. A report is far below one batch, so its
+# bulk load is as whole as a transaction, and it skips what makes the transaction slow: reading
+# every quad, its graph and its strings back before writing them, through more of RocksDB's levels
+# as the store grows (11 -> 17-21 µs a quad from an empty store to 1.2M quads, against a flat
+# 8.5 by the loader: benchmarks/store_writes.py). Above this size a write takes the transaction.
+_ONE_BATCH = 500_000
 
 # While a writer thread runs, the interpreter hands the GIL over every half millisecond instead
 # of every 5: the thread needs the GIL back after each native write, and it waited up to the full
@@ -246,9 +255,12 @@ def _native_write(
         if any(store.contains_named_graph(pyoxigraph.NamedNode(str(iri))) for iri in dropped):
             update = _sparql_update(dropped, texts)
             store.update(update)
-        elif texts:  # nothing to drop: one load is one transaction, as the update would be
+        elif texts:  # nothing to drop: the quads are only added
             trig = "".join(f"GRAPH {iri.n3()} {{\n{text}\n}}\n" for iri, text in texts)
-            store.load(trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+            if sum(text.count("\n") for _, text in texts) <= _ONE_BATCH:
+                store.bulk_load(trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+            else:
+                store.load(trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
 
 
 def _rdflib_write(

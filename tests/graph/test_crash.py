@@ -74,3 +74,44 @@ def test_killed_ingest_leaves_old_or_new_version_whole(tmp_path: Path) -> None:
         if version == "new":
             break
     assert "old" in seen
+
+
+def _sentences_stored(data_dir: Path) -> dict[str, int]:
+    """Sentences stored per report graph, whether or not the report's document node is there."""
+    ws = Workspace(Settings.load(data_dir=data_dir))
+    try:
+        query = (
+            "PREFIX wsh: <https://w3id.org/waishi/ontology#> SELECT ?g (COUNT(?s) AS ?n) WHERE {"
+            " GRAPH ?g { ?s a wsh:Sentence } } GROUP BY ?g"
+        )
+        return {str(g).rsplit("/", 1)[-1]: int(n) for g, n in select(ws.dataset, query)}
+    finally:
+        ws.close()
+
+
+def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path) -> None:
+    """New reports are written by Oxigraph's bulk loader (graph/write.py, _ONE_BATCH): a kill
+    at any moment leaves every report with all its sentences or with none."""
+    seed = (CORPUS / "qingdao-fao-2022-work-report.txt").read_text(encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    expected = {}
+    for k in range(12):
+        text = seed.replace("2022", str(2010 + k)) * 6
+        (corpus / f"report-{k}.txt").write_text(text, encoding="utf-8")
+        expected[f"report-{k}"] = len(split_sentences(f"report-{k}", text))
+    partial = False
+    for delay in (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0):
+        if partial:
+            break
+        process = _ingest(tmp_path / "data", corpus)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        stored = _sentences_stored(tmp_path / "data")
+        for report, sentences in stored.items():
+            assert sentences == expected[report], (delay, report, sentences)
+        partial = partial or 0 < len(stored) < len(expected)
+    assert _ingest(tmp_path / "data", corpus).wait(timeout=600) == 0
+    assert _sentences_stored(tmp_path / "data") == expected
+    assert partial  # some kill fell between two reports' writes
