@@ -134,6 +134,7 @@ class Lexicon:
     english_to_chinese: Callable[[str], list[str]] = lambda word: []
     sentences: list[str] = field(default_factory=list)
     reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)  # word -> sentences with it
 
     def is_specific(self, word: str) -> bool:
         """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
@@ -144,7 +145,10 @@ class Lexicon:
         return self._sentences_with(word) > self._handful
 
     def _sentences_with(self, word: str) -> int:
-        return sum(word in s for s in self.sentences)
+        # asked twice per question word (is it common, is it specific) over every sentence
+        if word not in self._counts:
+            self._counts[word] = sum(word in s for s in self.sentences)
+        return self._counts[word]
 
     @property
     def _handful(self) -> int:
