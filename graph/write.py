@@ -1,4 +1,4 @@
-"""Atomic graph writes: swap named graphs in one transaction, whatever the backend.
+"""Atomic graph writes: swap named graphs in one atomic write, whatever the backend.
 
 Oxigraph (embedded or server) runs one SPARQL Update request in one transaction, so
 "DROP; INSERT DATA" either happens whole or not at all; a crash mid-ingest leaves the previous
@@ -54,7 +54,7 @@ def write_graphs(
     add: Mapping[URIRef, Graph] | None = None,
     drop: Iterable[URIRef] = (),
 ) -> None:
-    """In one transaction: drop graphs, make some named graphs hold exactly the given triples,
+    """In one atomic write: drop graphs, make some named graphs hold exactly the given triples,
     and add triples to others (a triple already there is kept once)."""
     prepare_write(dataset, replace, add, drop)()
 
@@ -66,7 +66,7 @@ def prepare_write(
     drop: Iterable[URIRef] = (),
 ) -> Callable[[], None]:
     """`write_graphs` in two steps: the graphs are serialized now, and the returned function
-    writes them in one transaction (for the embedded store, in native code without the GIL)."""
+    writes them in one atomic write (for the embedded store, in native code without the GIL)."""
     replace, add = replace or {}, add or {}
     dropped = [*drop, *replace]
     filled = [(iri, graph) for iri, graph in [*replace.items(), *add.items()] if len(graph)]
@@ -121,7 +121,7 @@ def _nothing() -> None:
 
 
 class GraphWriter:
-    """Runs `write_graphs` requests in order, each still one transaction. For the embedded
+    """Runs `write_graphs` requests in order, each still one atomic write. For the embedded
     store the writes run on a thread of their own, so the store's native write overlaps the
     building and validation of the next report; other stores write at once.
 

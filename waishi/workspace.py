@@ -170,7 +170,7 @@ class Workspace:
         replaced: list[str] = []
         failed: list[tuple[str, str]] = []
         described = DescribedEntities()
-        # each report is stored in a transaction of its own, written while the next one is built
+        # each report is stored in one atomic write of its own, made while the next one is built
         with GraphWriter(self.dataset) as writer, _young_collections() as collect:
             for k, path in enumerate(files):
                 if progress:
@@ -208,9 +208,9 @@ class Workspace:
         writer: GraphWriter | None = None,
         described: DescribedEntities | None = None,
     ) -> None:
-        """Store a report's graph and describe the entities it names, in one transaction; a
+        """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
-        With a `writer`, the transaction may still be running when this returns (see
+        With a `writer`, the write may still be running when this returns (see
         `GraphWriter`); without one, it is done. `described` holds what earlier reports of the
         same ingest wrote to the entities graph, which this one leaves out."""
         described = described if described is not None else DescribedEntities()
