@@ -8,24 +8,14 @@ import re
 
 from ingest.context import Candidate, DocContext, is_cjk
 from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
+from ingest.terms import table
 
+_ENUM_TYPE = table("enumeration")  # head noun -> the class of every item
 _ENUM = re.compile(
     r"等(?:[\d一二三四五六七八九十数多几]+[个家所座名])?[\u4e00-\u9fff]{0,8}?"
-    r"(城市|国家|企业|媒体|区市|港口|高校|机构|活动|平台)"
+    f"({'|'.join(_ENUM_TYPE)})"
 )
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
-_ENUM_TYPE = {
-    "城市": "City",
-    "国家": "Country",
-    "企业": "Enterprise",
-    "媒体": "Organization",
-    "区市": "Region",
-    "港口": "Enterprise",
-    "高校": "Organization",
-    "机构": "Organization",
-    "活动": "Event",
-    "平台": "Initiative",
-}
 
 
 def recognise_enumerations(ctx: DocContext) -> None:

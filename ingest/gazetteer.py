@@ -120,6 +120,11 @@ class Gazetteer:
                 i += 1
 
 
+def population(ref: EntityRef) -> int:
+    value = dict(ref.ids).get("population", "")
+    return int(value) if value.isdigit() else 0
+
+
 def load_gazetteer(reference_dir: Path) -> Gazetteer:
     """Read the reference CSVs; a missing file just contributes nothing."""
     gaz = Gazetteer()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.context import Candidate, DocContext, population
-from ingest.gazetteer import slug
+from ingest.context import Candidate, DocContext
+from ingest.gazetteer import population, slug
 from ingest.model import PLACE_TYPES, EntityRef, Mention
 
 _LAYER = {

@@ -8,6 +8,7 @@ import re
 
 from ingest.context import Candidate, DocContext
 from ingest.enumerations import recognise_enumerations
+from ingest.offices import recognise_offices
 from ingest.spans import (
     _ENDS_WITH_HEAD,
     _TRIGGER,
@@ -17,25 +18,16 @@ from ingest.spans import (
     strip_leading,
     walk_back,
 )
+from ingest.terms import pattern, words
 
-ORG_SUFFIX = re.compile(
-    # 大学生 (…世界大学生运动会) is a student, not a university
-    r"大学(?!生)|学院|商会|协会|学会|联谊会|联合会|委员会|理事会|大使馆|使馆|总领事馆|领事馆"
-    r"|秘书处|日报|通讯社|新闻社|电视台|研究院|研究所|研究基地|基金会|分校|博物馆|美术馆|动物园"
-)
-ENTERPRISE_SUFFIX = re.compile(
-    r"集团|有限公司|公司|控股|股份|大中华区总部|中国总部|(?<=\S)港(?![口湾区澳])"
-    # airlines and airports; 航空枢纽/航空物流/航空航天 are sectors, not companies
-    r"|航空(?![枢物领产运业港线器工航制])|国际机场"
-)
-INITIATIVE_SUFFIX = re.compile(
-    r"示范区|示范城市|示范城|示范基地|试验基地|试验区|合作区|自贸片区|自贸区|片区|客厅|项目"
-)
+ORG_SUFFIX = pattern("Organization", "heads")
+ENTERPRISE_SUFFIX = pattern("Enterprise", "heads")
+INITIATIVE_SUFFIX = pattern("Initiative", "heads")
 # institutions whose suffix makes a name even without a known place in it, when listed next to
 # one of the same kind (四川大学、电子科技大学): a list of universities is a list of names
-_LISTED_ORG = ("大学", "学院", "博物馆")
+_LISTED_ORG = words("Organization", "listed")
 # after a head, these words make the span something other than an event
-_NOT_EVENT_AFTER = ("平台", "秘书处", "组委会", "筹备", "机制", "成员", "站台")
+_NOT_EVENT_AFTER = words("Event", "not_after")
 _GENERIC_START = (
     "各类",
     "各种",
@@ -222,19 +214,6 @@ def recognise_organisations(ctx: DocContext) -> None:
             listed=suffix in _LISTED_ORG and _listed_with(text, start, match.end(), suffix),
         )
     _distribute_missions(ctx)
-    for match in re.finditer(r"(?:([\u4e00-\u9fff]{2,3})省|([\u4e00-\u9fff]{2})市)?外办", text):
-        province = _province(match.group(1) or "", ctx)
-        start = match.start()
-        if province:  # 江苏省外办 is the province's office, not the home city's
-            label = f"{province}省外办"
-            start = match.end() - len(label)
-        else:
-            home = ctx.home_city.label_zh if ctx.home_city else (match.group(2) or "")
-            label = f"{home}市外办"
-            start = match.start(2) if match.group(2) else match.end() - 2
-            if text[: match.end()].endswith(label):  # 哈尔滨市外办: a name longer than two
-                start = match.end() - len(label)
-        ctx.add(Candidate(start, match.end(), "Organization", label, "foreign-affairs-office", 0.9))
 
 
 def _distribute_missions(ctx: DocContext) -> None:
@@ -261,14 +240,6 @@ def _distribute_missions(ctx: DocContext) -> None:
                     start, start + len(country), "Organization", label, "org-distributed", 0.75
                 )
             )
-
-
-def _province(text: str, ctx: DocContext) -> str:
-    """The province named at the end of `text` (配合江苏 -> 江苏), or ''."""
-    for k in range(len(text) - 1):
-        if any(r.type == "Region" for r in ctx.gazetteer.lookup(text[k:])):
-            return text[k:]
-    return ""
 
 
 def _listed_with(text: str, start: int, end: int, suffix: str) -> bool:
@@ -390,6 +361,7 @@ def _name_start(text: str, pos: int, limit: int = 20) -> int:
 NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
+    "offices": recognise_offices,
     "enterprises": recognise_enterprises,
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,

@@ -7,13 +7,15 @@ Adding a recogniser or relation rule is one function plus one registry line (see
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest import names
-from ingest.context import DocContext, infer_home_city
+from ingest.context import DocContext
 from ingest.gazetteer import Gazetteer
+from ingest.home import find_home
 from ingest.link import link
 from ingest.model import Document, EntityRef, Extraction
+from ingest.normalise import normalise
 from ingest.places import PLACE_RECOGNISERS
 from ingest.relations import RELATION_RULES
 from ingest.segment import split_sentences
@@ -37,12 +39,16 @@ class Pipeline:
         return chosen
 
     def extract(self, document: Document) -> Extraction:
-        sentences = split_sentences(document.doc_id, document.text)
+        """Everything one report yields. Extraction reads the normalised text (Simplified,
+        ASCII digits and letters), which has the original's length: the sentences and mention
+        surfaces returned are the original's, at the same offsets."""
+        read = replace(document, text=normalise(document.text), title=normalise(document.title))
+        sentences = split_sentences(document.doc_id, read.text)
         ctx = DocContext(
-            document=document,
+            document=read,
             sentences=sentences,
             gazetteer=self.gazetteer,
-            home_city=infer_home_city(sentences, self.gazetteer, self.home_city),
+            home=find_home(sentences, read.title, self.gazetteer, self.home_city),
         )
         for recognise in self.recognisers.values():
             recognise(ctx)
@@ -51,6 +57,10 @@ class Pipeline:
         entities: dict[str, EntityRef] = {}
         for mention in mentions:
             entities.setdefault(mention.entity.key, mention.entity)
+        original = document.text
+        if read.text != original:
+            sentences = [replace(s, text=original[s.start : s.end]) for s in sentences]
+            mentions = [replace(m, surface=original[m.start : m.end]) for m in mentions]
         return Extraction(
             document=document,
             sentences=tuple(sentences),

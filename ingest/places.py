@@ -13,8 +13,8 @@ from functools import lru_cache
 import jieba
 import jieba.posseg as pseg
 
-from ingest.context import Candidate, DocContext, is_cjk, population
-from ingest.gazetteer import Gazetteer
+from ingest.context import Candidate, DocContext, is_cjk
+from ingest.gazetteer import Gazetteer, population
 from ingest.model import EntityRef
 from ingest.spans import after_trigger
 

@@ -12,6 +12,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, DocContext
 from ingest.gazetteer import Gazetteer
+from ingest.terms import alternation
 
 jieba.setLogLevel(60)
 
@@ -31,13 +32,7 @@ _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 
 
 # the end of an event name: shared by the suffix recogniser and canonical labels
-EVENT_HEAD = re.compile(
-    r"(?:外长会|峰会|博览会|交易会|展览会|推介会|交流会|对接会|对话会|座谈会|研讨会|研讨班|洽谈会"
-    r"|音乐会|发布会|招待会|运动会|大会|年会|论坛|(?<=[画置易影术品卉览业])展|活动周"
-    r"|(?<=[节化流城乐])周(?!年)|(?<=[影化术乐游雪灯花酒茶])节(?![目日点约能])|大赛"
-    r"|夏令营|冬令营|(?<=[流学训])营|(?<=交流|友好|文化|旅游)年(?![度份以来的])"
-    r"|仪式|专列|专场|线上对话(?!会)|活动)"
-)
+EVENT_HEAD = re.compile(f"(?:{alternation('Event', 'heads')})")
 _ENDS_WITH_HEAD = re.compile(f"(?:{EVENT_HEAD.pattern})$")
 
 

@@ -1,0 +1,69 @@
+"""Reading a report as written: Traditional script and full-width forms are read as Simplified
+and ASCII, every span still points into the original text; the report's own place is taken
+from the report itself; foreign-affairs offices are the offices of the places they name."""
+
+from __future__ import annotations
+
+from ingest.normalise import normalise
+from tests.ingest.test_extraction import entities, extract, facts
+
+
+def test_normalised_text_keeps_every_offset() -> None:
+    text = "重慶市外辦與白俄羅斯明斯克市簽署協議\n２０２２年ＡＰＥＣ會議"
+    read = normalise(text)
+    assert len(read) == len(text)
+    assert read.startswith("重庆市外办与白俄罗斯明斯克市签署协议\n")
+    assert read.endswith("2022年APEC会议")
+
+
+def test_traditional_names_link_to_the_simplified_entity_with_their_original_spans() -> None:
+    body = "今年，我市與白俄羅斯明斯克市結為友好城市。"
+    ex = extract(body, title="重慶市外辦2022年工作總結")
+    found = entities(ex)
+    assert found["白俄罗斯"] == ("Country", "BY")
+    assert found["明斯克"] == ("City", "BY")
+    assert ("重庆", "sisterCityOf", "明斯克") in facts(ex)
+    text = ex.document.text
+    for m in ex.mentions:  # surfaces are the report's own characters, at the mention's span
+        assert m.surface == text[m.start : m.end]
+    assert "白俄羅斯" in {m.surface for m in ex.mentions}
+    assert all(s.text == text[s.start : s.end] for s in ex.sentences)
+
+
+def test_the_home_city_is_the_one_the_title_names() -> None:
+    ex = extract(
+        "全市外事工作稳步推进，天津市代表团来访。我市与天津开展交流。",
+        title="兰州市外办2023年工作总结",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"兰州"}
+
+
+def test_a_visiting_office_in_the_header_is_not_the_author() -> None:
+    ex = extract(
+        "福建省外办副主任一行来我办调研。座谈会上介绍了杭州市国际友城工作。"
+        "市外办将加强与杭州友城的交流。",
+        title="福建省外办副主任一行来访",
+    )
+    offices = {m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"}
+    assert "杭州市外办" in offices and "福建市外办" not in offices
+    assert {m.entity.label_zh for m in ex.mentions if m.rule == "home"} <= {"杭州"}
+
+
+def test_a_report_that_does_not_say_its_city_resolves_no_home_words() -> None:
+    ex = extract("全市外事系统认真落实部署，市外办组织开展培训。", title="2023年工作总结")
+    assert not [m for m in ex.mentions if m.rule in ("home", "foreign-affairs-office")]
+
+
+def test_offices_belong_to_the_places_they_name() -> None:
+    ex = extract(
+        "市外办会同江苏省外办、兰州市外办举办培训，中央外办有关同志出席，"
+        "各地外办和东北四市外办参加。",
+        title="苏州市外办2023年工作总结",
+    )
+    offices = [
+        m.entity.label_zh
+        for m in ex.mentions
+        if m.rule == "foreign-affairs-office" and m.sentence > 0  # after the title
+    ]
+    assert offices == ["苏州市外办", "江苏省外办", "兰州市外办", "中央外办"]
