@@ -51,6 +51,8 @@ class Gazetteer:
     countries: dict[str, Country] = field(default_factory=dict)  # iso2 -> Country
     names: dict[str, list[EntityRef]] = field(default_factory=dict)
     abbreviations: dict[str, list[str]] = field(default_factory=dict)  # 韩 -> [KR]
+    # how a Chinese city or province abbreviates itself in its own reports: 青岛 -> (青,)
+    own_abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     memberships: list[dict[str, str]] = field(default_factory=list)
     regions: list[dict[str, str]] = field(default_factory=list)
     # first character -> lengths of the names starting with it, longest first: matching tries
@@ -198,6 +200,9 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
         )
         for name in (row["label_zh"], *ref.aliases):
             gaz.add(name, ref)
+        gaz.own_abbreviations[row["label_zh"]] = tuple(_split(row.get("abbr_zh")))
+    for row in _rows(reference_dir / "city_abbreviations_cn.csv"):
+        gaz.own_abbreviations[row["name_zh"]] = tuple(_split(row.get("abbr_zh")))
     gaz.memberships = list(_rows(reference_dir / "memberships.csv"))
     gaz.regions = list(_rows(reference_dir / "world_regions.csv"))
     return gaz

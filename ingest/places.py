@@ -102,33 +102,36 @@ def _domestic(refs: list[EntityRef], ctx: DocContext) -> list[EntityRef]:
 
 
 def recognise_home_references(ctx: DocContext) -> None:
-    """我市/本市 name the home city, 我国 the home country, and 在青/来青 the home city by its
-    first character (a common abbreviation in municipal reports)."""
+    """我市/本市/全市 (我省/全省 in a province's report) name the report's own place, 我国 the home
+    country, and 来青/在蓉/驻沪 the own place by the abbreviation it uses for itself, where that
+    character ends a word (在青年 is no mention of 青岛)."""
     home = ctx.home_city
     country = ctx.gazetteer.countries.get(ctx.home_country)
     text = ctx.document.text
     if home:
-        for match in re.finditer(r"我市|本市|全市", text):
+        for match in re.finditer("|".join(ctx.home.words), text):
             ctx.add(
                 Candidate(
-                    match.start(), match.end(), "City", home.label_zh, "home", 0.9, refs=[home]
+                    match.start(), match.end(), home.type, home.label_zh, "home", 0.9, refs=[home]
                 )
             )
-        first, second = home.label_zh[0], home.label_zh[1:2]
-        for match in re.finditer(
-            rf"(?<=[在来赴驻抵])({re.escape(first)})(?!{re.escape(second)})", text
-        ):
-            ctx.add(
-                Candidate(
-                    match.start(),
-                    match.end(),
-                    "City",
-                    home.label_zh,
-                    "home-abbr",
-                    0.75,
-                    refs=[home],
+        abbreviations = ctx.gazetteer.own_abbreviations.get(home.label_zh, ())
+        if abbreviations:
+            pattern = f"(?<=[在来赴驻抵访离])([{''.join(abbreviations)}])"
+            for match in re.finditer(pattern, text):
+                if not _stands_alone(text, match.start()):
+                    continue
+                ctx.add(
+                    Candidate(
+                        match.start(),
+                        match.end(),
+                        home.type,
+                        home.label_zh,
+                        "home-abbr",
+                        0.75,
+                        refs=[home],
+                    )
                 )
-            )
     if country:
         for match in re.finditer(r"我国", text):
             ctx.add(
@@ -142,6 +145,15 @@ def recognise_home_references(ctx: DocContext) -> None:
                     refs=[country.ref],
                 )
             )
+
+
+def _stands_alone(text: str, at: int) -> bool:
+    """Whether jieba ends a word with the character at `at` (来青|人员, 驻青|领馆), rather than
+    reading it as the start of a longer one (在|青年)."""
+    lo = max(text.rfind(p, 0, at) for p in "，,。；;\n") + 1
+    hi = min((k for k in (text.find(p, at) for p in "，,。；;\n") if k >= 0), default=len(text))
+    starts = _word_starts(text[lo:hi])
+    return at + 1 - lo in starts or at + 1 == hi
 
 
 def recognise_paren_country(ctx: DocContext) -> None:

@@ -67,3 +67,16 @@ def test_offices_belong_to_the_places_they_name() -> None:
         if m.rule == "foreign-affairs-office" and m.sentence > 0  # after the title
     ]
     assert offices == ["苏州市外办", "江苏省外办", "兰州市外办", "中央外办"]
+
+
+def test_the_own_place_by_its_own_abbreviation_only() -> None:
+    """来青/驻青 name Qingdao in Qingdao's report; 在青年 does not, nor 成 (Chengdu's first
+    character, not its abbreviation) in 在成功举办 of a Chengdu report."""
+    ex = extract(
+        "邀请外宾来青考察，利用驻青领馆渠道，在青年中开展交流。", title="青岛市外办工作报告"
+    )
+    abbr = [m.surface for m in ex.mentions if m.rule == "home-abbr"]
+    assert abbr == ["青", "青"]
+    ex = extract("在成功举办大运会的基础上，组织驻蓉领事机构参观。", title="成都市外办工作报告")
+    abbr = [(m.surface, m.entity.label_zh) for m in ex.mentions if m.rule == "home-abbr"]
+    assert abbr == [("蓉", "成都")]
