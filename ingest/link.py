@@ -172,6 +172,7 @@ def _country_of(label: str, ctx: DocContext) -> str:
             if ref.type in PLACE_TYPES and ref.country:
                 return ref.country
     home = ctx.home_city
-    if home and (label.startswith(home.label_zh[:1]) or label.startswith(("市", "我市"))):
+    # 市文旅局, 我市企业, 青岛港; not 西门子 in a Xi'an report: a first character is no name
+    if home and label.startswith((home.label_zh, "市", "我市", "全市")):
         return home.country
     return ""

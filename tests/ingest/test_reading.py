@@ -80,3 +80,8 @@ def test_the_own_place_by_its_own_abbreviation_only() -> None:
     ex = extract("在成功举办大运会的基础上，组织驻蓉领事机构参观。", title="成都市外办工作报告")
     abbr = [(m.surface, m.entity.label_zh) for m in ex.mentions if m.rule == "home-abbr"]
     assert abbr == [("蓉", "成都")]
+
+
+def test_a_name_sharing_the_home_city_first_character_is_not_domestic() -> None:
+    ex = extract("西门子公司与我市开展合作。", title="西安市外办工作报告")
+    assert entities(ex)["西门子公司"] == ("Enterprise", "")
