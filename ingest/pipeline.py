@@ -14,8 +14,8 @@ from ingest.context import DocContext
 from ingest.gazetteer import Gazetteer
 from ingest.home import find_home
 from ingest.link import link
-from ingest.model import Document, EntityRef, Extraction
-from ingest.normalise import normalise
+from ingest.model import Document, EntityRef, Extraction, Fact, Mention, Sentence
+from ingest.normalise import Reading, normalise, read
 from ingest.places import PLACE_RECOGNISERS
 from ingest.relations import RELATION_RULES
 from ingest.segment import split_sentences
@@ -39,16 +39,17 @@ class Pipeline:
         return chosen
 
     def extract(self, document: Document) -> Extraction:
-        """Everything one report yields. Extraction reads the normalised text (Simplified,
-        ASCII digits and letters), which has the original's length: the sentences and mention
-        surfaces returned are the original's, at the same offsets."""
-        read = replace(document, text=normalise(document.text), title=normalise(document.title))
-        sentences = split_sentences(document.doc_id, read.text)
+        """Everything one report yields. Extraction reads the text as `ingest.normalise.read`
+        gives it (Simplified, ASCII digits and letters, no pinyin readings); the sentences,
+        mentions and facts returned point into the original text, as the report wrote it."""
+        reading = read(document.text)
+        view = replace(document, text=reading.text, title=normalise(document.title))
+        sentences = split_sentences(document.doc_id, view.text)
         ctx = DocContext(
-            document=read,
+            document=view,
             sentences=sentences,
             gazetteer=self.gazetteer,
-            home=find_home(sentences, read.title, self.gazetteer, self.home_city),
+            home=find_home(sentences, view.title, self.gazetteer, self.home_city),
         )
         for recognise in self.recognisers.values():
             recognise(ctx)
@@ -57,10 +58,10 @@ class Pipeline:
         entities: dict[str, EntityRef] = {}
         for mention in mentions:
             entities.setdefault(mention.entity.key, mention.entity)
-        original = document.text
-        if read.text != original:
-            sentences = [replace(s, text=original[s.start : s.end]) for s in sentences]
-            mentions = [replace(m, surface=original[m.start : m.end]) for m in mentions]
+        if view.text != document.text:
+            sentences, mentions, facts = _in_original(
+                document.text, reading, sentences, mentions, facts
+            )
         return Extraction(
             document=document,
             sentences=tuple(sentences),
@@ -68,3 +69,27 @@ class Pipeline:
             facts=tuple(dict.fromkeys(facts)),
             entities=tuple(entities.values()),
         )
+
+
+def _in_original(
+    text: str,
+    reading: Reading,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    facts: list[Fact],
+) -> tuple[list[Sentence], list[Mention], list[Fact]]:
+    """Sentences, mentions and facts with the original text's offsets and characters."""
+    span = reading.original
+    placed_sentences = []
+    for s in sentences:
+        start, end = span(s.start, s.end)
+        placed_sentences.append(replace(s, start=start, end=end, text=text[start:end]))
+    placed_mentions = []
+    for m in mentions:
+        start, end = span(m.start, m.end)
+        placed_mentions.append(replace(m, start=start, end=end, surface=text[start:end]))
+    placed_facts = []
+    for f in facts:
+        start, end = span(f.provenance.start, f.provenance.end)
+        placed_facts.append(replace(f, provenance=replace(f.provenance, start=start, end=end)))
+    return placed_sentences, placed_mentions, placed_facts

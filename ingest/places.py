@@ -47,14 +47,22 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             else set()
         )
         for start, end, refs in matches:
-            kept = [r for r in refs if _plausible(r, ctx) and _in_context(r, countries, ctx)]
+            # 运城市, 德州市委: a name written with 市 is a city, however small (not 市场)
+            as_city = sentence.text[start:end].endswith("市") or (
+                sentence.text[end : end + 1] == "市" and sentence.text[end : end + 2] != "市场"
+            )
+            kept = [
+                r
+                for r in refs
+                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx)
+            ]
             if not kept:
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
-                kept = _domestic(kept, ctx)
+                kept = kept if as_city else _domestic(kept, ctx)
                 if not kept:
                     continue
                 kind = kept[0].type
@@ -97,8 +105,10 @@ def _plausible(ref: EntityRef, ctx: DocContext) -> bool:
 
 
 def _domestic(refs: list[EntityRef], ctx: DocContext) -> list[EntityRef]:
-    """Big Chinese cities stay cities; the home city's own districts are not partners."""
-    return [r for r in refs if population(r) >= _MIN_CN_CITY]
+    """Big Chinese cities and the report's own city stay cities; the home city's own districts
+    are not partners."""
+    home = ctx.home_city.label_zh if ctx.home_city else ""
+    return [r for r in refs if population(r) >= _MIN_CN_CITY or r.label_zh == home]
 
 
 def recognise_home_references(ctx: DocContext) -> None:

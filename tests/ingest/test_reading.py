@@ -4,7 +4,7 @@ from the report itself; foreign-affairs offices are the offices of the places th
 
 from __future__ import annotations
 
-from ingest.normalise import normalise
+from ingest.normalise import normalise, read
 from tests.ingest.test_extraction import entities, extract, facts
 
 
@@ -85,3 +85,19 @@ def test_the_own_place_by_its_own_abbreviation_only() -> None:
 def test_a_name_sharing_the_home_city_first_character_is_not_domestic() -> None:
     ex = extract("西门子公司与我市开展合作。", title="西安市外办工作报告")
     assert entities(ex)["西门子公司"] == ("Enterprise", "")
+
+
+def test_pinyin_readings_inserted_after_characters_are_not_read() -> None:
+    """Some sites print a reading after a character: 運(yùn)城市. Extraction reads 运城市; the
+    mention's span still covers what the report wrote, reading included."""
+    ex = extract(
+        "今年，運(yùn)城市與(yǔ)韓國義王市結為友好城市(RCEP)。", title="运城市外办工作总结"
+    )
+    found = entities(ex)
+    assert found["运城"][0] == "City" and found["义王"] == ("City", "KR")
+    assert ("运城", "sisterCityOf", "义王") in facts(ex)
+    text = ex.document.text
+    assert "運(yùn)城市" in {m.surface for m in ex.mentions}
+    assert all(m.surface == text[m.start : m.end] for m in ex.mentions)
+    assert all(s.text == text[s.start : s.end] for s in ex.sentences)
+    assert read("合作(RCEP)与(yǔ)").text == "合作(RCEP)与"
