@@ -17,6 +17,7 @@ from ingest.link import link
 from ingest.model import Document, EntityRef, Extraction, Fact, Mention, Sentence
 from ingest.normalise import Reading, normalise, read
 from ingest.places import PLACE_RECOGNISERS
+from ingest.regions import recognise_regions_abroad
 from ingest.relations import RELATION_RULES
 from ingest.segment import split_sentences
 from ingest.statistical import STATISTICAL_RECOGNISERS
@@ -33,6 +34,7 @@ class Pipeline:
     @property
     def recognisers(self) -> dict[str, Recogniser]:
         chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
+        chosen["regions-abroad"] = recognise_regions_abroad
         chosen.update(names.NAME_RECOGNISERS)
         if self.statistical in STATISTICAL_RECOGNISERS:
             chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]

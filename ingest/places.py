@@ -60,6 +60,10 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
+            if kind == "Country" and any(
+                r.type == "Region" and r.country == home_country for r in kept
+            ):
+                kind = "Region"  # 香港, 澳门, 台湾: regions of China in a Chinese report
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
                 kept = kept if as_city else _domestic(kept, ctx)
@@ -365,7 +369,8 @@ def recognise_country_city(ctx: DocContext) -> None:
             )
             continue
         name = re.split(r"等|市|省|府|州|和|与|及|的", run)[0]
-        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市省府"
+        # (国家X省, X州: a region abroad, see ingest.regions)
+        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市府"
         if (
             2 <= len(name) <= 6
             and (capital or ends_list)

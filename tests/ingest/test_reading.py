@@ -101,3 +101,28 @@ def test_pinyin_readings_inserted_after_characters_are_not_read() -> None:
     assert all(m.surface == text[m.start : m.end] for m in ex.mentions)
     assert all(s.text == text[s.start : s.end] for s in ex.sentences)
     assert read("合作(RCEP)与(yǔ)").text == "合作(RCEP)与"
+
+
+def test_regions_abroad_and_the_cities_named_after_them() -> None:
+    """Sister-province reports name regions as often as cities: after a country, as a foreign
+    city's county (佩斯州 is no city of Pest), listed with one another, with a city after."""
+    ex = extract(
+        "今年，我省与蒙古国东戈壁省、匈牙利佩斯州建立友好关系，"
+        "与加拿大安大略省伦敦市开展交流，越南派出金瓯省、同塔省代表。",
+        title="山西省外办2023年工作总结",
+    )
+    found = entities(ex)
+    assert found["东戈壁省"] == ("Region", "MN")
+    assert found["佩斯州"] == ("Region", "HU") and "佩斯" not in found
+    assert found["安大略省"] == ("Region", "CA")
+    assert found["伦敦"] == ("City", "CA")
+    assert found["金瓯省"] == ("Region", "VN") and found["同塔省"] == ("Region", "VN")
+
+
+def test_no_region_abroad_in_chinese_places_and_ordinary_words() -> None:
+    ex = extract(
+        "澳大利亚驻广州总领事馆与我市保持联系渠道，沿黄省市代表与韩国铁道博物馆交流。",
+        title="郑州市外办2023年工作总结",
+    )
+    regions = {label for label, (kind, _) in entities(ex).items() if kind == "Region"}
+    assert regions == set()
