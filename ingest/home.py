@@ -22,9 +22,9 @@ _HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)([市省])")
 _HEADER_LINES = 3  # the title and the lines right under it (date, source, author)
 _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 # an office or place followed by these in its clause is a visitor, not the author: 福建省外办
-# 副主任X一行来杭调研
+# 副主任X一行来杭调研 (a delegation that goes out, 杭州市代表团赴…, is the report's own)
 _VISITOR = re.compile(
-    r"一行|代表团|率团|率队|来访|到访|访问|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流)"
+    r"一行|来访|到访|来[我本][市省办]|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流|访问)"
 )
 _MIN_CITY = 1_000_000
 _CITY_WORDS = ("我市", "全市", "本市", "市外办")
@@ -95,6 +95,8 @@ def _visiting(text: str, end: int) -> bool:
 
 def _place_in(line: str, gaz: Gazetteer, pattern: re.Pattern[str]) -> EntityRef | None:
     for match in pattern.finditer(line):
+        if "在" in line[max(match.start() - 3, 0) : match.start() + 2]:
+            continue  # 大会在云南昆明市举办: a venue, not the report's own place
         name = match.group(1)
         # the longest tail of the run that names a place: 关于温州 -> 温州
         for k in range(len(name) - 1):

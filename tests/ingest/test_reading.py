@@ -126,3 +126,21 @@ def test_no_region_abroad_in_chinese_places_and_ordinary_words() -> None:
     )
     regions = {label for label, (kind, _) in entities(ex).items() if kind == "Region"}
     assert regions == set()
+
+
+def test_government_bodies_named_by_their_place() -> None:
+    ex = extract(
+        "大会由云南省人民政府、昆明市人民政府共同主办，市委外委会和德州市政府新闻办协办，"
+        "香港政治事务局派员出席，服务国家外交大局，适应国际格局变化。",
+        title="聊城市外办2024年工作总结",
+    )
+    bodies = {m.entity.label_zh for m in ex.mentions if m.rule == "government"}
+    assert bodies == {"云南省人民政府", "昆明市人民政府", "德州市政府新闻办", "香港政治事务局"}
+
+
+def test_party_and_government_offices_of_the_own_city() -> None:
+    ex = extract(
+        "市委外办、市政府外办联合开展培训，省委外办有关负责同志出席。", title="重庆市外办工作综述"
+    )
+    offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
+    assert offices[-2:] == ["重庆市委外办", "重庆市外办"]  # 省委外办: whose province is not said
