@@ -8,6 +8,7 @@ import re
 
 from ingest.context import Candidate, DocContext
 from ingest.enumerations import recognise_enumerations
+from ingest.media import recognise_media
 from ingest.offices import recognise_offices
 from ingest.spans import (
     _ENDS_WITH_HEAD,
@@ -362,6 +363,7 @@ NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
     "offices": recognise_offices,
+    "media": recognise_media,
     "enterprises": recognise_enterprises,
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,

@@ -144,3 +144,13 @@ def test_party_and_government_offices_of_the_own_city() -> None:
     )
     offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
     assert offices[-2:] == ["重庆市委外办", "重庆市外办"]  # 省委外办: whose province is not said
+
+
+def test_media_credited_by_the_report() -> None:
+    ex = extract(
+        "2024-05-01 来源：大众网 作者：记者\n东方网记者 报道\n中新网兰州5月1日电 今年，物联网建设加快。",
+        title="兰州市外办新闻",
+    )
+    media = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert {"大众网", "东方网", "中国新闻网"} <= media  # 中新网 is the reference's alias
+    assert "物联网" not in media
