@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ingest.context import Candidate, DocContext, is_cjk
+from ingest.model import PLACE_TYPES
 from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
 from ingest.terms import table
 
@@ -71,7 +72,10 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if quoted_item:
                 rest, rest_start = quoted_item.group(1), rest_start + 1
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
-                refs = [r for r in ctx.gazetteer.lookup(rest) if r.type == kind]
+                known = ctx.gazetteer.lookup(rest)
+                refs = [r for r in known if r.type == kind]
+                if known and not refs and not any(r.type in PLACE_TYPES for r in known):
+                    continue  # “一带一路”、RCEP成员国等国家: a known name of another kind
                 home = (
                     ctx.home_country if kind == "Region" or match.group(0).find("我市") >= 0 else ""
                 )

@@ -350,9 +350,9 @@ def _enterprise_stem(stem: str, ctx: DocContext) -> bool:
 
 
 def _name_start(text: str, pos: int, limit: int = 20) -> int:
-    """Names of organisations and enterprises do not span 与/和/及 (A与B签署)."""
+    """Names of organisations and enterprises do not span 与/和/及/暨 (A与B签署, 论坛暨B协会)."""
     start = walk_back(text, pos, list_items=False, limit=limit)
-    for sep in ("与", "和", "及", "同"):
+    for sep in ("与", "和", "及", "同", "暨"):
         cut = text.rfind(sep, start, pos)
         if cut != -1:
             start = cut + 1

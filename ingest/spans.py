@@ -25,6 +25,17 @@ _TRIGGER = re.compile(
     # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
     # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
     r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
+    # prepositions and verbs of visits that end a clause's subject: 广州作为协会主席城市,
+    # 以…身份 (not 以色列, 中以), 在 (not 在线)…, 由…主办, 副区长王某带队赴…公司,
+    # 部长一行访问…大学, 成功筹办
+    r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
+    r"|访问|会见|会晤|拜会|出访|筹办"
+)
+# what can stand before a name in running text and is no part of it: list numbers (1. 2、
+# (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
+_OPENER = re.compile(
+    r"^(?:[、，,\s]+|\d{1,2}[.．、](?=\D|\d{4}年)|[（(]\d{1,2}[)）]|[①-⑳]"
+    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,20}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日)+"
 )
 _STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
 _KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
@@ -95,7 +106,9 @@ def mask_quotes(text: str) -> str:
 def strip_leading(span: str, ctx: DocContext, keep: int = 2) -> tuple[int, str]:
     """Drop leading verbs, prepositions and adverbs (组织参与…, 促成…与) before a name;
     `keep` is how many characters must stay (the suffix and something before it)."""
-    offset = after_trigger(span, keep, ctx.gazetteer)
+    opener = _OPENER.match(span)
+    offset = opener.end() if opener and len(span) - opener.end() >= keep else 0
+    offset += after_trigger(span[offset:], keep, ctx.gazetteer)
     rest = span[offset:]
     while rest:
         if _starts_with_name(rest, ctx):

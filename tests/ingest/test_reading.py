@@ -154,3 +154,21 @@ def test_media_credited_by_the_report() -> None:
     media = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
     assert {"大众网", "东方网", "中国新闻网"} <= media  # 中新网 is the reference's alias
     assert "物联网" not in media
+
+
+def test_list_numbers_dates_bylines_and_clause_openers_are_no_part_of_names() -> None:
+    ex = extract(
+        "2.2021年全球市长论坛暨世界大都市协会第十三届世界大会在广州举行。\n"
+        "一是市委外事工作委员会会议顺利召开。\n"
+        "(王五 李四)长江中游城市群国际友城合作论坛开幕。\n"
+        "常务副区长王某带队赴德国巴鲁夫控股有限公司洽谈，外交部部长一行访问江西中医药大学。",
+        title="广州市外办2021年工作总结",
+    )
+    labels = set(entities(ex))
+    assert "2021年全球市长论坛暨世界大都市协会第十三届世界大会" in labels
+    assert "市委外事工作委员会" in labels
+    assert "长江中游城市群国际友城合作论坛" in labels
+    assert "江西中医药大学" in labels
+    assert any(label.endswith("巴鲁夫控股有限公司") and "带队" not in label for label in labels)
+    assert "世界大都市协会" in labels
+    assert not [label for label in labels if label[:2] in ("2.", "一是") or label[0] in "(访"]
