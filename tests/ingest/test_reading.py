@@ -148,7 +148,8 @@ def test_party_and_government_offices_of_the_own_city() -> None:
 
 def test_media_credited_by_the_report() -> None:
     ex = extract(
-        "2024-05-01 来源：大众网 作者：记者\n东方网记者 报道\n中新网兰州5月1日电 今年，物联网建设加快。",
+        "2024-05-01 来源：大众网 作者：记者\n东方网记者 报道\n"
+        "中新网兰州5月1日电 今年，物联网建设加快。",
         title="兰州市外办新闻",
     )
     media = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
