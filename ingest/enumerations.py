@@ -63,8 +63,10 @@ def recognise_enumerations(ctx: DocContext) -> None:
             position += len(item) + 1
             offset, rest = strip_leading(item, ctx)
             rest_start = item_start + offset
-            if kind == "City" and ctx.gazetteer.country_prefix(rest):
-                continue  # recognise_country_city handles 俄罗斯彼尔姆
+            if kind == "City" and any(
+                ctx.gazetteer.country_prefix(rest[k:]) for k in range(len(rest) - 2)
+            ):
+                continue  # recognise_country_city handles 俄罗斯彼尔姆, 杭州国际友城瑞士卢加诺
             note = _COUNTRY_NOTE.search(rest)
             if kind == "City" and note and note.group(1) in ctx.gazetteer.country_name_set:
                 continue  # recognise_paren_country handles 南特(法国), with its country

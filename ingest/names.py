@@ -60,6 +60,11 @@ _SIDE_EVENT = re.compile(
 )
 # 以太仓中德(太仓)产业合作示范区: a country pair with its bracket starts the name
 _PAIR_BRACKET = re.compile(r"中[\u4e00-\u9fff][（(]")
+# verbs whose object is often a bare head that refers back (出席活动, 以协会主席身份); 启动仪式
+# and 推介会 are compounds, not references
+_REFERS_BACK = re.compile(
+    r"(?:出席|参加|参与|举办|举行|召开|作为|(?<!中)以|在|于|主持|筹办|承办|主办|协办|办好)$"
+)
 _NAME_POS = {"ns", "nr", "nrt", "nrfg"}
 _GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
 
@@ -102,6 +107,8 @@ def _emit(
     listed: bool = False,
 ) -> None:
     text = ctx.document.text
+    if _REFERS_BACK.search(text, start, end - (keep - 2)):
+        return  # 出席活动, 以协会…: the head alone after a verb refers back to a name, names none
     offset, rest = strip_leading(text[start:end], ctx, keep)
     start += offset
     if rest.startswith("“") and "”" not in rest:

@@ -173,3 +173,19 @@ def test_list_numbers_dates_bylines_and_clause_openers_are_no_part_of_names() ->
     assert any(label.endswith("巴鲁夫控股有限公司") and "带队" not in label for label in labels)
     assert "世界大都市协会" in labels
     assert not [label for label in labels if label[:2] in ("2.", "一是") or label[0] in "(访"]
+
+
+def test_a_bare_head_after_a_verb_refers_back_and_names_nothing() -> None:
+    ex = extract(
+        "越南多个省市均派代表出席活动，市长以协会主席身份致辞，RCEP生效落地烟台启动仪式举行。"
+    )
+    labels = set(entities(ex))
+    assert not [label for label in labels if label.endswith(("出席活动", "以协会"))]
+    assert "RCEP生效落地烟台启动仪式" in labels
+
+
+def test_a_listed_city_after_a_country_is_the_city_not_the_phrase() -> None:
+    ex = extract("推动代表团赴杭州国际友城瑞士卢加诺、芬兰奥鲁等城市开展合作。")
+    found = entities(ex)
+    assert found["卢加诺"] == ("City", "CH") and found["瑞士"][0] == "Country"
+    assert not [label for label in found if label.startswith("杭州国际友城")]
