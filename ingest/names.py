@@ -9,6 +9,7 @@ import re
 from ingest.context import Candidate, DocContext
 from ingest.enumerations import recognise_enumerations
 from ingest.media import recognise_media
+from ingest.model import PLACE_TYPES
 from ingest.offices import recognise_offices
 from ingest.spans import (
     _ENDS_WITH_HEAD,
@@ -24,6 +25,7 @@ from ingest.terms import pattern, words
 ORG_SUFFIX = pattern("Organization", "heads")
 ENTERPRISE_SUFFIX = pattern("Enterprise", "heads")
 INITIATIVE_SUFFIX = pattern("Initiative", "heads")
+_WEAK_INITIATIVE = words("Initiative", "weak_heads")
 # institutions whose suffix makes a name even without a known place in it, when listed next to
 # one of the same kind (四川大学、电子科技大学): a list of universities is a list of names
 _LISTED_ORG = words("Organization", "listed")
@@ -311,6 +313,8 @@ def recognise_initiatives(ctx: DocContext) -> None:
             rest = rest[pair.start() :]
         if match.group(0) == "项目" and not _named_project(rest, ctx):
             continue
+        if match.group(0).startswith(_WEAK_INITIATIVE) and not _names_initiative(rest, ctx):
+            continue  # 工作计划, 拉美合作平台: no name; 武汉倡议, “百城计划”, 城市群合作倡议
         if not rest:  # a bare "试验基地" refers back to the last one named (linker resolves)
             ctx.add(
                 Candidate(
@@ -338,6 +342,21 @@ def recognise_initiatives(ctx: DocContext) -> None:
                 match.start(1), match.end(1), "Initiative", match.group(1), "quoted-bridge", 0.85
             )
         )
+
+
+def _names_initiative(stem: str, ctx: DocContext) -> bool:
+    """Whether what precedes a weak head (倡议, 计划, 平台, 走廊) makes it a name: a quoted
+    name, a place's name alone (武汉|倡议), or an initiative of a strong head (长江中游城市群…)."""
+    stem = stem.rstrip("”")
+    if "“" in stem or any(r.type in PLACE_TYPES for r in ctx.gazetteer.lookup(stem)):
+        return True
+    strong = INITIATIVE_SUFFIX.search(stem)
+    # 国际(家)客厅平台: the platform is the initiative named before it, not a new one
+    return (
+        strong is not None
+        and not strong.group(0).startswith(_WEAK_INITIATIVE)
+        and strong.end() < len(stem)
+    )
 
 
 def _named_project(stem: str, ctx: DocContext) -> bool:

@@ -189,3 +189,19 @@ def test_a_listed_city_after_a_country_is_the_city_not_the_phrase() -> None:
     found = entities(ex)
     assert found["卢加诺"] == ("City", "CH") and found["瑞士"][0] == "Country"
     assert not [label for label in found if label.startswith("杭州国际友城")]
+
+
+def test_initiatives_by_city_clusters_corridors_and_named_plans() -> None:
+    ex = extract(
+        "推进长江中游城市群建设，共建大南昌都市圈，发布武汉倡议，实施国际友城“百城计划”，"
+        "参与中蒙俄经济走廊建设，制定2023年工作计划，搭建拉美合作平台。"
+    )
+    initiatives = {label for label, (kind, _) in entities(ex).items() if kind == "Initiative"}
+    assert {
+        "长江中游城市群",
+        "大南昌都市圈",
+        "武汉倡议",
+        "百城计划",
+        "中蒙俄经济走廊",
+    } <= initiatives
+    assert not [label for label in initiatives if label.endswith(("工作计划", "合作平台"))]
