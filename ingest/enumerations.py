@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import jieba.posseg as pseg
+
 from ingest.context import Candidate, DocContext, is_cjk
 from ingest.model import PLACE_TYPES
 from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
@@ -16,7 +18,14 @@ _ENUM = re.compile(
     r"等(?:[\d一二三四五六七八九十数多几]+[个家所座名])?[\u4e00-\u9fff]{0,8}?"
     f"({'|'.join(_ENUM_TYPE)})"
 )
+_ORDINARY = {"n", "vn", "v", "a", "an", "ad", "d"}
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
+
+
+def _ordinary_word(text: str) -> bool:
+    """One word of jieba's dictionary that is no name (教育, 城市规划, 社会发展)."""
+    words = list(pseg.cut(text, HMM=False))
+    return len(words) <= 2 and all(len(w.word) >= 2 and w.flag in _ORDINARY for w in words)
 
 
 def recognise_enumerations(ctx: DocContext) -> None:
@@ -76,6 +85,8 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
                 known = ctx.gazetteer.lookup(rest)
                 refs = [r for r in known if r.type == kind]
+                if kind in PLACE_TYPES and not known and _ordinary_word(rest):
+                    continue  # 经贸、教育、城市规划等城市信息: fields, not places
                 if known and not refs and not any(r.type in PLACE_TYPES for r in known):
                     continue  # “一带一路”、RCEP成员国等国家: a known name of another kind
                 home = (

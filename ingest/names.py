@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.context import Candidate, DocContext
+from ingest.context import Candidate, DocContext, is_cjk
 from ingest.enumerations import recognise_enumerations
 from ingest.media import recognise_media
 from ingest.model import PLACE_TYPES
@@ -68,13 +68,14 @@ _REFERS_BACK = re.compile(
     r"(?:出席|参加|参与|举办|举行|召开|作为|(?<!中)以|在|于|主持|筹办|承办|主办|协办|办好)$"
 )
 _NAME_POS = {"ns", "nr", "nrt", "nrfg"}
-_GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
+# …系列庆祝活动, 高水平国际会议, 亚太经合组织相关会议 name no event
+_GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要|相关|有关|高水平|高层次|多场")
 
 
 def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False) -> bool:
     if label.startswith(_GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
         return False
-    if label.endswith("活动") and (
+    if label.endswith(("活动", "会议", "会晤")) and (
         not ("“" in label or _contains_name(label, ctx)) or _GENERIC_ACTIVITY.search(label)
     ):
         return False
@@ -136,6 +137,8 @@ def recognise_events(ctx: DocContext) -> None:
         if text[match.end() : match.end() + 3].startswith(_NOT_EVENT_AFTER):
             continue
         end = match.end()
+        if match.group(0) == "行" and not _place_before(text, match.start(), ctx):
+            continue  # 银行, 进行: no tour of a place
         if _distribute(ctx, match):
             continue
         start = walk_back(text, match.start(), list_items=True)
@@ -150,6 +153,12 @@ def recognise_events(ctx: DocContext) -> None:
                 start = cut + 1
                 break
         _emit(ctx, start, end, "Event", "event-suffix", 0.8, keep=len(match.group(0)) + 2)
+
+
+def _place_before(text: str, end: int, ctx: DocContext) -> bool:
+    return any(
+        r.type in PLACE_TYPES for k in (2, 3) for r in ctx.gazetteer.lookup(text[end - k : end])
+    )
 
 
 def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
@@ -385,6 +394,28 @@ def _name_start(text: str, pos: int, limit: int = 20) -> int:
     return start
 
 
+_QUOTED = re.compile(r"“([^“”]{2,20})”")
+# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
+_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
+_QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
+
+
+def recognise_quoted_names(ctx: DocContext) -> None:
+    """A quoted name typed by its own head: “澜湄周” and “杭州国际日” are events, “百城计划” an
+    initiative (see `recognise_initiatives`), “X协会” an organisation."""
+    for match in _QUOTED.finditer(ctx.document.text):
+        name = match.group(1)
+        if not all(is_cjk(ch) or ch.isalnum() or ch in "—-·" for ch in name):
+            continue  # a quoted phrase or slogan, not a name
+        if _QUOTED_EVENT.search(name):
+            kind = "Event"
+        elif _QUOTED_ORG.search(name):
+            kind = "Organization"
+        else:
+            continue
+        ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
+
+
 NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
@@ -393,4 +424,5 @@ NAME_RECOGNISERS = {
     "enterprises": recognise_enterprises,
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,
+    "quoted-names": recognise_quoted_names,
 }

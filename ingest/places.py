@@ -67,8 +67,10 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
                 kept = kept if as_city else _domestic(kept, ctx)
-                if not kept:
-                    continue
+                if not kept or (
+                    not as_city and end - start == 2 and start not in _word_starts(sentence.text)
+                ):
+                    continue  # 海口 in 入海口: a two-character name inside a word
                 kind = kept[0].type
             elif kind == "City" and end - start == 2 and start not in _word_starts(sentence.text):
                 continue  # 加东 (Katō, Japan) in 参加东北亚…: a two-character name inside a word

@@ -205,3 +205,17 @@ def test_initiatives_by_city_clusters_corridors_and_named_plans() -> None:
         "中蒙俄经济走廊",
     } <= initiatives
     assert not [label for label in initiatives if label.endswith(("工作计划", "合作平台"))]
+
+
+def test_event_heads_of_meetings_days_tours_and_quoted_names() -> None:
+    ex = extract(
+        "出席中国与老挝、越南外长会晤和大湄公河次区域经济合作第八次领导人会议，办好“烟台国际日”，"
+        "在第7个“澜湄周”之际举办“中美友好在烟台”图片展，开展合作发展山东行活动，"
+        "参加高水平国际会议和亚太经合组织相关会议，到银行办理业务。"
+    )
+    events = {label for label, (kind, _) in entities(ex).items() if kind == "Event"}
+    assert {"大湄公河次区域经济合作第八次领导人会议", "烟台国际日", "澜湄周"} <= events
+    assert any(label.startswith("中美友好在烟台") for label in events)
+    assert any(label.endswith("山东行") for label in events)
+    assert not [label for label in events if "高水平" in label or "相关会议" in label]
+    assert not [label for label in events if "银行" in label]
