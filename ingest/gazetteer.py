@@ -90,6 +90,17 @@ class Gazetteer:
     def country_name_set(self) -> frozenset[str]:
         return frozenset(self.country_names)
 
+    @cached_property
+    def english_names(self) -> dict[str, tuple[EntityRef, ...]]:
+        """Lower-cased English names of the entities, for English text in reports."""
+        index: dict[str, dict[str, EntityRef]] = {}
+        for refs in self.names.values():
+            for ref in refs:
+                name = ref.label_en.strip()
+                if name[:1].isupper():
+                    index.setdefault(name.lower(), {})[ref.key] = ref
+        return {name: tuple(refs.values()) for name, refs in index.items()}
+
     def prefixes(self, text: str, at: int = 0) -> Iterator[tuple[int, list[EntityRef]]]:
         """Lengths and entities of the known names that start `text` at `at`, longest first."""
         names = self.names

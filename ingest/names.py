@@ -8,6 +8,7 @@ import re
 
 from ingest.context import Candidate, DocContext, is_cjk
 from ingest.enumerations import recognise_enumerations
+from ingest.gazetteer import population
 from ingest.media import recognise_media
 from ingest.model import PLACE_TYPES
 from ingest.offices import recognise_offices
@@ -93,9 +94,13 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:
-    return any(True for _ in ctx.gazetteer.scan(text)) or (
-        any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中"
-    )
+    """Whether `text` holds a name the reference knows (a small Chinese town's name, such as
+    启东's CC-CEDICT alias 启动, is no evidence), or starts with a country pair (中德)."""
+    return any(
+        r.type != "City" or r.country != ctx.home_country or population(r) >= _MIN_CN_CITY
+        for _, _, refs in ctx.gazetteer.scan(text)
+        for r in refs
+    ) or (any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中")
 
 
 def _emit(
@@ -394,6 +399,7 @@ def _name_start(text: str, pos: int, limit: int = 20) -> int:
     return start
 
 
+_MIN_CN_CITY = 100_000
 _QUOTED = re.compile(r"“([^“”]{2,20})”")
 # inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
 _QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
@@ -407,8 +413,10 @@ def recognise_quoted_names(ctx: DocContext) -> None:
         name = match.group(1)
         if not all(is_cjk(ch) or ch.isalnum() or ch in "—-·" for ch in name):
             continue  # a quoted phrase or slogan, not a name
-        if _QUOTED_EVENT.search(name):
-            kind = "Event"
+        if _QUOTED_EVENT.search(name) and (
+            not name.endswith("行") or _place_before(name, len(name) - 1, ctx)
+        ):
+            kind = "Event"  # (“两个先行” is a slogan, “山东行” a tour)
         elif _QUOTED_ORG.search(name):
             kind = "Organization"
         else:

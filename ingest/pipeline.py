@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ingest import names
 from ingest.context import DocContext
+from ingest.english import recognise_english_names
 from ingest.gazetteer import Gazetteer
 from ingest.home import find_home
 from ingest.link import link
@@ -35,6 +36,7 @@ class Pipeline:
     def recognisers(self) -> dict[str, Recogniser]:
         chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
         chosen["regions-abroad"] = recognise_regions_abroad
+        chosen["english-names"] = recognise_english_names
         chosen.update(names.NAME_RECOGNISERS)
         if self.statistical in STATISTICAL_RECOGNISERS:
             chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]

@@ -67,10 +67,8 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
                 kept = kept if as_city else _domestic(kept, ctx)
-                if not kept or (
-                    not as_city and end - start == 2 and start not in _word_starts(sentence.text)
-                ):
-                    continue  # 海口 in 入海口: a two-character name inside a word
+                if not kept or (end - start == 2 and _inside_word(sentence.text, start, ctx)):
+                    continue  # 海口 in 入海口, 方城 in 地方城市: a name inside a word
                 kind = kept[0].type
             elif kind == "City" and end - start == 2 and start not in _word_starts(sentence.text):
                 continue  # 加东 (Katō, Japan) in 参加东北亚…: a two-character name inside a word
@@ -96,6 +94,16 @@ def _word_starts(text: str) -> frozenset[int]:
         starts.add(at)
         at += len(word)
     return frozenset(starts)
+
+
+def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
+    """Whether the name at `start` sits inside a word jieba reads, after something that is no
+    place (入|海口; not 云南|昆明, a province and its city read as one word)."""
+    starts = _word_starts(text)
+    if start in starts:
+        return False
+    word_start = max(k for k in starts if k < start)
+    return not ctx.gazetteer.lookup(text[word_start:start])
 
 
 def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:

@@ -219,3 +219,22 @@ def test_event_heads_of_meetings_days_tours_and_quoted_names() -> None:
     assert any(label.endswith("山东行") for label in events)
     assert not [label for label in events if "高水平" in label or "相关会议" in label]
     assert not [label for label in events if "银行" in label]
+
+
+def test_english_names_link_to_the_entities_of_their_chinese_names() -> None:
+    ex = extract(
+        "今年，我市与突尼斯首都突尼斯市结好。\n"
+        "Yantai paired up with Tunis (the capital of Tunisia) and Victoria (the capital of "
+        "Seychelles). The Chamber of Commerce and the Enterprise Reading Room opened in Nice.",
+    )
+    keys = {m.surface: (m.entity.label_zh, m.entity.type) for m in ex.mentions}
+    assert keys["Tunis"] == ("突尼斯", "City") and keys["Tunisia"] == ("突尼斯", "Country")
+    assert keys["Victoria"][1] == "City" and keys["Seychelles"] == ("塞舌尔", "Country")
+    assert keys["Yantai"] == ("烟台", "City")
+    tunis = {
+        m.entity.key
+        for m in ex.mentions
+        if m.entity.label_zh == "突尼斯" and m.entity.type == "City"
+    }
+    assert len(tunis) == 1  # 突尼斯市 and Tunis are one entity
+    assert not {"Commerce", "Enterprise", "Reading", "Nice"} & set(keys)
