@@ -72,6 +72,8 @@ class Pipeline:
             mentions=tuple(mentions),
             facts=tuple(dict.fromkeys(facts)),
             entities=tuple(entities.values()),
+            home=entities.get(ctx.home.ref.key, ctx.home.ref) if ctx.home.ref else None,
+            home_note=ctx.home.how,
         )
 
 
