@@ -148,9 +148,6 @@ def canonical_label(surface: str, ctx: DocContext) -> str:
     quoted = re.fullmatch(r"“([^”]+)”(?:等)?(?:系列)?活动", label)
     if quoted:
         return quoted.group(1)
-    headed = re.fullmatch(r"“([^“”]+)”([\u4e00-\u9fff]{1,4})", label)
-    if headed and _ENDS_WITH_HEAD.search(headed.group(2)):
-        return headed.group(1) + headed.group(2)  # “中美友好在广西”图片展
     if label.endswith("活动") and _ENDS_WITH_HEAD.search(label[:-2]):
         label = label[:-2]
     return label
