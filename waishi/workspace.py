@@ -36,7 +36,14 @@ from graph.namespaces import (
     document_graph,
 )
 from graph.network import to_networkx
-from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
+from graph.queries import (
+    DOCUMENT_ENTITIES,
+    DOCUMENT_FACTS,
+    DOCUMENTS,
+    ENTITIES,
+    ENTITY_RULES,
+    select,
+)
 from graph.reference import (
     derived_graph,
     entities_graph,
@@ -292,6 +299,10 @@ class Workspace:
     def _commit(self) -> None:
         with contextlib.suppress(NotImplementedError):  # stores without transactions
             self.dataset.commit()
+
+    def entity_rules(self) -> dict[str, list[str]]:
+        """IRI -> the recognisers whose mentions name the entity."""
+        return {str(e): str(rules).split("|") for e, rules in select(self.dataset, ENTITY_RULES)}
 
     def entities(self) -> list[dict[str, object]]:
         """Every entity with at least one mention, as `waishi entities --json` prints it."""
