@@ -58,6 +58,10 @@ class Gazetteer:
     # first character -> lengths of the names starting with it, longest first: matching tries
     # only the lengths that exist, not every length up to the longest name at every character
     lengths: dict[str, list[int]] = field(default_factory=dict)
+    # the matches of recent sentences: the home-place finder and the recogniser scan the same
+    _scanned: dict[str, tuple[tuple[int, int, list[EntityRef]], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def add(self, name: str, ref: EntityRef) -> None:
         name = name.strip()
@@ -116,6 +120,15 @@ class Gazetteer:
             if text[:length] in self.country_name_set:
                 return text[:length]
         return ""
+
+    def matches(self, text: str) -> tuple[tuple[int, int, list[EntityRef]], ...]:
+        """`scan(text)` as a tuple, kept for the last few thousand texts asked."""
+        found = self._scanned.get(text)
+        if found is None:
+            if len(self._scanned) > 4096:
+                self._scanned.clear()
+            found = self._scanned[text] = tuple(self.scan(text))
+        return found
 
     def scan(self, text: str) -> Iterator[tuple[int, int, list[EntityRef]]]:
         """Longest-first, left-to-right, non-overlapping matches of known names."""

@@ -77,6 +77,8 @@ def _visitors(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
     report speaks for the host, not for them, wherever else it names them."""
     found = set()
     for sentence in sentences:
+        if not _VISITOR.search(sentence.text):
+            continue
         for pattern in (_AUTHOR, _HEADER_PLACE):
             for match in pattern.finditer(sentence.text):
                 if _visiting(sentence.text, match.end()):
@@ -124,7 +126,7 @@ def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -
     counts: Counter[str] = Counter()
     by_key: dict[str, EntityRef] = {}
     for sentence in sentences:
-        for _, _, refs in gaz.scan(sentence.text):
+        for _, _, refs in gaz.matches(sentence.text):
             for ref in refs:
                 if (
                     ref.type == "City"

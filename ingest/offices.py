@@ -81,12 +81,10 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
         at = end - length
         if at < 2 or text[at] in _NOT_IN_NAME:
             return None
-        words = list(pseg.cut(text[at:end]))
-        if len(words[-1].word) < 3:
-            return None
         place, start = _place_before(text, at, "", ctx)
         if place is not None:
-            return start, place
+            words = list(pseg.cut(text[at:end]))
+            return (start, place) if len(words[-1].word) >= 3 else None
     return None
 
 

@@ -34,7 +34,7 @@ def recognise_gazetteer(ctx: DocContext) -> None:
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
     home_country = ctx.home_country
     for sentence in ctx.sentences:
-        matches = list(ctx.gazetteer.scan(sentence.text))
+        matches = ctx.gazetteer.matches(sentence.text)
         countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
         countries |= (
             {
@@ -99,10 +99,13 @@ def _word_starts(text: str) -> frozenset[int]:
 def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
     """Whether the name at `start` sits inside a word jieba reads, after something that is no
     place (入|海口; not 云南|昆明, a province and its city read as one word)."""
-    starts = _word_starts(text)
-    if start in starts:
+    if start == 0 or not is_cjk(text[start - 1]):
         return False
-    word_start = max(k for k in starts if k < start)
+    lo = max(start - 4, 0)  # jieba reads the words around the name, not the whole sentence
+    starts = _word_starts(text[lo : start + 6])
+    if start - lo in starts:
+        return False
+    word_start = lo + max(k for k in starts if k < start - lo)
     return not ctx.gazetteer.lookup(text[word_start:start])
 
 

@@ -107,8 +107,8 @@ def recognise_open_names_lac(ctx: DocContext) -> None:
     named = {c.end for c in ctx.candidates if c.type not in ("City", "Country", "Region")}
     windows = []
     for match in _OPEN_HEAD.finditer(text):
-        if match.end() in named:
-            continue
+        if match.end() in named or text.endswith(_NOT_NAMES, 0, match.end()):
+            continue  # named by a rule, or 大局, 干部, 以人民为中心: nothing for LAC to read
         lo = match.start()
         while lo > 0 and match.start() - lo < _WINDOW and text[lo - 1] not in BOUNDARY:
             lo -= 1
@@ -116,7 +116,7 @@ def recognise_open_names_lac(ctx: DocContext) -> None:
     if not windows:
         return
     lac = _lac()
-    for lo, hi, head in windows:
+    for lo, hi, head in dict.fromkeys(windows):  # a clause repeated in a report is read once
         at = lo
         for word, tag in lac.run(text[lo:hi]):
             end = at + len(word)
