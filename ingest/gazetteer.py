@@ -185,6 +185,7 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
         ids.append(("lon", row.get("lon", "")))
         ids.append(("population", row.get("population", "")))
         ids.append(("capital", row.get("is_capital", "")))
+        ids.append(("province", row.get("province_zh", "")))
         key = row.get("geonameid") or slug(f"{row['name_en']}-{row['country']}")
         ref = EntityRef(
             key=f"city/{key}",

@@ -260,3 +260,9 @@ def test_a_relation_is_planned_only_in_the_segment_that_states_it() -> None:
     ex = extract("今年，我市将推动与塔什干市签署友好城市协议。")
     status = {dict(f.qualifiers)["status"] for f in ex.facts if f.predicate == "sisterCityOf"}
     assert status == {"planned"}
+
+
+def test_the_province_office_of_a_city_report_is_its_province() -> None:
+    ex = extract("在省委外办指导下，市外办举办培训。", title="德州市外办2024年工作总结")
+    offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
+    assert offices[-2:] == ["山东省委外办", "德州市外办"]
