@@ -329,6 +329,16 @@ def recognise_abbreviations(ctx: DocContext) -> None:
             # zone's name, whatever precedes it, and stands for both countries
             _add_pair(ctx, i, pair)
             continue
+        triple = text[i : i + 3]
+        if triple[0] == "中" and len(set(triple)) == 3 and all(
+            ch in gaz.abbreviations for ch in triple
+        ):
+            _add_pair(ctx, i, triple[:2])  # 中日韩, 中蒙俄: three countries in a row, whatever
+            _add_pair(ctx, i + 1, triple[1:])  # stands before them
+            continue
+        if text[i + 2 : i + 3] in ("、", "，") and (i == 0 or text[i - 1] not in "、"):
+            _add_pair(ctx, i, pair)  # 深耕日韩、做强东盟: a pair listed with other partners
+            continue
         if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
             continue
         following = text[i + 2 : i + 5]

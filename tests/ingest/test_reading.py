@@ -266,3 +266,10 @@ def test_the_province_office_of_a_city_report_is_its_province() -> None:
     ex = extract("在省委外办指导下，市外办举办培训。", title="德州市外办2024年工作总结")
     offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
     assert offices[-2:] == ["山东省委外办", "德州市外办"]
+
+
+def test_country_abbreviations_in_threes_and_in_lists() -> None:
+    ex = extract("参与中蒙俄经济走廊建设，深耕日韩、做强东盟，组织企业参加中以(以色列)对接会。")
+    countries = {m.entity.label_zh for m in ex.mentions if m.rule == "abbreviation"}
+    assert {"中国", "蒙古国", "俄罗斯", "日本", "韩国"} <= countries
+    assert "加拿大" not in countries  # 参加中以: 加 belongs to 参加
