@@ -273,3 +273,15 @@ def test_country_abbreviations_in_threes_and_in_lists() -> None:
     countries = {m.entity.label_zh for m in ex.mentions if m.rule == "abbreviation"}
     assert {"中国", "蒙古国", "俄罗斯", "日本", "韩国"} <= countries
     assert "加拿大" not in countries  # 参加中以: 加 belongs to 参加
+
+
+def test_publications_in_title_marks_and_no_place_in_a_named_concept() -> None:
+    ex = extract(
+        "《西望成都》双语杂志记者随团采访，《人民日报》刊文介绍，"
+        "我市落实《对外开放三年行动方案》，弘扬上海精神，在青岛市人民医院开展义诊。"
+    )
+    found = entities(ex)
+    assert found["西望成都"][0] == "Organization" and found["人民日报"][0] == "Organization"
+    assert "对外开放三年行动方案" not in found
+    assert found["上海精神"][0] == "Initiative" and "上海" not in found
+    assert found["青岛市人民医院"][0] == "Organization"
