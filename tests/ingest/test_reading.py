@@ -285,3 +285,13 @@ def test_publications_in_title_marks_and_no_place_in_a_named_concept() -> None:
     assert "对外开放三年行动方案" not in found
     assert found["上海精神"][0] == "Initiative" and "上海" not in found
     assert found["青岛市人民医院"][0] == "Organization"
+
+
+def test_sister_cities_stated_in_english() -> None:
+    ex = extract(
+        "Yantai paired up with two new friendship cities: Tunis (the capital of Tunisia) and "
+        "Melbourne (Australia). Zhengzhou became a sister city to Samara of Russia. "
+        "The U.S. delegation visited Nice."
+    )
+    twinned = {(s, o) for s, p, o in facts(ex) if p == "sisterCityOf"}
+    assert twinned == {("烟台", "突尼斯"), ("烟台", "墨尔本"), ("郑州", "萨马拉")}
