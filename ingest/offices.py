@@ -14,7 +14,9 @@ from ingest.context import Candidate, DocContext
 from ingest.gazetteer import population
 from ingest.model import EntityRef
 
-_FAO = re.compile(r"(委|(?:人民)?政府)?(?:外事(?:侨务)?办公室|外事办|外侨办|外办)(?!公室)")
+_FAO = re.compile(
+    r"(委|(?:人民)?政府)?(?:外事(?:侨务)?办公室|外事侨务办|外事办|外侨办|外办)(?!公室)"
+)
 # a government, or an organ of one, after its place and level: 武汉市人民政府, 德州市政府新闻办,
 # 聊城市委外委会, 广西壮族自治区人民政府新闻办公室
 _ORGAN = re.compile(

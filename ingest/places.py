@@ -25,14 +25,24 @@ _PAIR_CUE = re.compile(
     r"|论坛|峰会|驻|友城|博览|[(（、]"
 )
 _SINGLE_ABBR = re.compile(r"对([\u4e00-\u9fff])(?=合作|交往|交流|工作|贸易|投资|开放)")
+# 和法方均…, 中方表示: a country's side, after a separator, before what the side does
+_SIDE = re.compile(
+    r"(?:^|(?<=[^\u4e00-\u9fff]|[和与同及、]))([\u4e00-\u9fff])方"
+    r"(?=[均表愿将与和同对在也已积高代的，,。])"
+)
+# 港澳(台) stands for the regions; 粤港澳大湾区 is a bay area, named as a whole
+_SAR = re.compile(r"(?<!粤)港澳台?(?!大湾)")
+_SAR_NAMES = {"港": "香港", "澳": "澳门", "台": "台湾"}
 _ABBR_LIST = re.compile(r"((?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff])(?:两|三|四|五|六|七|八)国")
 _MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
+_MID_CITY = 100_000
 
 
 def recognise_gazetteer(ctx: DocContext) -> None:
     """Every reference name in the text, keeping all candidates of an ambiguous name; a small
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
     home_country = ctx.home_country
+    in_report = _countries_in(ctx)
     for sentence in ctx.sentences:
         matches = ctx.gazetteer.matches(sentence.text)
         countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
@@ -54,16 +64,18 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             kept = [
                 r
                 for r in refs
-                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx)
+                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx, in_report)
             ]
             if not kept:
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
-            if kind == "Country" and any(
-                r.type == "Region" and r.country == home_country for r in kept
+            if (
+                kind in ("Country", "City")
+                and any(r.type == "Region" and r.country == home_country for r in kept)
+                and all(r.country != home_country for r in kept if r.type == kind)
             ):
-                kind = "Region"  # 香港, 澳门, 台湾: regions of China in a Chinese report
+                kind = "Region"  # 香港, 台湾: regions of China; 湖南 the province, not Kōnan
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
                 kept = kept if as_city else _domestic(kept, ctx)
@@ -96,6 +108,14 @@ def _word_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
+def _starts_word(text: str, at: int) -> bool:
+    """Whether jieba reads the pair at `at` as two words of one character (深耕|日|韩), or as a
+    word led by 中 (深化|中哈); not 帕拉|基安, a name's syllables."""
+    lo = max(at - 4, 0)
+    starts = _word_starts(text[lo : at + 4])
+    return at - lo in starts and (at + 1 - lo in starts or text[at] == "中")
+
+
 def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
     """Whether the name at `start` sits inside a word jieba reads, after something that is no
     place (入|海口; not 云南|昆明, a province and its city read as one word)."""
@@ -109,10 +129,34 @@ def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
     return not ctx.gazetteer.lookup(text[word_start:start])
 
 
-def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:
+def _in_context(
+    ref: EntityRef, countries: set[str], ctx: DocContext, in_report: frozenset[str] = frozenset()
+) -> bool:
+    """A foreign city needs its country named in its sentence, or (a city of 100,000 or more)
+    anywhere in the report (马赛 in a report that names France), unless it is a capital or a
+    city of a million."""
     if ref.type != "City" or ref.country == ctx.home_country or ref.country in countries:
         return True
+    if ref.country in in_report and population(ref) >= _MID_CITY:
+        return True
     return population(ref) >= _MIN_CN_CITY or dict(ref.ids).get("capital") == "1"
+
+
+def _countries_in(ctx: DocContext) -> frozenset[str]:
+    """The foreign countries a report names, by name or by abbreviation in a pair (中法)."""
+    found = {
+        r.country
+        for s in ctx.sentences
+        for _, _, refs in ctx.gazetteer.matches(s.text)
+        for r in refs
+        if r.type == "Country"
+    }
+    for i in _pair_starts(ctx.document.text, ctx.gazetteer):
+        for ch in ctx.document.text[i : i + 2]:
+            options = ctx.gazetteer.abbreviations.get(ch, [])
+            if len(options) == 1:
+                found.add(options[0])
+    return frozenset(found - {ctx.home_country})
 
 
 def _plausible(ref: EntityRef, ctx: DocContext) -> bool:
@@ -330,17 +374,28 @@ def recognise_abbreviations(ctx: DocContext) -> None:
             _add_pair(ctx, i, pair)
             continue
         triple = text[i : i + 3]
-        if triple[0] == "中" and len(set(triple)) == 3 and all(
-            ch in gaz.abbreviations for ch in triple
+        if (
+            triple[0] == "中"
+            and len(set(triple)) == 3
+            and all(ch in gaz.abbreviations for ch in triple)
         ):
             _add_pair(ctx, i, triple[:2])  # 中日韩, 中蒙俄: three countries in a row, whatever
             _add_pair(ctx, i + 1, triple[1:])  # stands before them
             continue
-        if text[i + 2 : i + 3] in ("、", "，") and (i == 0 or text[i - 1] not in "、"):
+        if (
+            text[i + 2 : i + 3] in ("、", "，")
+            and (i == 0 or text[i - 1] not in "、")
+            and _starts_word(text, i)
+        ):
             _add_pair(ctx, i, pair)  # 深耕日韩、做强东盟: a pair listed with other partners
             continue
-        if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
-            continue
+        if (
+            i > 0
+            and is_cjk(text[i - 1])
+            and text[i - 1] not in "与和同的、对在"
+            and not _starts_word(text, i)
+        ):
+            continue  # 作为中美两国 (为|中|美) passes, 参加东盟 does not
         following = text[i + 2 : i + 5]
         if note:
             continue
@@ -348,6 +403,25 @@ def recognise_abbreviations(ctx: DocContext) -> None:
             _add_pair(ctx, i, pair)
     for match in _SINGLE_ABBR.finditer(text):
         _add_pair(ctx, match.start(1), match.group(1))
+    for match in _SAR.finditer(text):  # 港澳, 港澳台: Hong Kong, Macao (and Taiwan)
+        for k, ch in enumerate(match.group(0)):
+            refs = [r for r in gaz.lookup(_SAR_NAMES[ch]) if r.type == "Region"]
+            if refs:
+                start = match.start() + k
+                ctx.add(
+                    Candidate(
+                        start,
+                        start + 1,
+                        "Region",
+                        refs[0].label_zh,
+                        "abbreviation",
+                        0.85,
+                        refs=refs[:1],
+                    )
+                )
+    for match in _SIDE.finditer(text):  # 中方, 法方: the Chinese side, the French side
+        if match.group(1) in gaz.abbreviations:
+            _add_pair(ctx, match.start(1), match.group(1))
     for match in _ABBR_LIST.finditer(text):
         chars = match.group(1).split("、")
         if all(ch in gaz.abbreviations for ch in chars):

@@ -295,3 +295,24 @@ def test_sister_cities_stated_in_english() -> None:
     )
     twinned = {(s, o) for s, p, o in facts(ex) if p == "sisterCityOf"}
     assert twinned == {("烟台", "突尼斯"), ("烟台", "墨尔本"), ("郑州", "萨马拉")}
+
+
+def test_zones_sides_regions_and_cities_of_a_country_the_report_names() -> None:
+    ex = extract(
+        "中新网烟台3月1日电(记者 王五)烟台市外事侨务工作会议召开。张副市长和法方均表示，"
+        "推动南昌高新区、中阿产能合作示范园建设，拓展与港澳地区交流，"
+        "代表团访问法国并会见马赛港务局主席；发布两大活动——第四届侨商投资合作周。"
+    )
+    found = entities(ex)
+    events = {label for label, (kind, _) in found.items() if kind == "Event"}
+    assert "烟台市外事侨务工作会议" in events and "第四届侨商投资合作周" in events
+    assert not [label for label in events if "电" in label or "两大活动" in label]
+    assert found["南昌高新区"][0] == "Initiative" and found["中阿产能合作示范园"][0] == "Initiative"
+    assert found["香港"][0] == "Region" and found["澳门"][0] == "Region"
+    assert found["法国"][0] == "Country"
+    assert found["马赛"] == ("City", "FR")  # France is named in the report
+
+
+def test_a_chinese_province_is_no_foreign_city_of_its_name() -> None:
+    ex = extract("湖南省外办组织企业赴湖南参加对接会。", title="长沙市外办工作总结")
+    assert entities(ex).get("湖南", ("Region", "CN")) == ("Region", "CN")
