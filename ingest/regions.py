@@ -15,7 +15,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, Candidate, DocContext
 from ingest.gazetteer import population
-from ingest.places import looks_like_name
+from ingest.words import looks_like_name
 
 _SUFFIX = re.compile(r"大区|省|州|郡|道|县|邦")
 _DELIMITERS = set("、的") | BOUNDARY

@@ -12,6 +12,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, DocContext
 from ingest.gazetteer import Gazetteer
+from ingest.model import PLACE_TYPES
 from ingest.terms import alternation
 
 jieba.setLogLevel(60)
@@ -150,3 +151,10 @@ def canonical_label(surface: str, ctx: DocContext) -> str:
     if label.endswith("活动") and _ENDS_WITH_HEAD.search(label[:-2]):
         label = label[:-2]
     return label
+
+
+def place_before(text: str, end: int, ctx: DocContext) -> bool:
+    """Whether a place's name of two or three characters ends at `end` (山东|行)."""
+    return any(
+        r.type in PLACE_TYPES for k in (2, 3) for r in ctx.gazetteer.lookup(text[end - k : end])
+    )
