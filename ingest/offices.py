@@ -7,6 +7,7 @@ no one office; a bare 市外办 in a report that does not say its city names non
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import jieba.posseg as pseg
 
@@ -168,5 +169,10 @@ def _place_before(text: str, end: int, level: str, ctx: DocContext) -> tuple[Ent
 def _named_before(text: str, end: int) -> bool:
     """Whether a place the reference lacks stands before 市 (义乌|市外办, a county-level city):
     jieba tags the word that ends there a place name (年来|市外办 and 也是|市外办 are none)."""
-    words = list(pseg.cut(text[max(end - 4, 0) : end]))
+    return _ends_with_name(text[max(end - 4, 0) : end])
+
+
+@lru_cache(maxsize=4096)
+def _ends_with_name(stem: str) -> bool:
+    words = list(pseg.cut(stem))
     return bool(words) and len(words[-1].word) >= 2 and words[-1].flag in _NAME_FLAGS

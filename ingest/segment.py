@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ingest.model import Sentence
 
 _END = "。！？!?"
+_STOPS = _END + "."  # a full stop ends an English sentence only (see _english_stop)
 _CLAUSE = re.compile(r"[；;]")
 _HEADING_MARK = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分])"
@@ -106,7 +107,7 @@ def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
             depth += 1
         elif ch in "”」》)）" and depth:
             depth -= 1
-        elif depth == 0 and (ch in _END or _english_stop(line, i)):
+        elif ch in _STOPS and depth == 0 and (ch != "." or _english_stop(line, i)):
             yield start, i + 1
             start = i + 1
     if start < len(line):
