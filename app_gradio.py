@@ -31,7 +31,7 @@ from waishi.app_views import (
     run_sparql,
 )
 from waishi.settings import Settings
-from waishi.workspace import Workspace
+from waishi.workspace import Workspace, upload_source
 
 log = logging.getLogger("waishi.app")
 
@@ -171,7 +171,8 @@ def ingest(views: Views, files: list[str] | None, progress: Callable[..., Any],
         log.warning("ingest refused %s: not a file uploaded through the page", path)
     paths = [p for p in paths if p not in refused]
     with views.lock:
-        report = views.ws.ingest(paths, progress=lambda f, text: progress(0.8 * f, desc=text))
+        report = views.ws.ingest(paths, progress=lambda f, text: progress(0.8 * f, desc=text),
+                                 source=upload_source)
         if report.added or report.replaced:
             progress(0.85, desc="索引 indexing")
             views.ws.refresh_index()

@@ -24,9 +24,14 @@ _DATE = re.compile(r"(20\d\d)-\d\d-\d\d")
 
 
 def read_document(
-    path: Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    source_path: str = "",
 ) -> Document:
-    """Read one report; the document id is the file name's stem."""
+    """Read one report; the document id is the file name's stem, `source_path` (by default
+    the path as given) says where it came from."""
     if not path.is_file():
         raise UnreadableDocument(f"{path}: no such file")
     size = path.stat().st_size
@@ -38,7 +43,9 @@ def read_document(
             "or raise max_upload_bytes"
         )
     raw = path.read_bytes()
-    return document_from_bytes(raw, path.name, encoding=encoding, source_path=str(path))
+    return document_from_bytes(
+        raw, path.name, encoding=encoding, source_path=source_path or str(path)
+    )
 
 
 def document_from_bytes(

@@ -99,6 +99,39 @@ class IngestReport:
     failed: tuple[tuple[str, str], ...]  # (path, message)
 
 
+def file_source(path: Path) -> str:
+    """A file's source, the path stored with its report: the absolute path, links resolved."""
+    return str(path.resolve())
+
+
+def upload_source(path: Path) -> str:
+    """An uploaded file's source: its name (the folder an upload lands in means nothing), so
+    uploading a file of the same name again replaces the report."""
+    return f"{_UPLOAD}{path.name}"
+
+
+_UPLOAD = "upload:"
+
+
+def id_taken(document: Document, stored: dict[str, str] | None) -> str | None:
+    """Why `document` may not be stored under its id, or None: the id is held by a report of
+    another source (another folder's file of the same name, or the same name with another
+    suffix), which storing this one would silently overwrite."""
+    if stored is None or _same_source(stored["path"], document.source_path):
+        return None
+    return (
+        f"the id {document.doc_id!r} is already taken by {stored['path']}; rename this file, "
+        f"or remove that report first (waishi ingest --remove {document.doc_id})"
+    )
+
+
+def _same_source(stored: str, source: str) -> bool:
+    # a store written before sources were absolute paths holds the path as it was given
+    return stored == source or (
+        not stored.startswith(_UPLOAD) and os.path.abspath(stored) == source
+    )
+
+
 class Workspace:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -161,8 +194,11 @@ class Workspace:
         *,
         encoding: str | None = None,
         progress: Progress | None = None,
+        source: Callable[[Path], str] = file_source,
     ) -> IngestReport:
-        """Add reports; a report already stored with the same text changes nothing."""
+        """Add reports; a report already stored with the same text changes nothing. A report's
+        id is its file name's stem and belongs to one `source` (by default the file's absolute
+        path): a file of another source whose stem is taken is refused, never stored over it."""
         files = list(_expand(paths))
         known = self.documents()
         added: list[str] = []
@@ -177,7 +213,10 @@ class Workspace:
                     progress(k / max(len(files), 1), f"reading {path.name}")
                 try:
                     document = read_document(
-                        path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
+                        path,
+                        encoding=encoding,
+                        max_bytes=self.settings.max_upload_bytes,
+                        source_path=source(path),
                     )
                 except UnreadableDocument as exc:
                     failed.append((str(path), str(exc)))
@@ -190,6 +229,13 @@ class Workspace:
                 ):
                     unchanged.append(document.doc_id)
                     continue
+                clash = id_taken(document, previous)
+                if clash:
+                    failed.append((str(path), clash))
+                    continue
+                known[document.doc_id] = {
+                    "sha256": document.sha256, "path": document.source_path, "layout": GRAPH_LAYOUT
+                }
                 self.add_document(
                     document, replaces=previous is not None, writer=writer, described=described
                 )

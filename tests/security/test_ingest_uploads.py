@@ -154,3 +154,25 @@ def test_an_uploaded_report_is_ingested_and_a_named_path_beside_it_is_not(
     assert event == "complete"
     assert "unchanged: harbour-visit" in data[0]
     _assert_refused(app, event, data, "stray-notes.txt", mark)
+
+
+def test_an_upload_with_a_taken_stem_is_refused_and_the_same_name_again_replaces(
+    app: App, tmp_path: Path
+) -> None:
+    client = Client(app.url, verbose=False)
+    first, other = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    other.mkdir()
+    (first / "trade-week.txt").write_text("青岛与大阪(日本)举办经贸周。\n", encoding="utf-8")
+    (other / "trade-week.md").write_text("# 另一份报告\n青岛与釜山(韩国)合作。\n", encoding="utf-8")
+    message = client.predict([handle_file(str(first / "trade-week.txt"))], api_name="/on_ingest")[0]
+    assert "added: trade-week" in message
+
+    message = client.predict([handle_file(str(other / "trade-week.md"))], api_name="/on_ingest")[0]
+    assert "trade-week.md: the id 'trade-week' is already taken by upload:trade-week.txt" in message
+    assert app.workspace.documents()["trade-week"]["title"] == "青岛与大阪(日本)举办经贸周。"
+
+    (first / "trade-week.txt").write_text("青岛与大阪(日本)举办第二届经贸周。\n", encoding="utf-8")
+    message = client.predict([handle_file(str(first / "trade-week.txt"))], api_name="/on_ingest")[0]
+    assert "replaced: trade-week" in message
+    assert app.workspace.documents()["trade-week"]["title"] == "青岛与大阪(日本)举办第二届经贸周。"
