@@ -236,7 +236,7 @@ def test_a_docx_under_the_cap_reads_and_its_text_is_held_to_the_limit(tmp_path: 
 # -- damaged PDFs ----------------------------------------------------------------------------------
 
 
-def _pdf(lines: list[str]) -> bytes:
+def pdf_bytes(lines: list[str]) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -252,7 +252,7 @@ def _pdf(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _mutants(raw: bytes, count: int, seed: int) -> Iterator[bytes]:
+def mutants(raw: bytes, count: int, seed: int) -> Iterator[bytes]:
     """Damaged copies: bytes flipped, cut out, inserted, and PDF tokens dropped in at random."""
     rng = random.Random(seed)
     tokens = [b" 0 R", b"<<", b">>", b"[", b"]", b"/Length 999999", b"stream", b"endobj", b"-1",
@@ -275,9 +275,9 @@ def _mutants(raw: bytes, count: int, seed: int) -> Iterator[bytes]:
 def test_every_damaged_pdf_reads_or_is_refused_in_one_line(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    good = _pdf([f"Qingdao twinned with Bishkek in {2020 + k}" for k in range(3)])
+    good = pdf_bytes([f"Qingdao twinned with Bishkek in {2020 + k}" for k in range(3)])
     kinds: collections.Counter[str] = collections.Counter()
-    for k, raw in enumerate(_mutants(good, 400, seed=19)):
+    for k, raw in enumerate(mutants(good, 400, seed=19)):
         try:
             document_from_bytes(raw, f"mutant-{k}.pdf")
             kinds["read"] += 1
