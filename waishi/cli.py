@@ -100,7 +100,7 @@ def ingest(
         report = ws.ingest(paths or ([] if remove else [ws.settings.corpus_dir]), encoding=encoding)
         if reindex:
             ws.refresh_derived()
-        if reindex or report.added or report.replaced or removed:
+        if reindex or report.added or report.replaced or removed or not ws.index_is_current():
             ws.refresh_index()
         data = {
             "added": report.added,

@@ -39,8 +39,10 @@ from graph.network import to_networkx
 from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
 from graph.reference import (
     derived_graph,
+    derived_version,
     entities_graph,
     reference_graph,
+    reports_version,
     stored_triples,
     unknown_triples,
 )
@@ -144,6 +146,7 @@ class Workspace:
         # (Chinese label, type, country) -> English label and its source, for the derived graph
         self._english_labels: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         self._ensure_reference()
+        self._repair_derived()
 
     # -- building -------------------------------------------------------------------------
 
@@ -169,6 +172,19 @@ class Workspace:
         validate(reference)
         self._replace_graph(ONTOLOGY_GRAPH, ontology)
         self._replace_graph(REFERENCE_GRAPH, reference)
+
+    def _repair_derived(self) -> None:
+        """Rebuild the derived graph if it was built from other reports than those stored: a
+        process killed between a report's write and the refresh after it (an ingest or a remove)
+        left it so, and re-ingesting would find every report unchanged."""
+        built_from = derived_version(self.dataset)
+        if built_from != reports_version(self.dataset):
+            log.warning(
+                "the derived graph (preferred and English labels) was built from other reports "
+                "than those stored (an interrupted ingest or remove, or an older Waishi): "
+                "rebuilding it"
+            )
+            self.refresh_derived()
 
     def documents(self) -> dict[str, dict[str, str]]:
         """doc_id -> {title, sha256, path, year, layout, entities, facts}."""
@@ -242,6 +258,7 @@ class Workspace:
                 (replaced if previous else added).append(document.doc_id)
                 collect()
         if added or replaced:
+            log.info("%d reports stored; refreshing the derived graph", len(added) + len(replaced))
             self.refresh_derived()
         if progress:
             progress(1.0, "done")
@@ -298,6 +315,7 @@ class Workspace:
         others = self._entities_without(doc_id)
         write_graphs(self.dataset, drop=[iri], replace={ENTITIES_GRAPH: others})
         self._commit()
+        log.info("%s removed; refreshing the derived graph", doc_id)
         self.refresh_derived()
         return True
 
@@ -309,8 +327,10 @@ class Workspace:
         return stored_triples(self.dataset.graph(REFERENCE_GRAPH))
 
     def refresh_derived(self) -> None:
+        """Recompute the derived graph from the stored reports; it records their version."""
         self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset, self._english_label))
         self._invalidate()
+        log.info("derived graph refreshed")
 
     def _english_label(self, label_zh: str, kind: str, country: str) -> tuple[str, str] | None:
         key = (label_zh, kind, country)
@@ -425,7 +445,7 @@ class Workspace:
     @cached_property
     def searcher(self) -> HybridSearch:
         dense = VectorIndex(self.settings.index_dir, self.encoder)
-        added = dense.refresh(self.index_items)
+        added = dense.refresh(self.index_items, built_from=derived_version(self.dataset))
         log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
         mentions: dict[str, list[str]] = {}
         query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
@@ -448,6 +468,11 @@ class Workspace:
         """A fresh store gets the bundled corpus, so the first question has something to ask."""
         if not self.documents():
             self.ingest([self.settings.corpus_dir])
+
+    def index_is_current(self) -> bool:
+        """Whether the search index was built from the stored reports (a kill while it was
+        rebuilt leaves it older; the next search rebuilds it anyway)."""
+        return VectorIndex.built_from_in(self.settings.index_dir) == derived_version(self.dataset)
 
     def refresh_index(self) -> None:
         self._invalidate()
