@@ -36,7 +36,14 @@ from graph.namespaces import (
     document_graph,
 )
 from graph.network import to_networkx
-from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
+from graph.queries import (
+    DOCUMENT_ENTITIES,
+    DOCUMENT_FACTS,
+    DOCUMENTS,
+    ENTITIES,
+    ENTITY_RULES,
+    select,
+)
 from graph.reference import (
     derived_graph,
     derived_version,
@@ -162,7 +169,11 @@ class Workspace:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.gazetteer, home_city=self.settings.home_city)
+        off = frozenset(n.strip() for n in self.settings.extraction_off.split(",") if n.strip())
+        try:
+            return Pipeline(self.gazetteer, home_city=self.settings.home_city, disabled=off)
+        except ValueError as exc:
+            raise WaishiError(f"setting extraction_off: {exc}") from exc
 
     def _ensure_reference(self) -> None:
         if next(iter(self.dataset.graph(REFERENCE_GRAPH).triples((None, None, None))), None):
@@ -187,13 +198,15 @@ class Workspace:
             self.refresh_derived()
 
     def documents(self) -> dict[str, dict[str, str]]:
-        """doc_id -> {title, sha256, path, year, layout, entities, facts}."""
+        """doc_id -> {home, home_note, title, sha256, path, year, layout, entities, facts}."""
         entities = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_ENTITIES)}
         facts = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_FACTS)}
         docs = {}
         for row in select(self.dataset, DOCUMENTS):
-            doc_id, title, sha, path, year, layout = (str(v or "") for v in row)
+            doc_id, title, sha, path, year, layout, home, home_note = (str(v or "") for v in row)
             docs[doc_id] = {
+                "home": home,
+                "home_note": home_note,
                 "title": title,
                 "sha256": sha,
                 "path": path,
@@ -356,6 +369,10 @@ class Workspace:
     def _commit(self) -> None:
         with contextlib.suppress(NotImplementedError):  # stores without transactions
             self.dataset.commit()
+
+    def entity_rules(self) -> dict[str, list[str]]:
+        """IRI -> the recognisers whose mentions name the entity."""
+        return {str(e): str(rules).split("|") for e, rules in select(self.dataset, ENTITY_RULES)}
 
     def entities(self) -> list[dict[str, object]]:
         """Every entity with at least one mention, as `waishi entities --json` prints it."""
