@@ -58,7 +58,7 @@ def test_a_report_that_does_not_say_its_city_resolves_no_home_words() -> None:
 def test_offices_belong_to_the_places_they_name() -> None:
     ex = extract(
         "市外办会同江苏省外办、兰州市外办举办培训，中央外办有关同志出席，"
-        "各地外办和东北四市外办参加。",
+        "各地外办和沿海三市外办参加。",
         title="苏州市外办2023年工作总结",
     )
     offices = [
