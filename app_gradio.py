@@ -9,12 +9,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio i
 
 import logging
 import secrets
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio import utils as gradio_utils
 
 from graph import visual, worldmap
 from graph.network import shortest_path
@@ -29,7 +31,7 @@ from waishi.app_views import (
     run_sparql,
 )
 from waishi.settings import Settings
-from waishi.workspace import Workspace
+from waishi.workspace import Workspace, upload_source
 
 log = logging.getLogger("waishi.app")
 
@@ -138,13 +140,39 @@ def export_graph(views: Views, fmt: str) -> str:
 # -- Documents -------------------------------------------------------------------------------------
 
 
-def ingest(views: Views, files: list[str] | None,
-           progress: Callable[..., Any]) -> tuple[str, str | None]:
+def uploaded_through(app: gr.Blocks) -> Callable[[Path], bool]:
+    """Whether a path is a file this app received through its upload route: a regular file, at
+    the path Gradio's upload handler gave it (`Blocks.upload_file_set`), inside Gradio's upload
+    folder (GRADIO_TEMP_DIR, else <tmp>/gradio). Anything else named in a request (a server
+    path, a file another process left in the folder, a link) is not an upload."""
+    folder = os.path.realpath(gradio_utils.get_upload_folder())
+
+    def check(path: Path) -> bool:
+        given = os.path.abspath(path)
+        if given not in {os.path.abspath(p) for p in app.upload_file_set}:
+            return False
+        real = os.path.realpath(given)
+        try:
+            regular = stat.S_ISREG(os.lstat(given).st_mode)
+        except OSError:
+            return False
+        return regular and os.path.commonpath([real, folder]) == folder
+
+    return check
+
+
+def ingest(views: Views, files: list[str] | None, progress: Callable[..., Any],
+           uploaded: Callable[[Path], bool]) -> tuple[str, str | None]:
     if not files:
         return "请先选择文件 · choose files first", None
     paths = [Path(f) for f in files]
+    refused = [p for p in paths if not uploaded(p)]
+    for path in refused:  # the path stays in the log only: the message must not confirm it exists
+        log.warning("ingest refused %s: not a file uploaded through the page", path)
+    paths = [p for p in paths if p not in refused]
     with views.lock:
-        report = views.ws.ingest(paths, progress=lambda f, text: progress(0.8 * f, desc=text))
+        report = views.ws.ingest(paths, progress=lambda f, text: progress(0.8 * f, desc=text),
+                                 source=upload_source)
         if report.added or report.replaced:
             progress(0.85, desc="索引 indexing")
             views.ws.refresh_index()
@@ -152,6 +180,8 @@ def ingest(views: Views, files: list[str] | None,
     lines = [f"新增 added: {', '.join(report.added) or '—'}",
              f"更新 replaced: {', '.join(report.replaced) or '—'}",
              f"未变 unchanged: {', '.join(report.unchanged) or '—'}"]
+    lines += [f"⚠️ {p.name}: 拒绝 refused: 只接受本页上传的文件 · only files uploaded on this "
+              "page are read; upload it above" for p in refused]
     lines += [f"⚠️ {Path(p).name}: {message}" for p, message in report.failed]
     changed = [*report.added, *report.replaced, *report.unchanged]
     return " · ".join(lines[:3]) + "".join(f"\n\n{line}" for line in lines[3:]), \
@@ -325,9 +355,10 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
 
         def on_ingest(files: list[str] | None,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            message, doc_id = ingest(views, files, progress)
+            message, doc_id = ingest(views, files, progress, uploaded)
             return after_change(message, doc_id)
 
+        uploaded = uploaded_through(app)
         ingest_button.click(on_ingest, upload, doc_outputs)
         remove.click(lambda d: after_change(remove_document(views, d), None), doc_pick,
                      doc_outputs)

@@ -1,10 +1,12 @@
 """The reference graph (countries, organisations, memberships with role and year, each citing
 its source), the entities graph (every entity the stored reports name, described once) and the
-derived graph (preferred and English labels, which initiative serves which goal).
+derived graph (preferred and English labels, which initiative serves which goal), stamped with
+the version of the reports it was built from.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Container, Iterable
 from typing import Any
 
@@ -158,13 +160,53 @@ _COUNTRIES = (
 )
 
 
+# what the derived graph computes; a derived graph stamped with another is rebuilt at open
+DERIVED_LAYOUT = "1"
+
+_REPORTS = (
+    SPARQL_PREFIXES
+    + """SELECT ?id ?sha ?layout WHERE {
+  ?d a wsh:Document ; dcterms:identifier ?id ; wsh:sha256 ?sha . OPTIONAL { ?d wsh:layout ?layout }
+}"""
+)
+_STAMP = (
+    SPARQL_PREFIXES
+    + f"SELECT ?version WHERE {{ GRAPH {DERIVED_GRAPH.n3()} {{ "
+    + f"{DERIVED_GRAPH.n3()} wsh:builtFrom ?version }} }}"
+)
+
+
+def reports_version(dataset: Dataset) -> str | None:
+    """The version of the stored reports, as the derived graph and the search index record what
+    they were built from: a digest of every report's id, text digest and graph layout (and of
+    what the derived graph computes), or None when no report is stored."""
+    rows = sorted(
+        f"{row['id']}\t{row['sha']}\t{row['layout'] or ''}"
+        for row in select_values(dataset, _REPORTS)
+    )
+    if not rows:
+        return None
+    text = "\n".join([f"derived layout {DERIVED_LAYOUT}", *rows])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def derived_version(dataset: Dataset) -> str | None:
+    """The version of the reports the stored derived graph was built from, None if unstamped."""
+    versions = [row["version"] for row in select_values(dataset, _STAMP)]
+    return str(versions[0]) if len(versions) == 1 else None
+
+
 def derived_graph(dataset: Dataset, english: EnglishLabeller | None = None) -> Graph:
     """Recomputed after every change: one preferred label per entity and language (the
     longest name, 海尔集团 over 海尔, unless reference data gives one); an English label,
     marked with its source (`wsh:englishLabelSource`), for entities the reports name that have
     none, when `english` finds one; and `servesGoal` from an initiative to every initiative
-    whose name or alias its own name contains."""
+    whose name or alias its own name contains. The graph names the version of the reports it
+    was built from (`wsh:builtFrom`), written with it in one atomic write."""
     graph = new_graph(DERIVED_GRAPH)
+    version = reports_version(dataset)
+    if version is not None:
+        graph.add((DERIVED_GRAPH, WSH.builtFrom, Literal(version)))
     names: dict[tuple[Any, str], set[str]] = {}
     labelled: set[tuple[Any, str]] = set()
     all_names: dict[Any, set[str]] = {}

@@ -1,7 +1,8 @@
 """The dense index: a faiss inner-product index in a folder that records what built it.
 
-The manifest holds the encoder name, dimension and each item's digest; opening the folder
-with another encoder is refused, and a refresh embeds only items it has not seen.
+The manifest holds the encoder name, dimension, each item's digest and the version of the
+reports the items were collected from; opening the folder with another encoder is refused, and
+a refresh embeds only items it has not seen.
 """
 
 from __future__ import annotations
@@ -28,9 +29,20 @@ class VectorIndex:
         self.folder = folder
         self.encoder = encoder
         self.items: list[SearchItem] = []
+        self.built_from: str | None = None  # the version of the reports the items come from
         self.vectors: NDArray[np.float32] = np.zeros((0, encoder.dim), dtype=np.float32)
         self._index = faiss.IndexFlatIP(encoder.dim)
         self._load()
+
+    @staticmethod
+    def built_from_in(folder: Path) -> str | None:
+        """The version of the reports the index in `folder` was built from, read without
+        loading it (None for an index that records none, or no index)."""
+        manifest_path = folder / MANIFEST
+        if not manifest_path.is_file():
+            return None
+        version = json.loads(manifest_path.read_text(encoding="utf-8")).get("built_from")
+        return str(version) if version is not None else None
 
     def _load(self) -> None:
         manifest_path = self.folder / MANIFEST
@@ -44,13 +56,18 @@ class VectorIndex:
                 "run `waishi ingest --reindex` to rebuild it"
             )
         self.items = [SearchItem(**row) for row in manifest["items"]]
+        self.built_from = manifest.get("built_from")
         self.vectors = np.load(self.folder / "vectors.npy")
         self._index.add(self.vectors)
 
-    def refresh(self, items: list[SearchItem]) -> int:
-        """Make the index hold exactly `items`; returns how many were newly embedded."""
+    def refresh(self, items: list[SearchItem], built_from: str | None = None) -> int:
+        """Make the index hold exactly `items`, collected from the reports of version
+        `built_from`; returns how many were newly embedded."""
         known = {item.digest: k for k, item in enumerate(self.items)}
         if [i.digest for i in items] == [i.digest for i in self.items]:
+            if built_from != self.built_from:  # the same items from other reports: restamp
+                self.built_from = built_from
+                self._save()
             return 0  # unchanged: opening a workspace must not rewrite the index
         fresh = [item for item in items if item.digest not in known]
         new_vectors = self.encoder.encode([item.text for item in fresh])
@@ -60,6 +77,7 @@ class VectorIndex:
             for item in items
         ]
         self.items = items
+        self.built_from = built_from
         self.vectors = (
             np.vstack(rows).astype(np.float32)
             if rows
@@ -79,6 +97,7 @@ class VectorIndex:
             "model": self.encoder.name,
             "dim": self.encoder.dim,
             "count": len(self.items),
+            "built_from": self.built_from,
             "items": [item.__dict__ for item in self.items],
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

@@ -86,10 +86,21 @@ def ingest(
     as_json: JsonFlag = False,
 ) -> None:
     """Add reports to the graph (incremental: an unchanged report changes nothing)."""
+    from waishi.errors import UnknownDocument
+
     with workspace() as ws:
+        stored = ws.documents()
+        unknown = [doc for doc in remove or [] if doc not in stored]
+        if unknown:  # before anything changes
+            listed = ", ".join(sorted(stored)[:10]) + (" …" if len(stored) > 10 else "")
+            raise UnknownDocument(
+                f"no stored report has the id {unknown[0]!r}; stored: {listed or 'none'}"
+            )
         removed = [doc for doc in remove or [] if ws.remove(doc)]
         report = ws.ingest(paths or ([] if remove else [ws.settings.corpus_dir]), encoding=encoding)
-        if reindex or report.added or report.replaced or removed:
+        if reindex:
+            ws.refresh_derived()
+        if reindex or report.added or report.replaced or removed or not ws.index_is_current():
             ws.refresh_index()
         data = {
             "added": report.added,

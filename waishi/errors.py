@@ -14,6 +14,10 @@ class UnreadableDocument(WaishiError):
     """A report that is empty, binary, too large or in an encoding we cannot decode."""
 
 
+class UnknownDocument(WaishiError):
+    """A report id that names no stored report."""
+
+
 class UnsafeQuery(WaishiError):
     """A SPARQL query that tries to update, LOAD, or reach the network."""
 

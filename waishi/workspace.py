@@ -46,8 +46,10 @@ from graph.queries import (
 )
 from graph.reference import (
     derived_graph,
+    derived_version,
     entities_graph,
     reference_graph,
+    reports_version,
     stored_triples,
     unknown_triples,
 )
@@ -106,6 +108,39 @@ class IngestReport:
     failed: tuple[tuple[str, str], ...]  # (path, message)
 
 
+def file_source(path: Path) -> str:
+    """A file's source, the path stored with its report: the absolute path, links resolved."""
+    return str(path.resolve())
+
+
+def upload_source(path: Path) -> str:
+    """An uploaded file's source: its name (the folder an upload lands in means nothing), so
+    uploading a file of the same name again replaces the report."""
+    return f"{_UPLOAD}{path.name}"
+
+
+_UPLOAD = "upload:"
+
+
+def id_taken(document: Document, stored: dict[str, str] | None) -> str | None:
+    """Why `document` may not be stored under its id, or None: the id is held by a report of
+    another source (another folder's file of the same name, or the same name with another
+    suffix), which storing this one would silently overwrite."""
+    if stored is None or _same_source(stored["path"], document.source_path):
+        return None
+    return (
+        f"the id {document.doc_id!r} is already taken by {stored['path']}; rename this file, "
+        f"or remove that report first (waishi ingest --remove {document.doc_id})"
+    )
+
+
+def _same_source(stored: str, source: str) -> bool:
+    # a store written before sources were absolute paths holds the path as it was given
+    return stored == source or (
+        not stored.startswith(_UPLOAD) and os.path.abspath(stored) == source
+    )
+
+
 class Workspace:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -118,6 +153,7 @@ class Workspace:
         # (Chinese label, type, country) -> English label and its source, for the derived graph
         self._english_labels: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         self._ensure_reference()
+        self._repair_derived()
 
     # -- building -------------------------------------------------------------------------
 
@@ -148,6 +184,19 @@ class Workspace:
         self._replace_graph(ONTOLOGY_GRAPH, ontology)
         self._replace_graph(REFERENCE_GRAPH, reference)
 
+    def _repair_derived(self) -> None:
+        """Rebuild the derived graph if it was built from other reports than those stored: a
+        process killed between a report's write and the refresh after it (an ingest or a remove)
+        left it so, and re-ingesting would find every report unchanged."""
+        built_from = derived_version(self.dataset)
+        if built_from != reports_version(self.dataset):
+            log.warning(
+                "the derived graph (preferred and English labels) was built from other reports "
+                "than those stored (an interrupted ingest or remove, or an older Waishi): "
+                "rebuilding it"
+            )
+            self.refresh_derived()
+
     def documents(self) -> dict[str, dict[str, str]]:
         """doc_id -> {home, home_note, title, sha256, path, year, layout, entities, facts}."""
         entities = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_ENTITIES)}
@@ -174,8 +223,11 @@ class Workspace:
         *,
         encoding: str | None = None,
         progress: Progress | None = None,
+        source: Callable[[Path], str] = file_source,
     ) -> IngestReport:
-        """Add reports; a report already stored with the same text changes nothing."""
+        """Add reports; a report already stored with the same text changes nothing. A report's
+        id is its file name's stem and belongs to one `source` (by default the file's absolute
+        path): a file of another source whose stem is taken is refused, never stored over it."""
         files = list(_expand(paths))
         known = self.documents()
         added: list[str] = []
@@ -190,7 +242,10 @@ class Workspace:
                     progress(k / max(len(files), 1), f"reading {path.name}")
                 try:
                     document = read_document(
-                        path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
+                        path,
+                        encoding=encoding,
+                        max_bytes=self.settings.max_upload_bytes,
+                        source_path=source(path),
                     )
                 except UnreadableDocument as exc:
                     failed.append((str(path), str(exc)))
@@ -203,12 +258,20 @@ class Workspace:
                 ):
                     unchanged.append(document.doc_id)
                     continue
+                clash = id_taken(document, previous)
+                if clash:
+                    failed.append((str(path), clash))
+                    continue
+                known[document.doc_id] = {
+                    "sha256": document.sha256, "path": document.source_path, "layout": GRAPH_LAYOUT
+                }
                 self.add_document(
                     document, replaces=previous is not None, writer=writer, described=described
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
         if added or replaced:
+            log.info("%d reports stored; refreshing the derived graph", len(added) + len(replaced))
             self.refresh_derived()
         if progress:
             progress(1.0, "done")
@@ -265,6 +328,7 @@ class Workspace:
         others = self._entities_without(doc_id)
         write_graphs(self.dataset, drop=[iri], replace={ENTITIES_GRAPH: others})
         self._commit()
+        log.info("%s removed; refreshing the derived graph", doc_id)
         self.refresh_derived()
         return True
 
@@ -276,8 +340,10 @@ class Workspace:
         return stored_triples(self.dataset.graph(REFERENCE_GRAPH))
 
     def refresh_derived(self) -> None:
+        """Recompute the derived graph from the stored reports; it records their version."""
         self._replace_graph(DERIVED_GRAPH, derived_graph(self.dataset, self._english_label))
         self._invalidate()
+        log.info("derived graph refreshed")
 
     def _english_label(self, label_zh: str, kind: str, country: str) -> tuple[str, str] | None:
         key = (label_zh, kind, country)
@@ -396,7 +462,7 @@ class Workspace:
     @cached_property
     def searcher(self) -> HybridSearch:
         dense = VectorIndex(self.settings.index_dir, self.encoder)
-        added = dense.refresh(self.index_items)
+        added = dense.refresh(self.index_items, built_from=derived_version(self.dataset))
         log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
         mentions: dict[str, list[str]] = {}
         query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
@@ -419,6 +485,11 @@ class Workspace:
         """A fresh store gets the bundled corpus, so the first question has something to ask."""
         if not self.documents():
             self.ingest([self.settings.corpus_dir])
+
+    def index_is_current(self) -> bool:
+        """Whether the search index was built from the stored reports (a kill while it was
+        rebuilt leaves it older; the next search rebuilds it anyway)."""
+        return VectorIndex.built_from_in(self.settings.index_dir) == derived_version(self.dataset)
 
     def refresh_index(self) -> None:
         self._invalidate()

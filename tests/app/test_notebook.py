@@ -45,7 +45,9 @@ def test_the_walkthrough_runs_on_a_fresh_store(tmp_path: Path,
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(notebook, kernel_name=KERNEL, timeout=600,
+    # coalesce_streams: on a loaded machine the kernel may flush one print in two messages, and
+    # outputs_text would then split its line in two
+    client = NotebookClient(notebook, kernel_name=KERNEL, timeout=600, coalesce_streams=True,
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
 

@@ -1,22 +1,30 @@
 """A crash mid-ingest leaves the previous graph: an ingest process is killed at several
-moments while it replaces a report, and the store holds the old or the new version, whole."""
+moments while it replaces a report, and the store holds the old or the new version, whole.
+Killed after a report's write or removal, before the derived graph and the search index caught
+up, the next command of any kind rebuilds them: labels and answers as if nothing happened."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.queries import select
+from graph.reference import derived_version, reports_version
+from graph.store import open_dataset
 from ingest.readers import read_document
 from ingest.segment import split_sentences
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
 from waishi.settings import Settings
 from waishi.workspace import Workspace
 
@@ -91,7 +99,9 @@ def _sentences_stored(data_dir: Path) -> dict[str, int]:
 
 def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path) -> None:
     """New reports are written by Oxigraph's bulk loader (graph/write.py, _ONE_BATCH): a kill
-    at any moment leaves every report with all its sentences or with none."""
+    at any moment leaves every report with all its sentences or with none. Each kill comes as
+    the ingest logs its n-th report (its write just handed to the writer thread), a moment
+    later or at once, so that it falls while a write runs or between two."""
     seed = (CORPUS / "qingdao-fao-2022-work-report.txt").read_text(encoding="utf-8")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -100,24 +110,163 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
         text = seed.replace("2022", str(2010 + k)) * 6
         (corpus / f"report-{k}.txt").write_text(text, encoding="utf-8")
         expected[f"report-{k}"] = len(split_sentences(f"report-{k}", text))
-    # kill at fractions of a whole ingest's time on this machine now, not at fixed seconds: a
-    # loaded machine reaches the first write later
-    started = time.monotonic()
-    assert _ingest(tmp_path / "probe", corpus).wait(timeout=600) == 0
-    whole = time.monotonic() - started
-    partial = False
-    # (the writes fall between start-up and the search index, which an ingest builds last)
-    for fraction in (0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85):
-        if partial:
-            break
-        process = _ingest(tmp_path / "data", corpus)
-        time.sleep(whole * fraction)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    counts = []
+    for nth, after in ((1, 0.0), (2, 0.05), (2, 0.3), (3, 0.0)):
+        kill_on_log(tmp_path / "data", " mentions, ", "ingest", str(corpus), nth=nth, after=after)
         stored = _sentences_stored(tmp_path / "data")
         for report, sentences in stored.items():
-            assert sentences == expected[report], (fraction, report, sentences)
-        partial = partial or 0 < len(stored) < len(expected)
+            assert sentences == expected[report], (nth, after, report, sentences)
+        counts.append(len(stored))
+    assert 0 < counts[-1] < len(expected), counts  # kills fell while reports were being written
     assert _ingest(tmp_path / "data", corpus).wait(timeout=600) == 0
     assert _sentences_stored(tmp_path / "data") == expected
-    assert partial  # some kill fell between two reports' writes
+
+
+# -- derived data after a kill: the derived graph and the search index record the version of the
+# reports they were built from, and any command rebuilds what is stale ---------------------------
+
+EXTRA = ROOT / "tests" / "data" / "unseen" / "reports" / "xian-fao-2023-targets.txt"
+QUESTIONS = [
+    "2022年青岛新结好了哪些国际友城？",
+    "Which partners support SCO goals?",
+    "西安计划与哪些城市建立友好城市关系？",
+    "哪些西安企业参加哈萨克斯坦阿斯塔纳国际论坛？",
+]
+
+
+def waishi(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    exe = str(Path(sys.executable).with_name("waishi"))
+    done = subprocess.run([exe, *args], input=stdin, capture_output=True, text=True, env=env,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def kill_on_log(
+    data_dir: Path, line: str, *args: str, nth: int = 1, after: float = 0.0
+) -> None:
+    """Run `waishi -v ARGS` and kill it (SIGKILL) `after` seconds after it logs `line` for the
+    `nth` time."""
+    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    exe = str(Path(sys.executable).with_name("waishi"))
+    process = subprocess.Popen([exe, "-v", *args], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    seen: list[str] = []
+    for text in process.stderr:
+        seen.append(text)
+        if line in text and sum(line in s for s in seen) == nth:
+            time.sleep(after)
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "".join(seen[-20:])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the analyst sees: every entity with its labels, and the answers to `QUESTIONS`."""
+
+    entities: list[dict[str, object]]
+    answers: list[dict[str, object]]
+
+
+def entities(data_dir: Path) -> list[dict[str, object]]:
+    rows = json.loads(waishi(data_dir, "entities", "--json").stdout)
+    return sorted(rows, key=lambda row: str(row["iri"]))
+
+
+def answers(data_dir: Path) -> list[dict[str, object]]:
+    out = waishi(data_dir, "ask", "--json", "-", stdin="\n".join(QUESTIONS) + "\n").stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def outcome(data_dir: Path) -> Outcome:
+    return Outcome(entities(data_dir), answers(data_dir))
+
+
+@dataclass(frozen=True)
+class Stale:
+    derived: bool  # the derived graph was built from other reports than those stored
+    index: bool  # the search index was
+
+
+def stale(data_dir: Path) -> Stale:
+    """Read straight from the store and the index folder, without a workspace (which would
+    repair them): which of the derived data no longer matches the stored reports."""
+    settings = Settings.load(data_dir=data_dir)
+    dataset = open_dataset(settings.store, settings.store_dir, "", "")
+    try:
+        current = reports_version(dataset)
+        derived = derived_version(dataset) != current
+    finally:
+        dataset.close()
+        gc.collect()  # the store's lock is freed once nothing refers to it
+    manifest = settings.index_dir / "manifest.json"
+    built_from = json.loads(manifest.read_text())["built_from"] if manifest.is_file() else None
+    return Stale(derived, built_from != current)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two stores built without a crash: the seeds, and the seeds with one more report."""
+    seeds = tmp_path_factory.mktemp("crash-seeds") / "data"
+    waishi(seeds, "ingest", str(CORPUS))
+    more = tmp_path_factory.mktemp("crash-more") / "data"
+    shutil.copytree(seeds, more)
+    waishi(more, "ingest", str(EXTRA))
+    return {"seeds": seeds, "more": more}
+
+
+@pytest.fixture(scope="module")
+def expected(stores: dict[str, Path]) -> dict[str, Outcome]:
+    return {name: outcome(data_dir) for name, data_dir in stores.items()}
+
+
+def test_killed_after_a_reports_write_any_command_rebuilds_the_labels(
+    stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(stores["seeds"], data_dir)
+    kill_on_log(data_dir, "reports stored; refreshing the derived graph", "ingest", str(EXTRA))
+    assert stale(data_dir) == Stale(derived=True, index=True)  # the window the kill aimed at
+    again = waishi(data_dir, "ingest", "--json", str(EXTRA))  # the report is stored: unchanged
+    assert json.loads(again.stdout)["unchanged"] == [EXTRA.stem]
+    assert stale(data_dir) == Stale(derived=False, index=False)
+    assert outcome(data_dir) == expected["more"]
+
+
+def test_killed_while_indexing_an_ingest_the_first_question_rebuilds_the_index(
+    stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(stores["seeds"], data_dir)
+    kill_on_log(data_dir, "derived graph refreshed", "ingest", str(EXTRA))
+    assert stale(data_dir) == Stale(derived=False, index=True)
+    assert answers(data_dir) == expected["more"].answers
+    assert stale(data_dir) == Stale(derived=False, index=False)
+
+
+def test_killed_after_a_removal_any_command_rebuilds_the_labels(
+    stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(stores["more"], data_dir)
+    kill_on_log(data_dir, f"{EXTRA.stem} removed; refreshing the derived graph",
+                "ingest", "--remove", EXTRA.stem)
+    assert stale(data_dir) == Stale(derived=True, index=True)
+    assert entities(data_dir) == expected["seeds"].entities
+    assert answers(data_dir) == expected["seeds"].answers
+    assert stale(data_dir) == Stale(derived=False, index=False)
+
+
+def test_killed_while_indexing_a_removal_the_first_question_rebuilds_the_index(
+    stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(stores["more"], data_dir)
+    kill_on_log(data_dir, "derived graph refreshed", "ingest", "--remove", EXTRA.stem)
+    assert stale(data_dir) == Stale(derived=False, index=True)
+    assert answers(data_dir) == expected["seeds"].answers
+    assert stale(data_dir) == Stale(derived=False, index=False)
