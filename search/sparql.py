@@ -17,11 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyparsing import ParseException, ParseResults
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier, Node
 
 from search.sparql_formats import (  # re-exported: one import for callers
@@ -34,7 +30,8 @@ from search.sparql_formats import (  # re-exported: one import for callers
     serialize,
     sparql_term,
 )
-from waishi.errors import MalformedQuery, QueryTimeout, UnsafeQuery, WaishiError
+from search.sparql_guard import check_query, judge_query
+from waishi.errors import MalformedQuery, QueryTimeout, WaishiError
 
 __all__ = [
     "FORMATS",
@@ -42,91 +39,11 @@ __all__ = [
     "ResultFormat",
     "check_query",
     "formats_for",
+    "judge_query",
     "negotiate",
     "run_query",
     "serialize",
 ]
-
-
-_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-_UPDATE_NAMES = {
-    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP",
-    "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
-}
-# The head of a request after its prologue: an update that does not even parse is still an update.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE
-)
-_UPDATE_HEAD = re.compile(
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
-)
-
-
-def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> str:
-    """The query form of a read-only, local SPARQL query, or UnsafeQuery / MalformedQuery.
-
-    `prefixes` are those the store declares, so queries may use them without PREFIX lines.
-    """
-    try:
-        tree = parseQuery(text)
-    except ParseException as exc:
-        _refuse_update(text)
-        raise MalformedQuery(_syntax_message(exc)) from exc
-    if _contains(tree, "ServiceGraphPattern"):
-        raise UnsafeQuery(
-            "SERVICE is not allowed: queries run on the local graph only and never reach the "
-            "network; remove the SERVICE block"
-        )
-    if _contains(tree, "DatasetClause"):
-        # rdflib would fetch a FROM graph it does not hold (URL or file); Oxigraph ignores FROM
-        # when the default graph is the union. Neither is what the analyst meant.
-        raise UnsafeQuery(
-            "FROM and FROM NAMED are not allowed: they could fetch data from the network, and "
-            "the default graph already is the union of all graphs; read one graph with "
-            "GRAPH <iri> { … } instead"
-        )
-    try:
-        query = translateQuery(tree, initNs=dict(prefixes or {}))
-    except Exception as exc:  # rdflib raises bare Exception, e.g. for an unknown prefix
-        raise MalformedQuery(f"SPARQL error: {exc}") from exc
-    return _FORMS[query.algebra.name]
-
-
-def _refuse_update(text: str) -> None:
-    try:
-        request = parseUpdate(text)
-        operations = [_UPDATE_NAMES.get(op.name, op.name) for op in request.request]
-    except Exception:  # not a well-formed update either: judge it by its first keyword
-        head = _UPDATE_HEAD.match(text, _PROLOGUE.match(text).end())  # type: ignore[union-attr]
-        operations = [head.group(1).upper()] if head else []
-    if operations:
-        raise UnsafeQuery(
-            f"SPARQL Update ({', '.join(operations)}) is not allowed: the graph is read-only "
-            "here; send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-        )
-
-
-def _syntax_message(exc: ParseException) -> str:
-    message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(exc))
-    return (
-        f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {message}\n"
-        f"  {exc.line}\n  {' ' * (exc.col - 1)}^"
-    )
-
-
-def _contains(node: object, name: str) -> bool:
-    # Walk the parse tree, not the text: "SERVICE" inside a literal or a comment is harmless.
-    if isinstance(node, CompValue):
-        return node.name == name or any(_contains(v, name) for v in node.values())
-    if isinstance(node, ParseResults | list | tuple):
-        return any(_contains(v, name) for v in node)
-    return False
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -169,8 +86,9 @@ def run_query(
     deadline is only checked between rows.
     """
     prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
-    text = _with_bindings(text, init_bindings or {})
-    form = check_query(text, prefixes)
+    # The engine runs the judged (canonical) text, never the text as sent: see sparql_guard.
+    judged = judge_query(_with_bindings(text, init_bindings or {}), prefixes)
+    text, form = judged.text, judged.form
     deadline = time.monotonic() + timeout_s
     if hasattr(os, "fork"):
         payload = _run_in_child(dataset, text, form, max_rows, deadline)

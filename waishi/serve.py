@@ -24,11 +24,34 @@ PATH = "/sparql"
 MAX_BODY_BYTES = 1024 * 1024  # a query, not an upload: anything larger is a mistake or abuse
 _DRAIN_BYTES = 16 * MAX_BODY_BYTES  # read this much of a refused body so the client sees the 413
 _CORS = {
-    "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept",
     "Access-Control-Max-Age": "86400",
 }
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def cors_headers(settings: Settings, origin: str) -> dict[str, str]:
+    """CORS headers for a request from `origin`: none unless settings.cors_origins names it
+    (or is "*"). Without them a page on another site can send a query but never read the
+    answer, which is what an endpoint on the analyst's own machine wants by default."""
+    allowed = {o.strip().rstrip("/") for o in settings.cors_origins.split(",") if o.strip()}
+    if "*" in allowed:
+        return {"Access-Control-Allow-Origin": "*", **_CORS}
+    if origin and origin.rstrip("/") in allowed:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **_CORS}
+    return {}
+
+
+def host_allowed(settings: Settings, host_header: str) -> bool:
+    """Whether a request's Host names this server. Bound to loopback, only loopback names
+    are accepted: a web page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) would
+    otherwise read answers as if it were same-origin."""
+    if settings.host not in _LOOPBACK:
+        return True
+    name = host_header.strip().lower()
+    name = name[1 : name.find("]")] if name.startswith("[") else name.rsplit(":", 1)[0]
+    return not name or name in _LOOPBACK  # no Host at all: not a browser
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,8 @@ class Request:
     content_type: str = ""
     body: str | None = None  # an application/sparql-query body
     accept: str = ""
+    host: str = "127.0.0.1"
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,11 @@ def _text(status: int, message: str) -> Reply:
 
 def answer(dataset: Graph, settings: Settings, request: Request) -> Reply:
     """The protocol's answer to one request: pure apart from running the query."""
+    if not host_allowed(settings, request.host):
+        return _text(
+            421,
+            f"this endpoint answers only requests addressed to {settings.host} or localhost",
+        )
     if request.path != PATH:
         return _text(404, f"not found; the SPARQL endpoint is at {PATH}")
     if "update" in request.params or request.content_type == "application/sparql-update":
@@ -130,7 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             self._send(_text(400, "the URL's parameters are not valid UTF-8"))
             return
-        self._answer(Request("GET", url.path, params, accept=self.headers.get("Accept", "")))
+        self._answer(Request("GET", url.path, params, accept=self.headers.get("Accept", ""),
+                             **self._where_from()))
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
@@ -161,7 +192,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_text(400, f"the request body is not valid {charset} text"))
             return
         accept = self.headers.get("Accept", "")
-        self._answer(Request("POST", url.path, params, content_type, body, accept))
+        self._answer(
+            Request("POST", url.path, params, content_type, body, accept, **self._where_from())
+        )
+
+    def _where_from(self) -> dict[str, str]:
+        return {"host": self.headers.get("Host", ""), "origin": self.headers.get("Origin", "")}
 
     def do_OPTIONS(self) -> None:  # CORS preflight from browser tools such as YASGUI
         self._send(Reply(204, b""))
@@ -176,7 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
-        headers = {**_CORS, **reply.headers}
+        headers = {**cors_headers(self.server.settings, self.headers.get("Origin", "")),
+                   **reply.headers}
         if reply.status != 204:  # a 204 must not carry a Content-Length
             headers["Content-Length"] = str(len(reply.body))
         if reply.body:

@@ -34,6 +34,9 @@ class Settings:
     port: int = 7860
     sparql_port: int = 7878
     password: str = ""
+    # Web origins (scheme://host[:port], comma-separated) whose pages may read the SPARQL
+    # endpoint's answers; empty: none (no CORS headers); "*" any page, which is unsafe.
+    cors_origins: str = ""
     query_timeout_s: float = 30.0
     max_result_rows: int = 10000
     max_upload_bytes: int = 20 * 1024 * 1024

@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 from xml.dom.minidom import Document
 
@@ -202,7 +203,6 @@ def test_format_parameter_and_accept_header(endpoint: Endpoint) -> None:
     assert headers["Content-Type"] == "text/tab-separated-values; charset=utf-8"
     status, headers, _ = endpoint.get(SISTERS, format="application/ld+json")
     assert headers["Content-Type"] == "application/ld+json"
-    assert headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_results_are_capped_and_say_so(endpoint: Endpoint) -> None:
@@ -317,10 +317,51 @@ def test_other_paths_are_not_found(endpoint: Endpoint) -> None:
     assert b"/sparql" in body
 
 
-def test_cors_preflight(endpoint: Endpoint) -> None:
-    status, headers, _ = endpoint.request(
-        "OPTIONS", endpoint.url, headers={"Access-Control-Request-Method": "POST"}
-    )
+def test_no_cors_by_default(endpoint: Endpoint) -> None:
+    # A page on another site may send a query but must not read the answer.
+    origin = {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    status, headers, _ = endpoint.request("OPTIONS", endpoint.url, headers=origin)
     assert status == 204
-    assert headers["Access-Control-Allow-Origin"] == "*"
-    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert not any(key.lower().startswith("access-control") for key in headers)
+    status, headers, _ = endpoint.request(
+        "GET", f"{endpoint.url}?query=ASK%7B%7D", headers={"Origin": "https://evil.example"}
+    )
+    assert status == 200
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_for_configured_origins_only(tmp_path: Path) -> None:
+    dataset = open_dataset("oxigraph", tmp_path / "store")
+    settings = Settings(sparql_port=0, cors_origins="http://localhost:3000, https://yasgui.example")
+    server = make_server(dataset, settings)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Endpoint(server.url)
+        preflight = {"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"}
+        status, headers, _ = client.request("OPTIONS", client.url, headers=preflight)
+        assert status == 204
+        assert headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        assert "POST" in headers["Access-Control-Allow-Methods"]
+        assert "Origin" in headers["Vary"]
+        other = {"Origin": "https://evil.example"}
+        _, headers, _ = client.request("GET", f"{client.url}?query=ASK%7B%7D", headers=other)
+        assert "Access-Control-Allow-Origin" not in headers
+    finally:
+        server.shutdown()
+        server.server_close()
+        dataset.close()
+
+
+def test_a_foreign_host_name_is_refused(endpoint: Endpoint) -> None:
+    # DNS rebinding: a page's own name re-pointed at 127.0.0.1 arrives with its Host header.
+    status, _, body = endpoint.request(
+        "GET", f"{endpoint.url}?query=ASK%7B%7D", headers={"Host": "attacker.example:7878"}
+    )
+    assert status == 421
+    assert b"localhost" in body
+    port = urllib.parse.urlsplit(endpoint.url).port
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
+        status, _, _ = endpoint.request(
+            "GET", f"{endpoint.url}?query=ASK%7B%7D", headers={"Host": host}
+        )
+        assert status == 200
