@@ -141,12 +141,12 @@ class Publisher:
                 shutil.rmtree(_generation_dir(self.root, generation), ignore_errors=True)
                 lock_path.unlink(missing_ok=True)
 
-    def close(self) -> None:
+    def close(self, publish: bool = True) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._store is not None:
+            if self._store is not None and publish:
                 self._publish_locked()
             self._store = None  # RocksDB's lock is freed with the last reference to the store
         with contextlib.suppress(FileNotFoundError, ValueError):

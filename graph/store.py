@@ -9,6 +9,7 @@ newest snapshot without the lock (see graph/snapshots.py).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
@@ -72,18 +73,26 @@ class ReaderStore(OxigraphStore):
         pass  # rdflib's Dataset.graph() "creates" the graph it returns: nothing to write
 
 
-def _open_for_writing(path: Path) -> pyoxigraph.Store:
+WRITER_WAIT_S = 3.0  # a writer waits this long for the lock: a reader may hold it briefly
+
+
+def _open_for_writing(path: Path, wait_s: float = WRITER_WAIT_S) -> pyoxigraph.Store:
+    """The store opened for writing; writers are serialised for `wait_s`, then refused."""
     path.mkdir(parents=True, exist_ok=True)
-    try:
-        return pyoxigraph.Store(str(path))
-    except OSError as exc:
-        if "lock" in str(exc).lower():
-            raise StoreUnavailable(
-                f"the store at {path} is open for writing by {writer_description(path)}; "
-                "commands that only read (ask, search, sparql, serve …) work beside it, but "
-                "only one process may write: add reports through it, or stop it first"
-            ) from exc
-        raise StoreUnavailable(f"cannot open the store at {path} ({exc})") from exc
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return pyoxigraph.Store(str(path))
+        except OSError as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreUnavailable(f"cannot open the store at {path} ({exc})") from exc
+            if time.monotonic() >= deadline:
+                raise StoreUnavailable(
+                    f"the store at {path} is open for writing by {writer_description(path)}; "
+                    "commands that only read (ask, search, sparql, serve …) work beside it, but "
+                    "only one process may write: add reports through it, or stop it first"
+                ) from exc
+            time.sleep(0.1)
 
 
 def _oxigraph(path: Path, query_endpoint: str, update_endpoint: str, read_only: bool) -> Dataset:
@@ -95,19 +104,16 @@ def _oxigraph(path: Path, query_endpoint: str, update_endpoint: str, read_only: 
 
 
 def _reader(path: Path) -> SnapshotReader:
+    """The newest snapshot. When no process writes the store, it is first brought up to date:
+    a writer killed after its last publish left committed reports no snapshot holds, and a
+    store written before snapshots existed has none."""
     try:
-        return SnapshotReader(path, wait_s=0)
-    except FileNotFoundError:
-        pass
-    # No snapshot yet (a new store, or one written before snapshots): publish one ourselves
-    # when nobody writes; a writer publishes one as it opens, so otherwise wait for it.
-    try:
-        writer = _open_for_writing(path)
+        writer = _open_for_writing(path, wait_s=0)
     except StoreUnavailable:
-        writer = None
+        writer = None  # a writer is running: it publishes as it opens and after each commit
     if writer is not None:
-        Publisher(writer, path).close()
-        del writer  # frees RocksDB's lock
+        Publisher(writer, path).close(publish=False)  # published once, as it opened
+        del writer  # frees RocksDB's lock (writers wait for it, see WRITER_WAIT_S)
     try:
         return SnapshotReader(path, wait_s=10)
     except FileNotFoundError as exc:

@@ -53,6 +53,9 @@ def workspace(*, need_corpus: bool = False, read_only: bool = False) -> Iterator
     from waishi.workspace import Workspace
 
     settings = _state["settings"]
+    # only the embedded store has a writer's lock to read beside; an in-memory store lives
+    # and dies with this process, a server takes care of its own readers
+    read_only = read_only and settings.store == "oxigraph"
     ws = None
     try:
         ws = Workspace(settings, read_only=read_only)

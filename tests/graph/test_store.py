@@ -274,3 +274,27 @@ def test_a_second_writer_is_refused_with_who_holds_the_store(tmp_path: Path) -> 
     writer.close()
     gc.collect()
     open_dataset("oxigraph", path).close()  # the lock went with the first writer
+
+
+def test_after_a_writer_is_killed_readers_see_every_committed_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from graph.store import open_dataset
+
+    path = tmp_path / "store"
+    # The writer publishes as it opens, then commits a write that no snapshot holds, and dies.
+    killed = subprocess.run([sys.executable, "-c", f"""
+import os, signal
+from pathlib import Path
+from rdflib import RDF, URIRef
+from graph.namespaces import WSH
+from graph.store import open_dataset
+writer = open_dataset("oxigraph", Path({str(path)!r}))
+writer.add((URIRef("{_CITY}1"), RDF.type, WSH.City, URIRef("{_GRAPH}")))
+os.kill(os.getpid(), signal.SIGKILL)
+"""], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    reader = open_dataset("oxigraph", path, read_only=True)  # nobody writes: brought up to date
+    assert _cities(reader) == 1
+    reader.close()
