@@ -275,11 +275,12 @@ def test_init_bindings_bind_by_name_the_same_on_every_store(dataset: Dataset) ->
 
 
 def test_a_slow_query_is_stopped_and_the_next_one_runs(dataset: Dataset) -> None:
+    # SLOW runs for minutes on either store; the bounds are loose for a loaded machine.
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"ran longer than 0\.5 s and was stopped"):
         run(dataset, SLOW, timeout_s=0.5)
-    assert time.monotonic() - started < 1.5
-    assert run(dataset, "ASK { ?c rdfs:label '青岛'@zh }", timeout_s=0.5).boolean is True
+    assert time.monotonic() - started < 20
+    assert run(dataset, "ASK { ?c rdfs:label '青岛'@zh }", timeout_s=20).boolean is True
 
 
 def test_quick_queries_are_not_held_up_by_a_slow_one_in_another_thread(dataset: Dataset) -> None:
@@ -289,17 +290,17 @@ def test_quick_queries_are_not_held_up_by_a_slow_one_in_another_thread(dataset: 
 
     def slow() -> None:
         try:
-            run(dataset, SLOW, timeout_s=1.2)
+            run(dataset, SLOW, timeout_s=6)
         except QueryTimeout as exc:
             outcome.append(exc)
 
     worker = threading.Thread(target=slow)
     worker.start()
     time.sleep(0.2)
-    for _ in range(3):
+    for _ in range(3):  # held up, each would wait for the slow query's end (6 s)
         started = time.monotonic()
         assert run(dataset, "ASK { ?c rdfs:label 'Qingdao'@en }").boolean is True
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 3
     worker.join()
     assert len(outcome) == 1
 

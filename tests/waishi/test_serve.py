@@ -284,7 +284,7 @@ def test_a_slow_query_times_out_and_the_server_keeps_serving(endpoint: Endpoint)
     status, _, body = endpoint.get(SLOW)
     assert status == 503
     assert b"ran longer than 1 s and was stopped" in body
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 15  # SLOW runs for minutes
     after = endpoint.wrapper("ASK { ?c rdfs:label '青岛'@zh }").queryAndConvert()
     assert cast(dict[str, Any], after)["boolean"] is True
 
