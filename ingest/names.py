@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.context import Candidate, DocContext, is_cjk
+from ingest import titles
+from ingest.context import Candidate, DocContext
 from ingest.enumerations import recognise_enumerations
 from ingest.gazetteer import population
 from ingest.media import recognise_media
@@ -18,12 +19,14 @@ from ingest.spans import (
     EVENT_HEAD,
     canonical_label,
     first_word,
+    place_before,
     strip_leading,
     walk_back,
 )
 from ingest.terms import pattern, words
 
 ORG_SUFFIX = pattern("Organization", "heads")
+_MIN_CN_CITY = 100_000  # a smaller Chinese town's name is no evidence of a name
 ENTERPRISE_SUFFIX = pattern("Enterprise", "heads")
 INITIATIVE_SUFFIX = pattern("Initiative", "heads")
 _WEAK_INITIATIVE = words("Initiative", "weak_heads")
@@ -142,7 +145,7 @@ def recognise_events(ctx: DocContext) -> None:
         if text[match.end() : match.end() + 3].startswith(_NOT_EVENT_AFTER):
             continue
         end = match.end()
-        if match.group(0) == "行" and not _place_before(text, match.start(), ctx):
+        if match.group(0) == "行" and not place_before(text, match.start(), ctx):
             continue  # 银行, 进行: no tour of a place
         if _distribute(ctx, match):
             continue
@@ -158,12 +161,6 @@ def recognise_events(ctx: DocContext) -> None:
                 start = cut + 1
                 break
         _emit(ctx, start, end, "Event", "event-suffix", 0.8, keep=len(match.group(0)) + 2)
-
-
-def _place_before(text: str, end: int, ctx: DocContext) -> bool:
-    return any(
-        r.type in PLACE_TYPES for k in (2, 3) for r in ctx.gazetteer.lookup(text[end - k : end])
-    )
 
 
 def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
@@ -399,31 +396,6 @@ def _name_start(text: str, pos: int, limit: int = 20) -> int:
     return start
 
 
-_MIN_CN_CITY = 100_000
-_QUOTED = re.compile(r"“([^“”]{2,20})”")
-# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
-_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
-_QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
-
-
-def recognise_quoted_names(ctx: DocContext) -> None:
-    """A quoted name typed by its own head: “澜湄周” and “杭州国际日” are events, “百城计划” an
-    initiative (see `recognise_initiatives`), “X协会” an organisation."""
-    for match in _QUOTED.finditer(ctx.document.text):
-        name = match.group(1)
-        if not all(is_cjk(ch) or ch.isalnum() or ch in "—-·" for ch in name):
-            continue  # a quoted phrase or slogan, not a name
-        if _QUOTED_EVENT.search(name) and (
-            not name.endswith("行") or _place_before(name, len(name) - 1, ctx)
-        ):
-            kind = "Event"  # (“两个先行” is a slogan, “山东行” a tour)
-        elif _QUOTED_ORG.search(name):
-            kind = "Organization"
-        else:
-            continue
-        ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
-
-
 NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
@@ -432,5 +404,6 @@ NAME_RECOGNISERS = {
     "enterprises": recognise_enterprises,
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,
-    "quoted-names": recognise_quoted_names,
+    "quoted-names": titles.recognise_quoted_names,
+    "publications": titles.recognise_publications,
 }

@@ -1,5 +1,5 @@
 """Recognisers for places: gazetteer names, "城市(国家)", "国家首都城市", "国家+城市",
-country abbreviations in compounds (中韩, 日韩, 对德合作, 韩、日、泰三国) and home references.
+home references; country abbreviations are in `ingest.abbreviations`.
 
 Each function takes a `DocContext` and adds `Candidate`s; the linker picks among references.
 """
@@ -7,32 +7,23 @@ Each function takes a `DocContext` and adds `Candidate`s; the linker picks among
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
 
-import jieba
-import jieba.posseg as pseg
-
+from ingest.abbreviations import PAREN, add_pair, pair_starts, recognise_abbreviations
 from ingest.context import Candidate, DocContext, is_cjk
-from ingest.gazetteer import Gazetteer, population
+from ingest.gazetteer import population
 from ingest.model import EntityRef
 from ingest.spans import after_trigger
+from ingest.words import looks_like_name, word_starts
 
-_PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
-# compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构
-_PAIR_CUE = re.compile(
-    r"外长|建交|邦交|合作|关系|友好|两国|经贸|地方|青少年|人文|产业|企业|贸易|投资|智慧|双边|交流"
-    r"|论坛|峰会|驻|友城|博览|[(（、]"
-)
-_SINGLE_ABBR = re.compile(r"对([\u4e00-\u9fff])(?=合作|交往|交流|工作|贸易|投资|开放)")
-_ABBR_LIST = re.compile(r"((?:[\u4e00-\u9fff]、)+[\u4e00-\u9fff])(?:两|三|四|五|六|七|八)国")
 _MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
+_MID_CITY = 100_000
 
 
 def recognise_gazetteer(ctx: DocContext) -> None:
     """Every reference name in the text, keeping all candidates of an ambiguous name; a small
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
     home_country = ctx.home_country
+    in_report = _countries_in(ctx)
     for sentence in ctx.sentences:
         matches = ctx.gazetteer.matches(sentence.text)
         countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
@@ -54,23 +45,25 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             kept = [
                 r
                 for r in refs
-                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx)
+                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx, in_report)
             ]
             if not kept:
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
-            if kind == "Country" and any(
-                r.type == "Region" and r.country == home_country for r in kept
+            if (
+                kind in ("Country", "City")
+                and any(r.type == "Region" and r.country == home_country for r in kept)
+                and all(r.country != home_country for r in kept if r.type == kind)
             ):
-                kind = "Region"  # 香港, 澳门, 台湾: regions of China in a Chinese report
+                kind = "Region"  # 香港, 台湾: regions of China; 湖南 the province, not Kōnan
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
                 kept = kept if as_city else _domestic(kept, ctx)
                 if not kept or (end - start == 2 and _inside_word(sentence.text, start, ctx)):
                     continue  # 海口 in 入海口, 方城 in 地方城市: a name inside a word
                 kind = kept[0].type
-            elif kind == "City" and end - start == 2 and start not in _word_starts(sentence.text):
+            elif kind == "City" and end - start == 2 and start not in word_starts(sentence.text):
                 continue  # 加东 (Katō, Japan) in 参加东北亚…: a two-character name inside a word
             ctx.add(
                 Candidate(
@@ -85,34 +78,47 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             )
 
 
-@lru_cache(maxsize=256)
-def _word_starts(text: str) -> frozenset[int]:
-    """Where jieba's words start in `text`: segmented only when a rule must know (a sentence
-    with a two-character foreign city in it, a name and 市 after a country)."""
-    starts, at = set(), 0
-    for word in jieba.lcut(text):
-        starts.add(at)
-        at += len(word)
-    return frozenset(starts)
-
-
 def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
     """Whether the name at `start` sits inside a word jieba reads, after something that is no
     place (入|海口; not 云南|昆明, a province and its city read as one word)."""
     if start == 0 or not is_cjk(text[start - 1]):
         return False
     lo = max(start - 4, 0)  # jieba reads the words around the name, not the whole sentence
-    starts = _word_starts(text[lo : start + 6])
+    starts = word_starts(text[lo : start + 6])
     if start - lo in starts:
         return False
     word_start = lo + max(k for k in starts if k < start - lo)
     return not ctx.gazetteer.lookup(text[word_start:start])
 
 
-def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:
+def _in_context(
+    ref: EntityRef, countries: set[str], ctx: DocContext, in_report: frozenset[str] = frozenset()
+) -> bool:
+    """A foreign city needs its country named in its sentence, or (a city of 100,000 or more)
+    anywhere in the report (马赛 in a report that names France), unless it is a capital or a
+    city of a million."""
     if ref.type != "City" or ref.country == ctx.home_country or ref.country in countries:
         return True
+    if ref.country in in_report and population(ref) >= _MID_CITY:
+        return True
     return population(ref) >= _MIN_CN_CITY or dict(ref.ids).get("capital") == "1"
+
+
+def _countries_in(ctx: DocContext) -> frozenset[str]:
+    """The foreign countries a report names, by name or by abbreviation in a pair (中法)."""
+    found = {
+        r.country
+        for s in ctx.sentences
+        for _, _, refs in ctx.gazetteer.matches(s.text)
+        for r in refs
+        if r.type == "Country"
+    }
+    for i in pair_starts(ctx.document.text, ctx.gazetteer):
+        for ch in ctx.document.text[i : i + 2]:
+            options = ctx.gazetteer.abbreviations.get(ch, [])
+            if len(options) == 1:
+                found.add(options[0])
+    return frozenset(found - {ctx.home_country})
 
 
 def _plausible(ref: EntityRef, ctx: DocContext) -> bool:
@@ -179,7 +185,7 @@ def _stands_alone(text: str, at: int) -> bool:
     reading it as the start of a longer one (在|青年)."""
     lo = max(text.rfind(p, 0, at) for p in "，,。；;\n") + 1
     hi = min((k for k in (text.find(p, at) for p in "，,。；;\n") if k >= 0), default=len(text))
-    starts = _word_starts(text[lo:hi])
+    starts = word_starts(text[lo:hi])
     return at + 1 - lo in starts or at + 1 == hi
 
 
@@ -187,7 +193,7 @@ def recognise_paren_country(ctx: DocContext) -> None:
     """`X(国家)`: the country types what precedes it — a city, a port, or a pair such as 中韩."""
     gaz = ctx.gazetteer
     text = ctx.document.text
-    for match in _PAREN.finditer(text):
+    for match in PAREN.finditer(text):
         country = gaz.country_by_name(match.group(1))
         if country is None:
             continue
@@ -211,7 +217,7 @@ def recognise_paren_country(ctx: DocContext) -> None:
             continue
         pair = before[-2:]
         if all(ch in gaz.abbreviations for ch in pair):
-            _add_pair(ctx, match.start() - 2, pair, iso2)
+            add_pair(ctx, match.start() - 2, pair, iso2)
             continue
         stem = before[:-1] if before.endswith("港") else before
         if before.endswith("港") and len(stem) >= 2:
@@ -282,79 +288,6 @@ def _longest_suffix_refs(text: str, ctx: DocContext) -> list[EntityRef]:
     return []
 
 
-def _add_pair(ctx: DocContext, start: int, pair: str, resolved_second: str = "") -> None:
-    gaz = ctx.gazetteer
-    for offset, ch in enumerate(pair):
-        options = gaz.abbreviations.get(ch, [])
-        if offset == 1 and resolved_second:
-            options = [resolved_second] if resolved_second in options else []
-        if len(options) != 1:
-            continue
-        ref = gaz.countries[options[0]].ref
-        ctx.add(
-            Candidate(
-                start + offset,
-                start + offset + 1,
-                "Country",
-                ref.label_zh,
-                "abbreviation",
-                0.85,
-                refs=[ref],
-            )
-        )
-
-
-def _pair_starts(text: str, gaz: Gazetteer) -> Iterator[int]:
-    """Offsets where two abbreviation letters meet (中日韩 has 中日 and 日韩), found in one
-    regex pass rather than by a test at every character."""
-    letters = "".join(re.escape(ch) for ch in gaz.abbreviations)
-    if letters:
-        for found in re.finditer(f"(?=[{letters}]{{2}})", text):
-            yield found.start()
-
-
-def recognise_abbreviations(ctx: DocContext) -> None:
-    """Country abbreviations: pairs (中韩, 日韩), 对X合作, and lists such as 韩、日、泰三国."""
-    gaz = ctx.gazetteer
-    text = ctx.document.text
-    for i in _pair_starts(text, gaz):
-        pair = text[i : i + 2]
-        if i >= len(text) - 2 or pair[0] == pair[1]:
-            continue
-        note = _PAREN.match(text, i + 2)
-        if note and gaz.country_by_name(note.group(1)) is not None:
-            continue  # recognise_paren_country resolves these with the named country
-        if note and any(r.type in ("City", "Region") for r in gaz.lookup(note.group(1))):
-            # 以太仓中德(太仓)产业合作示范区: a pair before a home place in brackets starts a
-            # zone's name, whatever precedes it, and stands for both countries
-            _add_pair(ctx, i, pair)
-            continue
-        triple = text[i : i + 3]
-        if triple[0] == "中" and len(set(triple)) == 3 and all(
-            ch in gaz.abbreviations for ch in triple
-        ):
-            _add_pair(ctx, i, triple[:2])  # 中日韩, 中蒙俄: three countries in a row, whatever
-            _add_pair(ctx, i + 1, triple[1:])  # stands before them
-            continue
-        if text[i + 2 : i + 3] in ("、", "，") and (i == 0 or text[i - 1] not in "、"):
-            _add_pair(ctx, i, pair)  # 深耕日韩、做强东盟: a pair listed with other partners
-            continue
-        if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
-            continue
-        following = text[i + 2 : i + 5]
-        if note:
-            continue
-        if _PAIR_CUE.match(following):
-            _add_pair(ctx, i, pair)
-    for match in _SINGLE_ABBR.finditer(text):
-        _add_pair(ctx, match.start(1), match.group(1))
-    for match in _ABBR_LIST.finditer(text):
-        chars = match.group(1).split("、")
-        if all(ch in gaz.abbreviations for ch in chars):
-            for k, ch in enumerate(chars):
-                _add_pair(ctx, match.start(1) + 2 * k, ch)
-
-
 def recognise_country_city(ctx: DocContext) -> None:
     """`国家首都X`, `国家X市` and `国家X、…`: a country name directly followed by a city."""
     gaz = ctx.gazetteer
@@ -413,22 +346,12 @@ def recognise_country_city(ctx: DocContext) -> None:
             )
 
 
-_NAME_FLAGS = {"ns", "nr", "nrt", "nrfg", "x", "eng"}
-
-
-@lru_cache(maxsize=4096)
-def looks_like_name(word: str) -> bool:
-    """A transliterated name: jieba knows no ordinary word in it (彼尔姆 falls apart into
-    single characters), unlike 合作对话会, 石油大学 or 故事也是. Cached: the same names recur."""
-    return all(len(t.word) == 1 or t.flag in _NAME_FLAGS for t in pseg.cut(word, HMM=False))
-
-
 def _city_word(run: str, name: str) -> bool:
     """菲律宾宿务市: jieba knows 宿务 as a noun, and 市 stands alone after it, as the word for
     city (not 市场 or 市长): a country, a name and 市 make a city."""
     if run[len(name) : len(name) + 1] != "市":
         return False
-    starts = _word_starts(run)
+    starts = word_starts(run)
     after = len(name) + 1  # where the word after a one-character 市 starts, or the run ends
     return len(name) in starts and (after in starts or after == len(run))
 

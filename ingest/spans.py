@@ -12,6 +12,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, DocContext
 from ingest.gazetteer import Gazetteer
+from ingest.model import PLACE_TYPES
 from ingest.terms import alternation
 
 jieba.setLogLevel(60)
@@ -21,7 +22,7 @@ _TRIGGER = re.compile(
     r"参加|参与|出席|举办|举行|组织|邀请|开展|启动|促成|推动|推进|助推|助力|建设|打造|搭建"
     r"|配合|保障|对接|会同|开行|制定|完成|做好|实现|提升|加强|深化|拓展|扩大|争取|支持|创建"
     r"|服务(?!平台|中心|站)"
-    r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话)"
+    r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话|外)"
     # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
     # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
     r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
@@ -30,12 +31,15 @@ _TRIGGER = re.compile(
     # 部长一行访问…大学, 成功筹办
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
+    r"|落实|转载自|来自"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
 _OPENER = re.compile(
     r"^(?:[、，,\s]+|\d{1,2}[.．、](?=\D|\d{4}年)|[（(]\d{1,2}[)）]|[①-⑳]"
-    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,20}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日)+"
+    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,20}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日"
+    # a wire dateline: 中新网长沙3月12日电
+    r"|[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电)+"
 )
 _STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
 _KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
@@ -66,8 +70,8 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
                 return i
             i -= 1
             continue
-        if ch in BOUNDARY or ch in "的等":
-            return i
+        if ch in BOUNDARY or ch in "的等" or text[i - 2 : i] == "——":
+            return i  # (a double dash introduces what follows; 中国—东盟 keeps its single one)
         i -= 1
     return i
 
@@ -147,3 +151,10 @@ def canonical_label(surface: str, ctx: DocContext) -> str:
     if label.endswith("活动") and _ENDS_WITH_HEAD.search(label[:-2]):
         label = label[:-2]
     return label
+
+
+def place_before(text: str, end: int, ctx: DocContext) -> bool:
+    """Whether a place's name of two or three characters ends at `end` (山东|行)."""
+    return any(
+        r.type in PLACE_TYPES for k in (2, 3) for r in ctx.gazetteer.lookup(text[end - k : end])
+    )

@@ -58,7 +58,7 @@ def test_a_report_that_does_not_say_its_city_resolves_no_home_words() -> None:
 def test_offices_belong_to_the_places_they_name() -> None:
     ex = extract(
         "市外办会同江苏省外办、兰州市外办举办培训，中央外办有关同志出席，"
-        "各地外办和东北四市外办参加。",
+        "各地外办和沿海三市外办参加。",
         title="苏州市外办2023年工作总结",
     )
     offices = [
@@ -273,3 +273,46 @@ def test_country_abbreviations_in_threes_and_in_lists() -> None:
     countries = {m.entity.label_zh for m in ex.mentions if m.rule == "abbreviation"}
     assert {"中国", "蒙古国", "俄罗斯", "日本", "韩国"} <= countries
     assert "加拿大" not in countries  # 参加中以: 加 belongs to 参加
+
+
+def test_publications_in_title_marks_and_no_place_in_a_named_concept() -> None:
+    ex = extract(
+        "《西望成都》双语杂志记者随团采访，《人民日报》刊文介绍，"
+        "我市落实《对外开放三年行动方案》，弘扬上海精神，在青岛市人民医院开展义诊。"
+    )
+    found = entities(ex)
+    assert found["西望成都"][0] == "Organization" and found["人民日报"][0] == "Organization"
+    assert "对外开放三年行动方案" not in found
+    assert found["上海精神"][0] == "Initiative" and "上海" not in found
+    assert found["青岛市人民医院"][0] == "Organization"
+
+
+def test_sister_cities_stated_in_english() -> None:
+    ex = extract(
+        "Yantai paired up with two new friendship cities: Tunis (the capital of Tunisia) and "
+        "Melbourne (Australia). Zhengzhou became a sister city to Samara of Russia. "
+        "The U.S. delegation visited Nice."
+    )
+    twinned = {(s, o) for s, p, o in facts(ex) if p == "sisterCityOf"}
+    assert twinned == {("烟台", "突尼斯"), ("烟台", "墨尔本"), ("郑州", "萨马拉")}
+
+
+def test_zones_sides_regions_and_cities_of_a_country_the_report_names() -> None:
+    ex = extract(
+        "中新网烟台3月1日电(记者 王五)烟台市外事侨务工作会议召开。张副市长和法方均表示，"
+        "推动南昌高新区、中阿产能合作示范园建设，拓展与港澳地区交流，"
+        "代表团访问法国并会见马赛港务局主席；发布两大活动——第四届侨商投资合作周。"
+    )
+    found = entities(ex)
+    events = {label for label, (kind, _) in found.items() if kind == "Event"}
+    assert "烟台市外事侨务工作会议" in events and "第四届侨商投资合作周" in events
+    assert not [label for label in events if "电" in label or "两大活动" in label]
+    assert found["南昌高新区"][0] == "Initiative" and found["中阿产能合作示范园"][0] == "Initiative"
+    assert found["香港"][0] == "Region" and found["澳门"][0] == "Region"
+    assert found["法国"][0] == "Country"
+    assert found["马赛"] == ("City", "FR")  # France is named in the report
+
+
+def test_a_chinese_province_is_no_foreign_city_of_its_name() -> None:
+    ex = extract("湖南省外办组织企业赴湖南参加对接会。", title="长沙市外办工作总结")
+    assert entities(ex).get("湖南", ("Region", "CN")) == ("Region", "CN")

@@ -1,0 +1,64 @@
+"""Names marked off by the writer: a quoted name typed by its own head (“澜湄周” is an event,
+“X协会” an organisation) and a publication's title in 《》 (《西望成都》双语杂志).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.context import Candidate, DocContext, is_cjk
+from ingest.spans import EVENT_HEAD, place_before
+from ingest.terms import pattern, words
+
+ORG_SUFFIX = pattern("Organization", "heads")
+
+_QUOTED = re.compile(r"“([^“”]{2,20})”")
+
+
+# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
+_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
+
+
+_QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
+
+
+def recognise_quoted_names(ctx: DocContext) -> None:
+    """A quoted name typed by its own head: “澜湄周” and “杭州国际日” are events, “百城计划” an
+    initiative (see `recognise_initiatives`), “X协会” an organisation."""
+    for match in _QUOTED.finditer(ctx.document.text):
+        name = match.group(1)
+        if not all(is_cjk(ch) or ch.isalnum() or ch in "—-·" for ch in name):
+            continue  # a quoted phrase or slogan, not a name
+        if _QUOTED_EVENT.search(name) and (
+            not name.endswith("行") or place_before(name, len(name) - 1, ctx)
+        ):
+            kind = "Event"  # (“两个先行” is a slogan, “山东行” a tour)
+        elif _QUOTED_ORG.search(name):
+            kind = "Organization"
+        else:
+            continue
+        ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
+
+
+_TITLE = re.compile(r"《([^《》]{2,16})》")
+
+
+_PUBLICATION = words("Organization", "publication_words")
+
+
+_DOCUMENT = words("Organization", "document_heads")
+
+
+def recognise_publications(ctx: DocContext) -> None:
+    """《X》 names a publication or programme when a medium's word follows it or ends it
+    (《西望成都》双语杂志记者, 《人民日报》); the title of a plan or an agreement names none."""
+    text = ctx.document.text
+    for match in _TITLE.finditer(text):
+        title = match.group(1)
+        if title.endswith(_DOCUMENT):
+            continue
+        after = text[match.end() : match.end() + 3]
+        if after.startswith(_PUBLICATION) or title.endswith(("日报", "晚报", "周刊", "杂志")):
+            ctx.add(
+                Candidate(match.start(1), match.end(1), "Organization", title, "publication", 0.75)
+            )
