@@ -30,6 +30,7 @@ from waishi.app_views import (
     example_queries,
     run_sparql,
 )
+from waishi.logins import LoginThrottle
 from waishi.settings import Settings
 from waishi.workspace import Workspace, upload_source
 
@@ -372,9 +373,10 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     """How the app is served: local fonts only, the configured address, size limit and
     password (any user name with the configured password)."""
     password = settings.password
+    throttle = LoginThrottle()  # failed logins pause all logins, 1 s doubling up to 30 s
 
     def check(_user: str, given: str) -> bool:
-        return secrets.compare_digest(given.encode(), password.encode())
+        return throttle.attempt(lambda: secrets.compare_digest(given.encode(), password.encode()))
 
     return {
         "server_name": settings.host, "server_port": settings.port,

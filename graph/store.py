@@ -1,10 +1,15 @@
 """The RDF store factory: embedded Oxigraph on disk, in-memory, or a remote SPARQL endpoint,
 chosen by name like rdflib's own store plugins. Everything above sees an rdflib `Dataset`.
+
+The embedded store has one writer and any number of readers in other processes: the writer
+opens it with RocksDB's lock and publishes snapshots, readers (`read_only=True`) read the
+newest snapshot without the lock (see graph/snapshots.py).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
@@ -13,6 +18,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
+import pyoxigraph
+from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
@@ -20,26 +27,107 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from graph.namespaces import bind_prefixes
+from graph.snapshots import Publisher, SnapshotReader, writer_description
 from waishi.errors import QueryTimeout, StoreUnavailable
 
 
-def _oxigraph(path: Path, query_endpoint: str, update_endpoint: str) -> Dataset:
-    path.mkdir(parents=True, exist_ok=True)
-    dataset = Dataset(store="Oxigraph", default_union=True)
-    try:
-        dataset.open(str(path))
-    except OSError as exc:  # a second process holding the lock, or a read-only disk
+class WriterStore(OxigraphStore):
+    """The embedded store opened for writing; each commit publishes a snapshot for readers."""
+
+    def __init__(self, store: pyoxigraph.Store, path: Path) -> None:
+        super().__init__(store=store)
+        self.publisher = Publisher(store, path)
+
+    def commit(self) -> None:
+        self.publisher.committed()
+
+    def close(self, commit_pending_transaction: bool = False) -> None:
+        self.publisher.close()
+        super().close(commit_pending_transaction)
+
+
+class ReaderStore(OxigraphStore):
+    """The embedded store read from the newest snapshot its writer published; a later
+    snapshot is picked up by the next read, without reopening anything."""
+
+    def __init__(self, reader: SnapshotReader) -> None:
+        super().__init__()
+        self.reader = reader
+
+    @property
+    def _inner(self) -> pyoxigraph.Store:
+        return self.reader.store()
+
+    def close(self, commit_pending_transaction: bool = False) -> None:
+        self.reader.close()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
         raise StoreUnavailable(
-            f"cannot open the store at {path} ({exc}); is another waishi process using it?"
+            "this process reads the store without its lock and cannot write it; add or remove "
+            "reports with `waishi ingest` or in the app"
+        )
+
+    add = addN = remove = update = remove_graph = _read_only
+
+    def add_graph(self, graph: Graph) -> None:
+        pass  # rdflib's Dataset.graph() "creates" the graph it returns: nothing to write
+
+
+WRITER_WAIT_S = 3.0  # a writer waits this long for the lock: a reader may hold it briefly
+
+
+def _open_for_writing(path: Path, wait_s: float = WRITER_WAIT_S) -> pyoxigraph.Store:
+    """The store opened for writing; writers are serialised for `wait_s`, then refused."""
+    path.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return pyoxigraph.Store(str(path))
+        except OSError as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreUnavailable(f"cannot open the store at {path} ({exc})") from exc
+            if time.monotonic() >= deadline:
+                raise StoreUnavailable(
+                    f"the store at {path} is open for writing by {writer_description(path)}; "
+                    "commands that only read (ask, search, sparql, serve …) work beside it, but "
+                    "only one process may write: add reports through it, or stop it first"
+                ) from exc
+            time.sleep(0.1)
+
+
+def _oxigraph(path: Path, query_endpoint: str, update_endpoint: str, read_only: bool) -> Dataset:
+    if read_only:
+        store: OxigraphStore = ReaderStore(_reader(path))
+    else:
+        store = WriterStore(_open_for_writing(path), path)
+    return Dataset(store=store, default_union=True)
+
+
+def _reader(path: Path) -> SnapshotReader:
+    """The newest snapshot. When no process writes the store, it is first brought up to date:
+    a writer killed after its last publish left committed reports no snapshot holds, and a
+    store written before snapshots existed has none."""
+    try:
+        writer = _open_for_writing(path, wait_s=0)
+    except StoreUnavailable:
+        writer = None  # a writer is running: it publishes as it opens and after each commit
+    if writer is not None:
+        Publisher(writer, path).close(publish=False)  # published once, as it opened
+        del writer  # frees RocksDB's lock (writers wait for it, see WRITER_WAIT_S)
+    try:
+        return SnapshotReader(path, wait_s=10)
+    except FileNotFoundError as exc:
+        raise StoreUnavailable(
+            f"the store at {path} has no snapshot to read and {writer_description(path)} "
+            "holds it without publishing one; is it an older waishi? stop it and retry"
         ) from exc
-    return dataset
 
 
-def _memory(path: Path, query_endpoint: str, update_endpoint: str) -> Dataset:
+def _memory(path: Path, query_endpoint: str, update_endpoint: str, read_only: bool) -> Dataset:
     return Dataset(default_union=True)
 
 
-def _remote(path: Path, query_endpoint: str, update_endpoint: str) -> Dataset:
+def _remote(path: Path, query_endpoint: str, update_endpoint: str, read_only: bool) -> Dataset:
     if not query_endpoint:
         raise StoreUnavailable("store = 'sparql' needs store_query_endpoint (and an update one)")
     store = RemoteStore(query_endpoint, update_endpoint or query_endpoint)
@@ -199,7 +287,7 @@ class RemoteStore(SPARQLUpdateStore):
             self._union_checked = True
 
 
-STORES: dict[str, Callable[[Path, str, str], Dataset]] = {
+STORES: dict[str, Callable[[Path, str, str, bool], Dataset]] = {
     "oxigraph": _oxigraph,
     "memory": _memory,
     "sparql": _remote,
@@ -207,12 +295,22 @@ STORES: dict[str, Callable[[Path, str, str], Dataset]] = {
 
 
 def open_dataset(
-    kind: str, path: Path, query_endpoint: str = "", update_endpoint: str = ""
+    kind: str,
+    path: Path,
+    query_endpoint: str = "",
+    update_endpoint: str = "",
+    *,
+    read_only: bool = False,
 ) -> Dataset:
+    """The configured store as an rdflib Dataset whose default graph is the union.
+
+    `read_only`: for the embedded store, read its newest snapshot without taking the writer's
+    lock (any number of readers beside one writer); the other stores ignore it.
+    """
     try:
         factory = STORES[kind]
     except KeyError as exc:
         raise StoreUnavailable(f"unknown store {kind!r}; choose one of {sorted(STORES)}") from exc
-    dataset = factory(path, query_endpoint, update_endpoint)
+    dataset = factory(path, query_endpoint, update_endpoint, read_only)
     bind_prefixes(dataset)
     return dataset

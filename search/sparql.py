@@ -1,10 +1,11 @@
 """Safe SPARQL execution shared by the CLI, the web app and the HTTP endpoint: read-only
-checks, a hard time limit, a row cap, result serialisation and content negotiation.
+checks, a hard time limit, a memory limit, a row cap, result serialisation and negotiation.
 """
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import re
@@ -14,133 +15,45 @@ import struct
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from pyparsing import ParseException, ParseResults
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier
 
+from search.process_limits import alarm_in, limit_memory
+from search.sparql_exec import (
+    Payload,
+    engine_of,
+    execute_native,
+    execute_rdflib,
+    native_store,
+)
 from search.sparql_formats import (  # re-exported: one import for callers
     FORMATS,
     QueryResult,
     ResultFormat,
-    Row,
     formats_for,
     negotiate,
     serialize,
     sparql_term,
 )
-from waishi.errors import MalformedQuery, QueryTimeout, UnsafeQuery, WaishiError
+from search.sparql_guard import JudgedQuery, check_query, judge_query
+from waishi.errors import MalformedQuery, QueryTimeout, QueryTooLarge, WaishiError
 
 __all__ = [
+    "DEFAULT_MEMORY_MB",
     "FORMATS",
     "QueryResult",
     "ResultFormat",
     "check_query",
     "formats_for",
+    "judge_query",
     "negotiate",
     "run_query",
     "serialize",
 ]
 
-
-_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-_UPDATE_NAMES = {
-    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP",
-    "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
-}
-# The head of a request after its prologue: an update that does not even parse is still an update.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE
-)
-_UPDATE_HEAD = re.compile(
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
-)
-
-
-def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> str:
-    """The query form of a read-only, local SPARQL query, or UnsafeQuery / MalformedQuery.
-
-    `prefixes` are those the store declares, so queries may use them without PREFIX lines.
-    """
-    try:
-        tree = parseQuery(text)
-    except ParseException as exc:
-        _refuse_update(text)
-        raise MalformedQuery(_syntax_message(exc)) from exc
-    if _contains(tree, "ServiceGraphPattern"):
-        raise UnsafeQuery(
-            "SERVICE is not allowed: queries run on the local graph only and never reach the "
-            "network; remove the SERVICE block"
-        )
-    if _contains(tree, "DatasetClause"):
-        # rdflib would fetch a FROM graph it does not hold (URL or file); Oxigraph ignores FROM
-        # when the default graph is the union. Neither is what the analyst meant.
-        raise UnsafeQuery(
-            "FROM and FROM NAMED are not allowed: they could fetch data from the network, and "
-            "the default graph already is the union of all graphs; read one graph with "
-            "GRAPH <iri> { … } instead"
-        )
-    try:
-        query = translateQuery(tree, initNs=dict(prefixes or {}))
-    except Exception as exc:  # rdflib raises bare Exception, e.g. for an unknown prefix
-        raise MalformedQuery(f"SPARQL error: {exc}") from exc
-    return _FORMS[query.algebra.name]
-
-
-def _refuse_update(text: str) -> None:
-    try:
-        request = parseUpdate(text)
-        operations = [_UPDATE_NAMES.get(op.name, op.name) for op in request.request]
-    except Exception:  # not a well-formed update either: judge it by its first keyword
-        head = _UPDATE_HEAD.match(text, _PROLOGUE.match(text).end())  # type: ignore[union-attr]
-        operations = [head.group(1).upper()] if head else []
-    if operations:
-        raise UnsafeQuery(
-            f"SPARQL Update ({', '.join(operations)}) is not allowed: the graph is read-only "
-            "here; send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-        )
-
-
-def _syntax_message(exc: ParseException) -> str:
-    message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(exc))
-    return (
-        f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {message}\n"
-        f"  {exc.line}\n  {' ' * (exc.col - 1)}^"
-    )
-
-
-def _contains(node: object, name: str) -> bool:
-    # Walk the parse tree, not the text: "SERVICE" inside a literal or a comment is harmless.
-    if isinstance(node, CompValue):
-        return node.name == name or any(_contains(v, name) for v in node.values())
-    if isinstance(node, ParseResults | list | tuple):
-        return any(_contains(v, name) for v in node)
-    return False
-
-
-# -- running ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Payload:
-    """The picklable part of a result, sent from the evaluating child to the parent."""
-
-    variables: tuple[str, ...] = ()
-    rows: list[Row] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
-    truncated: bool = False
+DEFAULT_MEMORY_MB = 768  # what one query may allocate on top of its process (query_memory_mb)
 
 
 def run_query(
@@ -150,45 +63,60 @@ def run_query(
     timeout_s: float,
     max_rows: int,
     init_bindings: Mapping[str, Identifier] | None = None,
+    memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> QueryResult:
-    """Check and run a query on any rdflib Dataset or Graph within `timeout_s` seconds.
+    """Check and run a query on any rdflib Dataset or Graph within `timeout_s` seconds and
+    `memory_mb` MB of memory beyond what this process holds.
 
     `init_bindings` pins variables by name (IRIs or literals) through a final VALUES row.
+    The engine runs the judged text (see search/sparql_guard.py), never the text as sent; on
+    the embedded store that is Oxigraph's own parse, natively, over the union of all graphs.
 
     Why a child process: a Python thread cannot be stopped. Oxigraph evaluates natively with
     the GIL released and has no cancellation: an abandoned thread kept a core at 100 % after
     its deadline (measured), and ORDER BY over a cross product would also fill memory.
     rdflib's own evaluator is pure Python and holds the GIL. So each query runs in a fork of
     this process, which sees the store as it is (memory copy-on-write, Oxigraph through the
-    inherited RocksDB handle, a remote store over HTTP) and is killed at the deadline.
-    Measured on both embedded stores: a three-way cross product is stopped 10-70 ms after
-    the limit and the next query runs normally; 300 forked queries while other threads read
-    and wrote the Oxigraph store never hung. The price is the fork: run_query adds ~15-20 ms
-    to a query in a plain process and ~70 ms in one holding torch and the embedding model
-    (page tables grow with memory). Without fork (Windows) the query runs in-process and the
-    deadline is only checked between rows.
+    inherited RocksDB handle, a remote store over HTTP), may map at most `memory_mb` more
+    (RLIMIT_AS), and is killed at the deadline. The price is the fork: ~15-20 ms in a plain
+    process, ~70 ms in one holding torch (page tables grow with memory); `waishi serve` uses
+    a pool of warm workers instead (search/query_pool.py). Without fork (Windows) the query
+    runs in-process and the deadline is only checked between rows.
     """
     prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
-    text = _with_bindings(text, init_bindings or {})
-    form = check_query(text, prefixes)
+    engine = engine_of(dataset)
+    judged = judge_query(_with_bindings(text, init_bindings or {}), prefixes, engine)
     deadline = time.monotonic() + timeout_s
     if hasattr(os, "fork"):
-        payload = _run_in_child(dataset, text, form, max_rows, deadline)
+        payload = _run_in_child(dataset, judged, prefixes, max_rows, deadline, memory_mb)
     else:
-        payload = _evaluate(dataset, text, form, max_rows, deadline)
+        payload = _evaluate(dataset, judged, prefixes, max_rows, deadline)
     if payload is None:
         raise QueryTimeout(
             f"the query ran longer than {timeout_s:g} s and was stopped; add a LIMIT, narrow "
             "the patterns, or raise query_timeout_s"
         )
+    return query_result(payload, prefixes)
+
+
+def query_result(payload: Payload, prefixes: Mapping[str, str]) -> QueryResult:
+    """The result to serialise: a graph result as an rdflib Graph binding the store's prefixes."""
     graph = None
-    if form in {"CONSTRUCT", "DESCRIBE"}:
+    if payload.form in {"CONSTRUCT", "DESCRIBE"}:
         graph = Graph()
         for prefix, namespace in prefixes.items():
             graph.bind(prefix, namespace, override=True)
         graph += payload.triples
     return QueryResult(
-        form, payload.variables, payload.rows, payload.boolean, graph, payload.truncated
+        payload.form, payload.variables, payload.rows, payload.boolean, graph, payload.truncated
+    )
+
+
+def too_large_message(memory_mb: int) -> str:
+    return (
+        f"the query needed more than the {memory_mb} MB a query may use and was stopped; add "
+        "a LIMIT, narrow the patterns (a cross product grows with the cube of the graph), or "
+        "raise query_memory_mb"
     )
 
 
@@ -214,35 +142,16 @@ def _with_bindings(text: str, bindings: Mapping[str, Identifier]) -> str:
 
 def _evaluate(
     dataset: Graph,
-    text: str,
-    form: str,
+    judged: JudgedQuery,
+    prefixes: dict[str, str],
     max_rows: int,
     deadline: float,
-) -> _Payload | None:
-    """Evaluate and collect at most `max_rows`; None when the deadline passes between rows."""
-    try:
-        result = dataset.query(text)
-    except SyntaxError as exc:  # Oxigraph's parser is stricter than rdflib's in places
-        message = str(exc) if len(str(exc)) < 300 else f"{str(exc)[:300]}…"
-        raise MalformedQuery(f"SPARQL error: {message}") from exc
-    if form == "ASK":
-        return _Payload(boolean=bool(result.askAnswer))
-    if form == "SELECT":
-        variables = tuple(str(v) for v in result.vars or ())
-        rows: list[Row] = []
-        for row in result:
-            if time.monotonic() > deadline:
-                return None
-            if len(rows) == max_rows:
-                return _Payload(variables, rows, truncated=True)
-            rows.append(tuple(row))  # type: ignore[arg-type]
-        return _Payload(variables, rows)
-    triples: list[tuple[Node, Node, Node]] = []
-    for triple in result.graph or Graph():
-        if len(triples) == max_rows:
-            return _Payload(triples=triples, truncated=True)
-        triples.append(triple)
-    return _Payload(triples=triples)
+) -> Payload | None:
+    store = native_store(dataset)
+    if store is not None:
+        result = execute_native(store, judged, max_rows, prefixes, deadline)
+        return None if result is None else result.to_payload()
+    return execute_rdflib(dataset, judged, max_rows, deadline)
 
 
 _HEADER = struct.Struct("!Q")
@@ -250,27 +159,36 @@ _HEADER = struct.Struct("!Q")
 
 def _run_in_child(
     dataset: Graph,
-    text: str,
-    form: str,
+    judged: JudgedQuery,
+    prefixes: dict[str, str],
     max_rows: int,
     deadline: float,
-) -> _Payload | None:
+    memory_mb: int,
+) -> Payload | None:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: evaluate, send one framed message, never return
         code = 0
         try:
             os.close(read_fd)
-            # A backstop should the parent die before its deadline: the default SIGALRM
-            # action ends the process, native code or not.
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 0) + 1)
+            # A backstop should the parent die before its deadline.
+            alarm_in(deadline - time.monotonic() + 1)
+            # Every failure reaches the parent through the pipe: no tracebacks from a child
+            # that native code aborts at its memory limit (pytest's faulthandler, Rust).
+            faulthandler.disable()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            limit_memory(memory_mb)
             try:
                 message: tuple[str, Any] = (
-                    "ok", _evaluate(dataset, text, form, max_rows, deadline)
+                    "ok", _evaluate(dataset, judged, prefixes, max_rows, deadline)
                 )
             except MalformedQuery as exc:
                 message = ("malformed", str(exc))
+            except MemoryError:
+                message = ("memory", "")
+            except WaishiError as exc:
+                message = ("waishi", str(exc))
             except BaseException as exc:
                 message = ("error", f"{type(exc).__name__}: {exc}")
             body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -298,16 +216,21 @@ def _run_in_child(
     if data is None:
         if status is None:
             return None
-        raise WaishiError(
-            f"the query process ended unexpectedly (wait status {status}); "
-            "it may have run out of memory"
-        )
+        # Oxigraph aborts when an allocation fails past RLIMIT_AS (SIGABRT); SIGKILL is the
+        # kernel's out-of-memory killer
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in {signal.SIGABRT, signal.SIGKILL}:
+            raise QueryTooLarge(too_large_message(memory_mb))
+        raise WaishiError(f"the query process ended unexpectedly (wait status {status})")
     kind, value = pickle.loads(data)  # our own child's output
     if kind == "malformed":
         raise MalformedQuery(value)
+    if kind == "memory":
+        raise QueryTooLarge(too_large_message(memory_mb))
+    if kind == "waishi":
+        raise WaishiError(value)
     if kind == "error":
         raise WaishiError(f"the store could not run the query: {value}")
-    payload: _Payload | None = value
+    payload: Payload | None = value
     return payload
 
 

@@ -44,14 +44,32 @@ def main(
 
 
 @contextmanager
-def workspace(*, need_corpus: bool = False) -> Iterator[Any]:
-    """Open the workspace; turn user errors into one clear line and exit code 1."""
+def workspace(*, need_corpus: bool = False, read_only: bool = False) -> Iterator[Any]:
+    """Open the workspace; turn user errors into one clear line and exit code 1.
+
+    `read_only` commands read the store beside a process that writes it (the app, an ingest);
+    only when the store is not set up yet do they write it first, as a writer would.
+    """
     from waishi.workspace import Workspace
 
+    settings = _state["settings"]
+    # only the embedded store has a writer's lock to read beside; an in-memory store lives
+    # and dies with this process, a server takes care of its own readers
+    read_only = read_only and settings.store == "oxigraph"
     ws = None
     try:
-        ws = Workspace(_state["settings"])
-        if need_corpus:
+        ws = Workspace(settings, read_only=read_only)
+        if read_only and ws.needs_setup(need_corpus):
+            ws.close()
+            ws = None
+            setup = Workspace(settings)
+            try:
+                if need_corpus:
+                    setup.ensure_corpus()
+            finally:
+                setup.close()
+            ws = Workspace(settings, read_only=True)
+        elif need_corpus:
             ws.ensure_corpus()
         yield ws
     except WaishiError as exc:
@@ -136,7 +154,7 @@ def ask(
     as_json: JsonFlag = False,
 ) -> None:
     """Answer questions (中文 or English) from the graph, with why, evidence and SPARQL."""
-    with workspace(need_corpus=True) as ws:
+    with workspace(need_corpus=True, read_only=True) as ws:
         for text in _lines(question):
             answer = ws.ask(text)
             _emit(answer.to_json(), as_json, _print_answer)
@@ -166,7 +184,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Raw hybrid retrieval (dense + BM25 + graph), best first."""
-    with workspace(need_corpus=True) as ws:
+    with workspace(need_corpus=True, read_only=True) as ws:
         for text in _lines(query):
             data = {"query": text, "results": ws.search(text, k, kind)}
             _emit(data, as_json, _print_search)
@@ -185,7 +203,7 @@ def entities(
     as_json: JsonFlag = False,
 ) -> None:
     """Every entity in the graph with type, labels, aliases and mention count."""
-    with workspace() as ws:
+    with workspace(read_only=True) as ws:
         rows = [r for r in ws.entities() if kind is None or r["type"] == kind]
         _emit(rows, as_json, _print_entities)
 
@@ -206,18 +224,31 @@ def sparql(
     ] = "table",
     as_json: JsonFlag = False,
 ) -> None:
-    """Run a read-only SPARQL query (updates, LOAD and SERVICE are refused)."""
-    from search.sparql import run_query, serialize
+    """Run a read-only SPARQL query (updates, LOAD and SERVICE are refused).
 
-    text = (
-        sys.stdin.read()
-        if query == "-"
-        else (Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query)
-    )
-    with workspace() as ws:
+    Exit 2 when the result was cut at max_result_rows (stderr says so), 1 on an error.
+    """
+    from search.sparql import judge_query, run_query, serialize
+
+    try:
+        text = (
+            sys.stdin.read()
+            if query == "-"
+            else (Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query)
+        )
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"error: cannot read the query from {query[1:]} ({exc})", err=True)
+        raise typer.Exit(1) from None
+    try:  # what the guard refuses whatever the store, before the store is opened
+        judge_query(text, engine="oxigraph")
+    except WaishiError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    with workspace(read_only=True) as ws:
         s = ws.settings
         result = run_query(
-            ws.dataset, text, timeout_s=s.query_timeout_s, max_rows=s.max_result_rows
+            ws.dataset, text, timeout_s=s.query_timeout_s, max_rows=s.max_result_rows,
+            memory_mb=s.query_memory_mb,
         )
         if as_json:
             fmt = "json"
@@ -227,6 +258,14 @@ def sparql(
             payload, _ = serialize(result, fmt)
             sys.stdout.buffer.write(payload)
             sys.stdout.flush()
+        if result.truncated:
+            typer.echo(
+                f"truncated: only the first {s.max_result_rows} "
+                f"{'triples' if result.graph is not None else 'rows'} are shown "
+                "(max_result_rows); add a LIMIT or raise WAISHI_MAX_RESULT_ROWS",
+                err=True,
+            )
+            raise typer.Exit(2)
 
 
 def _print_table(result: Any) -> None:
@@ -239,8 +278,6 @@ def _print_table(result: Any) -> None:
     typer.echo("\t".join(result.variables))
     for row in result.rows:
         typer.echo("\t".join("" if v is None else str(v) for v in row))
-    if result.truncated:
-        typer.echo("(truncated)", err=True)
 
 
 @app.command()
@@ -252,7 +289,7 @@ def export(
     as_json: JsonFlag = False,
 ) -> None:
     """Export the whole graph (RDF) or its networkx view (GraphML)."""
-    with workspace() as ws:
+    with workspace(read_only=True) as ws:
         count = ws.export(out, fmt)
         _emit(
             {"path": str(out), "format": fmt, "items": count},
@@ -269,24 +306,29 @@ def serve(
     """A read-only SPARQL 1.1 Protocol endpoint at /sparql on 127.0.0.1."""
     from dataclasses import replace
 
-    from waishi.serve import make_server
+    from waishi.serve import exposed_warning, run_server
 
     if port is not None:
         _state["settings"] = replace(_state["settings"], sparql_port=port)
-    with workspace() as ws:
-        server = make_server(ws.dataset, ws.settings)
-        _emit(
-            {"endpoint": server.url},
-            as_json,
-            lambda d: typer.echo(f"SPARQL endpoint: {d['endpoint']}"),
-        )
+    settings = _state["settings"]
+    _warn_if_exposed(exposed_warning(settings, "the SPARQL endpoint"))
+    with workspace(read_only=True):
+        pass  # a new store gets its reference data first; the workers only read
+
+    def announce(url: str) -> None:
+        _emit({"endpoint": url}, as_json, lambda d: typer.echo(f"SPARQL endpoint: {d['endpoint']}"))
         sys.stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+
+    try:
+        run_server(settings, announce)
+    except WaishiError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _warn_if_exposed(warning: str | None) -> None:
+    if warning:
+        typer.echo(warning, err=True)
 
 
 @app.command("app")
@@ -299,6 +341,9 @@ def run_app(
     if share:
         typer.echo("error: sharing through gradio.live would leave this machine; refused", err=True)
         raise typer.Exit(1)
+    from waishi.serve import exposed_warning
+
+    _warn_if_exposed(exposed_warning(_state["settings"], "the app"))
     import app_gradio
 
     app_gradio.main(_state["settings"])
@@ -318,7 +363,7 @@ def eval_entities(
     true and false positives (an entity named by several counts for each)."""
     from waishi.evaluate import load_gold_entities, score_entities, score_rules, total
 
-    with workspace(need_corpus=True) as ws:
+    with workspace(need_corpus=True, read_only=True) as ws:
         entities, golds = ws.entities(), load_gold_entities(gold)
         scores = score_entities(entities, golds)
         by_rule = score_rules(entities, ws.entity_rules(), golds)
@@ -380,7 +425,7 @@ def eval_qa(
     """Per-question precision, recall and F1, and their mean."""
     from waishi.evaluate import load_gold_entities, load_questions, score_answers
 
-    with workspace(need_corpus=True) as ws:
+    with workspace(need_corpus=True, read_only=True) as ws:
         results = score_answers(ws, load_questions(questions), load_gold_entities(gold))
         _emit(results, as_json, _print_qa)
 

@@ -36,3 +36,7 @@ class IndexMismatch(WaishiError):
 
 class StoreUnavailable(WaishiError):
     """The configured RDF store cannot be opened or reached."""
+
+
+class QueryTooLarge(WaishiError):
+    """A SPARQL query that needed more memory than a query may use, and was stopped."""

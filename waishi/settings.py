@@ -34,8 +34,15 @@ class Settings:
     port: int = 7860
     sparql_port: int = 7878
     password: str = ""
+    # Web origins (scheme://host[:port], comma-separated) whose pages may read the SPARQL
+    # endpoint's answers; empty: none (no CORS headers); "*" any page, which is unsafe.
+    cors_origins: str = ""
     query_timeout_s: float = 30.0
     max_result_rows: int = 10000
+    query_memory_mb: int = 768  # what one query may allocate on top of its process
+    query_workers: int = 0  # `waishi serve`'s query processes; 0: the number of cores + 2
+    query_queue: int = 64  # queries that may wait for a worker; more get 503 + Retry-After
+    listen_backlog: int = 128  # connections the kernel holds before `waishi serve` accepts
     max_upload_bytes: int = 20 * 1024 * 1024
     home_city: str = ""  # empty: inferred from each report
     home_country: str = "CN"  # ISO code of the country the reports speak for ("我国")

@@ -142,18 +142,28 @@ def _same_source(stored: str, source: str) -> bool:
 
 
 class Workspace:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
+        """`read_only`: read the embedded store beside the process that writes it (its newest
+        snapshot, see graph/snapshots.py); such a workspace never writes."""
         self.settings = settings
+        self.read_only = read_only
         self.dataset: Dataset = open_dataset(
             settings.store,
             settings.store_dir,
             settings.store_query_endpoint,
             settings.store_update_endpoint,
+            read_only=read_only,
         )
         # (Chinese label, type, country) -> English label and its source, for the derived graph
         self._english_labels: dict[tuple[str, str, str], tuple[str, str] | None] = {}
-        self._ensure_reference()
-        self._repair_derived()
+        if not read_only:  # a reader never writes: the writer repairs
+            self._ensure_reference()
+            self._repair_derived()
+
+    def needs_setup(self, need_corpus: bool = False) -> bool:
+        """Whether a writer must first add the reference data (or, with `need_corpus`, the
+        bundled reports) before this workspace has anything to read."""
+        return not self._has_reference() or (need_corpus and not self.documents())
 
     # -- building -------------------------------------------------------------------------
 
@@ -175,8 +185,12 @@ class Workspace:
         except ValueError as exc:
             raise WaishiError(f"setting extraction_off: {exc}") from exc
 
+    def _has_reference(self) -> bool:
+        graph = self.dataset.graph(REFERENCE_GRAPH)
+        return next(iter(graph.triples((None, None, None))), None) is not None
+
     def _ensure_reference(self) -> None:
-        if next(iter(self.dataset.graph(REFERENCE_GRAPH).triples((None, None, None))), None):
+        if self._has_reference():
             return
         ontology = Graph(identifier=ONTOLOGY_GRAPH).parse(ONTOLOGY)
         reference = reference_graph(self.gazetteer)

@@ -208,3 +208,93 @@ def test_select_values_are_the_same_from_the_native_path_and_rdflib(workspace: W
 
 def _key(row: dict[str, object]) -> list[tuple[str, str, str]]:
     return sorted((name, type(value).__name__, str(value)) for name, value in row.items())
+
+
+# -- readers beside a writer (graph/snapshots.py) --------------------------------------------
+
+_CITY = URIRef("https://w3id.org/waishi/data/city/test")
+_GRAPH = URIRef("https://w3id.org/waishi/data/graph/test")
+
+
+def _cities(dataset: Dataset) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR(?c))) }"
+    return int(select(dataset, query.replace("?c", f"<{_CITY}>"))[0][0])
+
+
+def test_a_reader_sees_each_published_write_without_the_lock(tmp_path: Path) -> None:
+    from graph.store import open_dataset
+
+    path = tmp_path / "store"
+    writer = open_dataset("oxigraph", path)
+    reader = open_dataset("oxigraph", path, read_only=True)  # beside the writer
+    assert _cities(reader) == 0
+    for n in range(1, 4):
+        writer.add((URIRef(f"{_CITY}{n}"), RDF.type, WSH.City, _GRAPH))  # type: ignore[arg-type]
+        assert _cities(reader) == n - 1  # not published yet
+        writer.store.publisher.publish()  # type: ignore[attr-defined]
+        assert _cities(reader) == n  # the same reader, not reopened
+    with pytest.raises(Exception, match="cannot write it"):
+        reader.add((_CITY, RDF.type, WSH.City, _GRAPH))  # type: ignore[arg-type]
+    reader.close()
+    writer.close()
+
+
+def test_a_snapshot_in_use_is_kept_until_its_reader_lets_go(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    from graph.snapshots import Publisher, SnapshotReader, snapshots_dir
+
+    path = tmp_path / "store"
+    store = pyoxigraph.Store(str(path))
+    publisher = Publisher(store, path)
+    reader = SnapshotReader(path, grace_s=0.0)
+    held = reader.generation
+    publisher.publish()
+    assert (snapshots_dir(path) / f"{held:09d}").is_dir()  # still read by `reader`
+    assert reader.store() is not None and reader.generation > held  # moves on, lets go
+    newer = publisher.publish()
+    assert not (snapshots_dir(path) / f"{held:09d}").exists()
+    reader.store()
+    assert reader.generation == newer
+    reader.close()
+    publisher.close()
+    del store
+
+
+def test_a_second_writer_is_refused_with_who_holds_the_store(tmp_path: Path) -> None:
+    import os
+
+    from graph.store import open_dataset
+    from waishi.errors import StoreUnavailable
+
+    path = tmp_path / "store"
+    writer = open_dataset("oxigraph", path)
+    with pytest.raises(StoreUnavailable, match=rf"open for writing by pid {os.getpid()} "):
+        open_dataset("oxigraph", path)
+    writer.close()
+    gc.collect()
+    open_dataset("oxigraph", path).close()  # the lock went with the first writer
+
+
+def test_after_a_writer_is_killed_readers_see_every_committed_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from graph.store import open_dataset
+
+    path = tmp_path / "store"
+    # The writer publishes as it opens, then commits a write that no snapshot holds, and dies.
+    killed = subprocess.run([sys.executable, "-c", f"""
+import os, signal
+from pathlib import Path
+from rdflib import RDF, URIRef
+from graph.namespaces import WSH
+from graph.store import open_dataset
+writer = open_dataset("oxigraph", Path({str(path)!r}))
+writer.add((URIRef("{_CITY}1"), RDF.type, WSH.City, URIRef("{_GRAPH}")))
+os.kill(os.getpid(), signal.SIGKILL)
+"""], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    reader = open_dataset("oxigraph", path, read_only=True)  # nobody writes: brought up to date
+    assert _cities(reader) == 1
+    reader.close()

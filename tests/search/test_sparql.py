@@ -9,7 +9,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +24,6 @@ from rdflib.query import Result
 
 from graph.namespaces import WSD, WSH
 from graph.store import open_dataset
-from search import sparql
 from search.sparql import (
     QueryResult,
     check_query,
@@ -34,7 +32,7 @@ from search.sparql import (
     run_query,
     serialize,
 )
-from waishi.errors import MalformedQuery, QueryTimeout, UnsafeQuery, WaishiError
+from waishi.errors import MalformedQuery, QueryTimeout, QueryTooLarge, UnsafeQuery, WaishiError
 
 QINGDAO_DOC = WSD["graph/doc/qingdao-2023"]
 YANTAI_DOC = WSD["graph/doc/yantai-2023"]
@@ -173,9 +171,23 @@ def test_from_is_refused(text: str) -> None:
         check_query(text)
 
 
-def test_the_word_service_in_a_literal_or_comment_is_harmless() -> None:
-    text = 'SELECT * WHERE { ?s ?p "SERVICE <http://e/s> { }" } # SERVICE <http://e/s> {}'
-    assert check_query(text) == "SELECT"
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s ?p "China News Service" }',
+        "SELECT * WHERE { ?s ?p ?o } # no SERVICE here",
+        "SELECT * WHERE { ?s <http://example.org/service> ?o }",
+    ],
+)
+def test_the_word_service_is_refused_even_in_a_literal_or_comment(text: str) -> None:
+    # The guard cannot prove two parsers agree on where a string or comment ends; it can prove
+    # that a text without the word never calls a SERVICE (see search/sparql_guard.py).
+    with pytest.raises(UnsafeQuery, match=r"SERVICE is not allowed.*servic\[e\]"):
+        check_query(text)
+
+
+def test_text_holding_service_can_still_be_matched() -> None:
+    assert check_query('SELECT * WHERE { ?s ?p ?l FILTER REGEX(?l, "servic[e]", "i") }')
 
 
 # -- run_query on real stores ----------------------------------------------------------------
@@ -263,11 +275,12 @@ def test_init_bindings_bind_by_name_the_same_on_every_store(dataset: Dataset) ->
 
 
 def test_a_slow_query_is_stopped_and_the_next_one_runs(dataset: Dataset) -> None:
+    # SLOW runs for minutes on either store; the bounds are loose for a loaded machine.
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"ran longer than 0\.5 s and was stopped"):
         run(dataset, SLOW, timeout_s=0.5)
-    assert time.monotonic() - started < 1.5
-    assert run(dataset, "ASK { ?c rdfs:label '青岛'@zh }", timeout_s=0.5).boolean is True
+    assert time.monotonic() - started < 20
+    assert run(dataset, "ASK { ?c rdfs:label '青岛'@zh }", timeout_s=20).boolean is True
 
 
 def test_quick_queries_are_not_held_up_by_a_slow_one_in_another_thread(dataset: Dataset) -> None:
@@ -277,32 +290,32 @@ def test_quick_queries_are_not_held_up_by_a_slow_one_in_another_thread(dataset: 
 
     def slow() -> None:
         try:
-            run(dataset, SLOW, timeout_s=1.2)
+            run(dataset, SLOW, timeout_s=6)
         except QueryTimeout as exc:
             outcome.append(exc)
 
     worker = threading.Thread(target=slow)
     worker.start()
     time.sleep(0.2)
-    for _ in range(3):
+    for _ in range(3):  # held up, each would wait for the slow query's end (6 s)
         started = time.monotonic()
         assert run(dataset, "ASK { ?c rdfs:label 'Qingdao'@en }").boolean is True
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 3
     worker.join()
     assert len(outcome) == 1
 
 
-def test_a_query_process_that_dies_is_reported(
-    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+def test_a_query_past_its_memory_is_stopped_and_the_next_one_runs(
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    def killed(*args: object) -> None:  # what the out-of-memory killer does to the child
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    monkeypatch.setattr(sparql, "_evaluate", killed)
-    with pytest.raises(WaishiError, match="query process ended unexpectedly"):
-        run(dataset, "ASK { ?s ?p ?o }")
-    monkeypatch.undo()
-    assert run(dataset, "ASK { ?s ?p ?o }").boolean is True
+    # On the embedded store only: rdflib's evaluator takes ~20 s to fill 64 MB.
+    dataset = open_dataset("oxigraph", tmp_path_factory.mktemp("memory-limit") / "store")
+    dataset.addN(report_quads())  # type: ignore[arg-type]
+    # ORDER BY over a cross product holds every row before the first comes out
+    cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+    with pytest.raises(QueryTooLarge, match=r"more than the 64 MB a query may use"):
+        run(dataset, cross, timeout_s=60, memory_mb=64)
+    assert run(dataset, "ASK { ?c rdfs:label '青岛'@zh }").boolean is True
 
 
 def test_without_fork_the_deadline_is_checked_between_rows(

@@ -1,0 +1,166 @@
+"""A query worker: one process of `waishi serve`'s pool. It opens the store read-only, warms
+its parsers and serialisers, limits its own memory, then answers one query at a time.
+
+Started by `run()`; it speaks framed pickles over stdin/stdout with the
+pool (search/query_pool.py), which starts it, kills it at a query's deadline and replaces it.
+A worker never takes a lock a writer needs, and sees a writer's new snapshot on its next query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from graph.store import open_dataset
+from search.process_limits import alarm_in, cancel_alarm, limit_memory
+from search.sparql import negotiate, query_result, serialize, too_large_message
+from search.sparql_exec import engine_of, execute_native, execute_rdflib, native_store
+from search.sparql_formats import native_json
+from search.sparql_guard import judge_query
+from waishi.errors import MalformedQuery, UnsafeQuery, WaishiError
+
+_HEADER = struct.Struct("!Q")
+TRUNCATED_HEADER = "Waishi-Truncated"
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    store: str
+    store_dir: str
+    query_endpoint: str = ""
+    update_endpoint: str = ""
+    memory_mb: int = 768
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    text: str
+    accept: str = ""
+    requested: tuple[str, ...] = ()  # the protocol's format/output parameters
+    max_rows: int = 10000
+    timeout_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class JobReply:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def write_frame(stream: IO[bytes], message: object) -> None:
+    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(body)) + body)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any | None:
+    """The next message, or None at end of file (the pool is gone)."""
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    size = _HEADER.unpack(head)[0]
+    body = stream.read(size)
+    if len(body) < size:
+        return None
+    return pickle.loads(body)  # our own pool's messages
+
+
+def _text(status: int, message: str) -> JobReply:
+    return JobReply(status, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def answer_job(dataset: Any, prefixes: dict[str, str], job: QueryJob) -> JobReply:
+    """The whole answer to one query: judged, run, negotiated, serialised."""
+    try:
+        judged = judge_query(job.text, prefixes, engine_of(dataset))
+        store = native_store(dataset)
+        if store is not None:
+            native = execute_native(store, judged, job.max_rows, prefixes)
+            assert native is not None  # no deadline here: the pool kills us at it
+            fmt = negotiate(job.accept, native.form, job.requested)
+            truncated = native.truncated
+            if fmt == "json" and native.form in {"SELECT", "ASK"}:
+                body = native_json(native.form, native.variables, native.rows, native.boolean,
+                                   native.truncated)
+                media_type = "application/sparql-results+json"
+            else:
+                body, media_type = serialize(query_result(native.to_payload(), prefixes), fmt)
+        else:
+            payload = execute_rdflib(dataset, judged, job.max_rows, float("inf"))
+            assert payload is not None
+            result = query_result(payload, prefixes)
+            fmt = negotiate(job.accept, result.form, job.requested)
+            truncated = result.truncated
+            body, media_type = serialize(result, fmt)
+    except UnsafeQuery as exc:
+        return _text(403, str(exc))
+    except MalformedQuery as exc:
+        return _text(400, str(exc))
+    except WaishiError as exc:
+        return _text(500, str(exc))
+    headers = [("Vary", "Accept")]
+    if truncated:
+        # The formats other than JSON have no field for it; tell every client in a header.
+        headers.append((TRUNCATED_HEADER, f"first {job.max_rows} rows"))
+    return JobReply(200, body, media_type, tuple(headers))
+
+
+def _warm(prefixes: dict[str, str]) -> None:
+    """Load every parser and serialiser once, before the pool opens its socket: rdflib's
+    plugins load on first use, and pyparsing's first parse is not safe to race."""
+    from search.sparql_exec import Payload
+
+    judge_query("PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:p ?o }", prefixes)
+    judge_query("ASK { ?s ?p ?o }", prefixes, "oxigraph")
+    samples = [Payload("SELECT", ("s",), []), Payload("ASK", boolean=True),
+               Payload("CONSTRUCT")]
+    for sample in samples:
+        result = query_result(sample, prefixes)
+        for fmt in ("json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"):
+            with contextlib.suppress(WaishiError):  # a format that does not fit the form
+                serialize(result, fmt)
+
+
+def main() -> None:
+    # stdout carries the protocol; anything a library prints goes to stderr instead
+    protocol_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    protocol_in = sys.stdin.buffer
+    config: WorkerConfig | None = read_frame(protocol_in)
+    if config is None:
+        return
+    dataset = open_dataset(config.store, Path(config.store_dir), config.query_endpoint,
+                           config.update_endpoint, read_only=True)
+    prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
+    _warm(prefixes)
+    limit_memory(config.memory_mb)
+    write_frame(protocol_out, ("ready", os.getpid()))
+    while (job := read_frame(protocol_in)) is not None:
+        alarm_in(job.timeout_s + 5)  # should the pool be gone before its deadline
+        try:
+            reply = answer_job(dataset, prefixes, job)
+        except MemoryError:
+            write_frame(protocol_out, ("reply", _text(503, too_large_message(config.memory_mb))))
+            return  # a heap that hit its limit is not worth keeping: the pool starts another
+        finally:
+            cancel_alarm()
+        write_frame(protocol_out, ("reply", reply))
+
+
+def run() -> None:
+    """The worker process's entry point (see search/query_pool.py)."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        pass
+    except WaishiError as exc:
+        print(f"query worker: {exc}", file=sys.stderr)
+        sys.exit(1)
