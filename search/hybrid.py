@@ -6,12 +6,15 @@ in BM25 over Chinese text, and its zero-score order would only add noise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from search.corpus import SearchItem
-from search.lexical import LexicalIndex
-from search.vector_index import VectorIndex
+
+if TYPE_CHECKING:  # their libraries (faiss, bm25s, numpy) load with the first search
+    from search.lexical import LexicalIndex
+    from search.vector_index import VectorIndex
 
 RRF_K = 60
 
@@ -87,3 +90,34 @@ class HybridSearch:
         if kind:
             hits = [h for h in hits if h.item.kind == kind]
         return hits[:k]
+
+
+class DeferredSearch(HybridSearch):
+    """A `HybridSearch` built by `build` on first use: the question answerer holds one, and a
+    question the graph answers never loads the model, the vector index or BM25."""
+
+    def __init__(self, build: Callable[[], HybridSearch]) -> None:
+        self._build = build
+        self._built: HybridSearch | None = None
+
+    @property
+    def built(self) -> HybridSearch:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        entities: Sequence[str] = (),
+        kind: str | None = None,
+        depth: int = 50,
+    ) -> list[Hit]:
+        return self.built.search(query, k, entities=entities, kind=kind, depth=depth)
+
+    def __getattr__(self, name: str) -> Any:  # dense, lexical, items, mentions
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.built, name)

@@ -11,8 +11,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
-import faiss
 import numpy as np
 from numpy.typing import NDArray
 
@@ -23,13 +23,22 @@ from waishi.errors import IndexMismatch
 MANIFEST = "manifest.json"
 
 
+def _flat_index(dim: int, threads: int) -> Any:
+    import faiss  # on first use: a question the graph answers never searches vectors
+
+    # one query over a few thousand vectors: waking OpenMP threads costs more than it saves
+    faiss.omp_set_num_threads(threads)
+    return faiss.IndexFlatIP(dim)
+
+
 class VectorIndex:
-    def __init__(self, folder: Path, encoder: Encoder) -> None:
+    def __init__(self, folder: Path, encoder: Encoder, *, threads: int = 1) -> None:
         self.folder = folder
         self.encoder = encoder
+        self.threads = threads
         self.items: list[SearchItem] = []
         self.vectors: NDArray[np.float32] = np.zeros((0, encoder.dim), dtype=np.float32)
-        self._index = faiss.IndexFlatIP(encoder.dim)
+        self._index = _flat_index(encoder.dim, threads)
         self._load()
 
     def _load(self) -> None:
@@ -65,7 +74,7 @@ class VectorIndex:
             if rows
             else np.zeros((0, self.encoder.dim), dtype=np.float32)
         )
-        self._index = faiss.IndexFlatIP(self.encoder.dim)
+        self._index = _flat_index(self.encoder.dim, self.threads)
         self._index.add(self.vectors)
         self._save()
         return len(fresh)

