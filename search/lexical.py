@@ -112,12 +112,21 @@ class LexicalIndex:
             logging.getLogger(__name__).warning("cannot save the BM25 index (%s)", exc)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The best `k` items by BM25. An item that shares only numbers with the query is no
+        match: a year says when, not what ("… in 2022?" would rank every dated page header)."""
         tokens = tokenize(query)
         if not tokens or not self.items:
             return []
+        found = self._retrieve(tokens, k)
+        words = [t for t in tokens if not t.isdigit()]
+        if words and len(words) < len(tokens):
+            matched = {i for i, _ in self._retrieve(words, len(self.items))}
+            found = [(i, s) for i, s in found if i in matched]
+        return found
+
+    def _retrieve(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         ids, scores = self._bm25.retrieve([tokens], k=min(k, len(self.items)), show_progress=False)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
-
 
 def _stored_key(folder: Path) -> str:
     try:

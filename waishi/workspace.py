@@ -463,6 +463,8 @@ class Workspace:
                 "end": h.item.end,
                 "score": round(h.score, 5),
                 "sources": list(h.sources),
+                "why": list(h.why),
+                "places": [{"doc": p.doc, "start": p.start, "end": p.end} for p in h.places],
                 "id": h.item.item_id,
             }
             for h in hits

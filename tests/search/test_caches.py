@@ -30,7 +30,8 @@ def test_compact_cedict_equals_the_parsed_dictionary(tmp_path: Path) -> None:
     glosses = GlossDictionary.from_table(read)
     assert glosses.english_gloss("港") == "harbor; port"
     assert glosses.english_gloss("與") == glosses.english_gloss("与")  # traditional fallback
-    assert glosses.english_name("埃里温") == GlossDictionary(_cedict_entries()).english_name("埃里温")
+    parsed_glosses = GlossDictionary(_cedict_entries())
+    assert glosses.english_name("埃里温") == parsed_glosses.english_name("埃里温")
 
 
 def test_a_torn_cedict_cache_is_parsed_again(tmp_path: Path) -> None:
