@@ -160,7 +160,9 @@ def _print_search(data: dict[str, Any]) -> None:
     typer.echo(f"Q: {data['query']}")
     for r in data["results"]:
         where = f"{r['doc']} {r['start']}-{r['end']}" if r["kind"] == "sentence" else "entity"
-        typer.echo(f"  {r['score']:.4f} {'+'.join(r['sources']):<16} [{where}] {r['text'][:100]}")
+        more = f" (+{len(r['places']) - 1} more places)" if len(r.get("places", ())) > 1 else ""
+        typer.echo(f"  {r['score']:.4f} [{where}{more}] {r['text'][:100]}")
+        typer.echo(f"         why: {'; '.join(r.get('why', ()))}")
 
 
 @app.command()
