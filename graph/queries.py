@@ -55,11 +55,13 @@ ORDER BY ?doc ?start
 DOCUMENTS = (
     SPARQL_PREFIXES
     + """
-SELECT ?id ?title ?sha ?path ?year ?layout WHERE {
+SELECT ?id ?title ?sha ?path ?year ?layout ?home ?homeNote WHERE {
   ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
      wsh:sourcePath ?path .
   OPTIONAL { ?d wsh:year ?year }
   OPTIONAL { ?d wsh:layout ?layout }
+  OPTIONAL { ?d wsh:homePlace/rdfs:label ?home FILTER(lang(?home) = "zh") }
+  OPTIONAL { ?d wsh:homePlaceNote ?homeNote }
 }
 ORDER BY ?id
 """

@@ -21,20 +21,28 @@ from ingest.clauses import (
 from ingest.context import DocContext
 from ingest.model import Fact, Mention, Provenance
 from ingest.spans import mask_quotes
+from ingest.terms import alternation, pattern
 
-_PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
-_SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
+_PLANNED = pattern("status", "planned")
+_SISTER = pattern("sisterCityOf", "triggers")
 # weaker cues that name sister cities only within their own comma segment: `A(国)、B(国)等友城
 # 代表`, `与A、B等城市签署友好合作备忘录` (other cities of the sentence are not partners)
-_SISTER_SEGMENT = re.compile(r"等(?:国际)?友城|友好(?:合作|交流)(?:关系|备忘录|协议)|建立友好关系")
-_COOPERATE = re.compile(r"建交|合作|交流|交往")
-_AGREEMENT = re.compile(
-    r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))"
+_SISTER_SEGMENT = pattern("sisterCityOf", "segment")
+_COOPERATE = re.compile(
+    f"{alternation('diplomaticRelationsWith', 'triggers')}"
+    f"|{alternation('cooperatesWith', 'triggers')}"
 )
-_PARTICIPATE = re.compile(r"参加|参与|出席")
+_AGREEMENT = re.compile(
+    f"(?:{alternation('signedAgreementWith', 'triggers')})"
+    f"([\u4e00-\u9fff]{{0,10}}?(?:{alternation('signedAgreementWith', 'instruments')}))"
+)
+_PARTICIPATE = pattern("participatedIn", "triggers")
+_ORGANISE = pattern("organisedBy", "triggers")
+_SETTLE = pattern("projectSettledIn", "triggers")
+_REPORT = pattern("reportedBy", "triggers")
 _MODIFIER = re.compile(r"国家|成员国|沿线")
 _HOLD = re.compile(r"举办|开展|举行")
-_HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
+_HELD_IN = re.compile(f"在(\\S{{1,6}}?)(?:{alternation('heldIn', 'triggers')})")
 _QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
 # what a count measures when it is named before the number: 国际友城总数达到24个
 # (国际友好城市总数达到31个 counts 友城, as 国际友城总数 does: one noun for one kind of count)
@@ -236,7 +244,7 @@ def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 
 def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in clauses_of(ctx, mentions):
-        if "报道" not in clause.text:
+        if not _REPORT.search(clause.text):
             continue
         media = [
             m
@@ -264,8 +272,8 @@ def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     (a report speaks for its author: 我市, 市外办)."""
     author = next((m for m in mentions if m.rule == "foreign-affairs-office"), None)
     for clause in clauses_of(ctx, mentions):
-        trigger = re.search(r"举办|主办|承办", clause.text)
-        if trigger is None or re.search(r"参加|参与|出席", clause.text[: trigger.start()]):
+        trigger = _ORGANISE.search(clause.text)
+        if trigger is None or _PARTICIPATE.search(clause.text[: trigger.start()]):
             continue
         organiser = author or home_mention(ctx, clause)
         if organiser is None:
@@ -279,7 +287,7 @@ def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         ]
         if before:
             organiser = before[-1]
-        joins = re.search(r"参加|参与|出席", clause.text[trigger.end() :])
+        joins = _PARTICIPATE.search(clause.text[trigger.end() :])
         stop = clause.start + trigger.end() + joins.start() if joins else clause.end
         for e in between(clause, ctx, clause.start + trigger.end(), stop):
             if e.entity.type == "Event":
@@ -290,7 +298,7 @@ def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`X项目…落户(于)Y`: X's project settled in Y, or in the place or zone the section
     serves (服务自贸区方面, …项目正式落户)."""
     for clause in clauses_of(ctx, mentions):
-        trigger = re.search(r"落户|落地|入驻", clause.text)
+        trigger = _SETTLE.search(clause.text)
         if trigger is None or "项目" not in clause.text[: trigger.start()]:
             continue
         at = clause.start + trigger.start()

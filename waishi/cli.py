@@ -112,6 +112,11 @@ def _print_ingest(data: dict[str, Any]) -> None:
         typer.echo(f"failed: {failure['path']}: {failure['error']}", err=True)
     for doc_id, doc in data["documents"].items():
         typer.echo(f"  {doc_id}  {doc['entities']} entities, {doc['facts']} facts  {doc['title']}")
+        if doc.get("home"):
+            typer.echo(f"      speaks for {doc['home']} ({doc['home_note']})")
+        else:
+            note = doc.get("home_note") or "not looked for"
+            typer.echo(f"      speaks for no known place: {note}")
 
 
 @app.command()

@@ -154,13 +154,15 @@ class Workspace:
         self._replace_graph(REFERENCE_GRAPH, reference)
 
     def documents(self) -> dict[str, dict[str, str]]:
-        """doc_id -> {title, sha256, path, year, layout, entities, facts}."""
+        """doc_id -> {home, home_note, title, sha256, path, year, layout, entities, facts}."""
         entities = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_ENTITIES)}
         facts = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_FACTS)}
         docs = {}
         for row in select(self.dataset, DOCUMENTS):
-            doc_id, title, sha, path, year, layout = (str(v or "") for v in row)
+            doc_id, title, sha, path, year, layout, home, home_note = (str(v or "") for v in row)
             docs[doc_id] = {
+                "home": home,
+                "home_note": home_note,
                 "title": title,
                 "sha256": sha,
                 "path": path,
