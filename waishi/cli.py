@@ -177,8 +177,19 @@ def entities(
 ) -> None:
     """Every entity in the graph with type, labels, aliases and mention count."""
     with workspace() as ws:
-        rows = [r for r in ws.entities() if kind is None or r["type"] == kind]
-        _emit(rows, as_json, _print_entities)
+        # page by page, as the store gives them: the first rows show before the last is read
+        separator = ""
+        if as_json:
+            typer.echo("[", nl=False)
+        for page in ws.entity_pages(kind=kind):
+            if as_json:
+                for row in page:
+                    typer.echo(separator + json.dumps(row, ensure_ascii=False), nl=False)
+                    separator = ", "
+            else:
+                _print_entities(page)
+        if as_json:
+            typer.echo("]")
 
 
 def _print_entities(rows: list[dict[str, Any]]) -> None:
