@@ -83,12 +83,19 @@ def ingest(
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
     remove: Annotated[list[str] | None, typer.Option(help="Remove a document by id.")] = None,
     reindex: Annotated[bool, typer.Option(help="Rebuild the search index too.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option(help="Processes extracting reports (default: ingest_jobs).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Add reports to the graph (incremental: an unchanged report changes nothing)."""
+    from waishi.progress import ingest_progress
+
     with workspace() as ws:
         removed = [doc for doc in remove or [] if ws.remove(doc)]
-        report = ws.ingest(paths or ([] if remove else [ws.settings.corpus_dir]), encoding=encoding)
+        targets = paths or ([] if remove else [ws.settings.corpus_dir])
+        with ingest_progress(sys.stderr) as status:
+            report = ws.ingest(targets, encoding=encoding, status=status, jobs=jobs)
         if reindex or report.added or report.replaced or removed:
             ws.refresh_index()
         data = {

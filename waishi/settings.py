@@ -41,6 +41,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_user_cache)  # compact CC-CEDICT, exported model
     query_threads: int = 1  # threads for one query's encoding and vector search
     batch_threads: int = 0  # threads for batch encoding (ingest, --reindex); 0: every core
+    ingest_jobs: int = 1  # processes extracting reports in an ingest (waishi ingest --jobs)
     host: str = "127.0.0.1"
     port: int = 7860
     sparql_port: int = 7878

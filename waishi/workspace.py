@@ -52,8 +52,8 @@ from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
 from graph.write import GraphWriter, replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
-from ingest.model import Document, EntityRef
-from ingest.readers import SUPPORTED, read_document
+from ingest.model import Document, EntityRef, Extraction
+from ingest.readers import SUPPORTED
 from search.corpus import SearchItem, collect_items
 from search.glosses import GlossDictionary, load_gloss_dictionary
 from search.hybrid import DeferredSearch, HybridSearch
@@ -61,7 +61,8 @@ from search.name_cache import NameCache, fingerprint, naming_key
 from search.naming import EnglishBridge
 from search.qa.answer import Answer, QuestionAnswerer
 from search.qa.lexicon import Lexicon, build_lexicon
-from waishi.errors import UnreadableDocument, WaishiError
+from waishi.errors import WaishiError
+from waishi.feed import Clock, IngestStatus, prepare
 from waishi.settings import Settings
 
 if TYPE_CHECKING:  # loaded on first use: a question the graph answers needs none of them
@@ -185,37 +186,53 @@ class Workspace:
         *,
         encoding: str | None = None,
         progress: Progress | None = None,
+        status: Callable[[IngestStatus], None] | None = None,
+        jobs: int | None = None,
     ) -> IngestReport:
-        """Add reports; a report already stored with the same text changes nothing."""
+        """Add reports; a report already stored with the same text changes nothing. `jobs`
+        processes extract (default: the `ingest_jobs` setting); `progress` gets the fraction
+        of bytes done and a line, `status` the counts (reports, bytes, time)."""
         files = list(_expand(paths))
         known = self.documents()
+        stored = {doc_id: (doc["sha256"], doc["layout"]) for doc_id, doc in known.items()}
         added: list[str] = []
         unchanged: list[str] = []
         replaced: list[str] = []
         failed: list[tuple[str, str]] = []
         described = DescribedEntities()
-        # each report is stored in one atomic write of its own, made while the next one is built
+        clock = Clock(files)
+        reports = prepare(
+            files,
+            lambda: self.pipeline,
+            encoding=encoding,
+            max_bytes=self.settings.max_upload_bytes,
+            stored=stored,
+            layout=GRAPH_LAYOUT,  # a report built by an older Waishi is rebuilt
+            jobs=jobs if jobs is not None else self.settings.ingest_jobs,
+        )
+        # new reports go to the store together, in bulk loads of many; a replaced one in an
+        # atomic write of its own; either while the next ones are built
         with GraphWriter(self.dataset) as writer, _young_collections() as collect:
-            for k, path in enumerate(files):
+            for prepared in reports:
+                now = clock.advance(prepared)
                 if progress:
-                    progress(k / max(len(files), 1), f"reading {path.name}")
-                try:
-                    document = read_document(
-                        path, encoding=encoding, max_bytes=self.settings.max_upload_bytes
-                    )
-                except UnreadableDocument as exc:
-                    failed.append((str(path), str(exc)))
+                    progress(now.bytes_done / max(now.bytes_total, 1), f"read {now.current}")
+                if status:
+                    status(now)
+                document = prepared.document
+                if document is None:
+                    failed.append((str(prepared.path), prepared.error))
                     continue
-                previous = known.get(document.doc_id)
-                if (
-                    previous
-                    and previous["sha256"] == document.sha256
-                    and previous["layout"] == GRAPH_LAYOUT  # built by an older Waishi: rebuild
-                ):
+                if prepared.unchanged:
                     unchanged.append(document.doc_id)
                     continue
+                previous = known.get(document.doc_id)
                 self.add_document(
-                    document, replaces=previous is not None, writer=writer, described=described
+                    document,
+                    replaces=previous is not None,
+                    writer=writer,
+                    described=described,
+                    extraction=prepared.extraction,
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
@@ -231,6 +248,7 @@ class Workspace:
         replaces: bool = False,
         writer: GraphWriter | None = None,
         described: DescribedEntities | None = None,
+        extraction: Extraction | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
@@ -238,7 +256,8 @@ class Workspace:
         `GraphWriter`); without one, it is done. `described` holds what earlier reports of the
         same ingest wrote to the entities graph, which this one leaves out."""
         described = described if described is not None else DescribedEntities()
-        extraction = self.pipeline.extract(document)
+        if extraction is None:
+            extraction = self.pipeline.extract(document)
         refs = document_entities(extraction)
         graph = document_triples(extraction, refs)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
