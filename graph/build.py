@@ -111,8 +111,8 @@ def describe_entity(graph: Graph, ref: EntityRef) -> URIRef:
     add((iri, label_predicate, _zh(ref.label_zh)))
     if ref.label_en:
         add((iri, label_predicate, Literal(ref.label_en, lang="en")))
-    for alias in ref.aliases:
-        add((iri, _ALT_LABEL, _zh(alias)))
+    for alias in ref.aliases:  # a report's English surface (Tunis) is an English alias
+        add((iri, _ALT_LABEL, Literal(alias, lang="en") if alias.isascii() else _zh(alias)))
     if ref.country and ref.type != "Country":
         country = entity_iri(f"country/{ref.country}")
         add((iri, _COUNTRY, country))

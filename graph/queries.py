@@ -43,7 +43,7 @@ SELECT ?e ?type (SAMPLE(?en) AS ?label_en)
 WHERE {
   ?e a ?type .
   OPTIONAL { ?e rdfs:label ?en FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?e skos:altLabel ?alias FILTER(LANG(?alias) = "zh") }
+  OPTIONAL { ?e skos:altLabel ?alias FILTER(LANG(?alias) IN ("zh", "en")) }
   OPTIONAL { ?e wsh:country/wsh:iso2 ?c }
   OPTIONAL { ?e wsh:iso2 ?iso }
   OPTIONAL { ?e wsh:geonamesId ?gid }
@@ -122,6 +122,16 @@ def _with_values(query: str, values: str) -> str:
     head, _, tail = query.partition("WHERE {")
     return f"{head}WHERE {{\n  VALUES {values}{tail}"
 
+
+# The recognisers whose mentions name each entity (for `waishi eval entities`).
+ENTITY_RULES = (
+    SPARQL_PREFIXES
+    + """
+SELECT ?e (GROUP_CONCAT(DISTINCT ?rule; separator="|") AS ?rules) WHERE {
+  ?m a wsh:Mention ; wsh:mentionOf ?e ; wsh:rule ?rule .
+} GROUP BY ?e
+"""
+)
 
 # Every relation with the sentence and span it came from (or the reference source it cites).
 PROVENANCE = (

@@ -81,12 +81,10 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
         at = end - length
         if at < 2 or text[at] in _NOT_IN_NAME:
             return None
-        words = list(pseg.cut(text[at:end]))
-        if len(words[-1].word) < 3:
-            return None
         place, start = _place_before(text, at, "", ctx)
         if place is not None:
-            return start, place
+            words = list(pseg.cut(text[at:end]))
+            return (start, place) if len(words[-1].word) >= 3 else None
     return None
 
 
@@ -118,16 +116,28 @@ def _foreign_affairs_office(ctx: DocContext, text: str, match: re.Match[str]) ->
     ):
         return  # 东北四市外办, 各省外办, 某某市外办 of a place the reference lacks
     else:
-        home = ctx.home_city
-        if home is None or (home.type == "Region") != (level == "省"):
-            return  # whose office 市外办 is, the report does not say; 省委外办 of a city's
-        label = f"{home.label_zh}{level}{party}外办"
+        owner = _own_place(ctx, level)
+        if not owner:
+            return  # whose office 市外办 is, the report does not say
+        label = f"{owner}{level}{party}外办"
         start = at - len(level)
     ctx.add(
         Candidate(
             start, match.end(), "Organization", label, "foreign-affairs-office", 0.9, country="CN"
         )
     )
+
+
+def _own_place(ctx: DocContext, level: str) -> str:
+    """Whose office a bare 市外办 or 省委外办 is: the report's own city, or its own province
+    (a city's report: the province the city lies in; not a municipality's, which has none)."""
+    home = ctx.home_city
+    if home is None:
+        return ""
+    if (home.type == "Region") == (level == "省"):
+        return home.label_zh
+    province = dict(home.ids).get("province", "")
+    return province if level == "省" and province and province != home.label_zh else ""
 
 
 def _level_word(place: EntityRef, level: str) -> str:

@@ -30,7 +30,7 @@ Recogniser = Callable[[DocContext], None]
 class Pipeline:
     gazetteer: Gazetteer
     home_city: str = ""
-    statistical: str = "jieba"  # "jieba", "lac" or "none"
+    statistical: tuple[str, ...] = ("jieba", "lac")  # in order; () for rules alone
 
     @property
     def recognisers(self) -> dict[str, Recogniser]:
@@ -38,8 +38,8 @@ class Pipeline:
         chosen["regions-abroad"] = recognise_regions_abroad
         chosen["english-names"] = recognise_english_names
         chosen.update(names.NAME_RECOGNISERS)
-        if self.statistical in STATISTICAL_RECOGNISERS:
-            chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]
+        for name in self.statistical:  # after the rules: they fill what the rules left
+            chosen[f"statistical-{name}"] = STATISTICAL_RECOGNISERS[name]
         return chosen
 
     def extract(self, document: Document) -> Extraction:

@@ -38,6 +38,7 @@ from graph.queries import (
     DOCUMENT_ENTITIES,
     DOCUMENT_FACTS,
     DOCUMENTS,
+    ENTITY_RULES,
     entity_pages,
     select,
 )
@@ -333,6 +334,10 @@ class Workspace:
     def _commit(self) -> None:
         with contextlib.suppress(NotImplementedError):  # stores without transactions
             self.dataset.commit()
+
+    def entity_rules(self) -> dict[str, list[str]]:
+        """IRI -> the recognisers whose mentions name the entity."""
+        return {str(e): str(rules).split("|") for e, rules in select(self.dataset, ENTITY_RULES)}
 
     def entities(self, kind: str | None = None) -> list[dict[str, object]]:
         """Every entity with at least one mention (of one type, given `kind`), as `waishi

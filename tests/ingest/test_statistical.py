@@ -40,3 +40,11 @@ def test_shortcut_matches_full_tagging_with_shi_anywhere() -> None:
         cut = rng.randint(2, len(piece))
         for run in runs_with_shi(piece[:cut] + "市" + piece[cut:]):
             assert words_before_shi(run) == tagged_before_shi(run), run
+
+
+def test_lac_names_organisations_whose_head_is_too_common_for_a_rule() -> None:
+    from tests.ingest.test_extraction import extract
+
+    ex = extract("国家体育总局和丝绸之路大学联盟派员出席，服务国家外交大局，市政府办公厅参加。")
+    lac = {m.entity.label_zh: m.entity.type for m in ex.mentions if m.rule == "lac-org"}
+    assert lac == {"国家体育总局": "Organization", "丝绸之路大学联盟": "Organization"}
