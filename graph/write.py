@@ -145,9 +145,10 @@ class GraphWriter:
     failure no later request is written. Leaving the `with` block waits, so an error raised in
     the block (a report that breaks the shapes) leaves every earlier report stored."""
 
-    def __init__(self, dataset: Dataset, queued: int = 2) -> None:
+    def __init__(self, dataset: Dataset, queued: int = 2, gathered: int = _GATHERED) -> None:
         self.dataset = dataset
         self._queued = queued
+        self._gather_up_to = gathered  # quads of new graphs gathered into one bulk load
         self._pending: deque[Future[None]] = deque()
         self._gathered: list[tuple[list[URIRef], list[tuple[URIRef, str]]]] = []
         self._gathered_quads = 0
@@ -173,7 +174,7 @@ class GraphWriter:
         dropped, texts = _serialized(replace, add, drop)
         self._gathered.append((dropped, texts))
         self._gathered_quads += sum(text.count("\n") for _, text in texts)
-        if self._gathered_quads >= _GATHERED:
+        if self._gathered_quads >= self._gather_up_to:
             self._flush()
         self._raise_failure()
 

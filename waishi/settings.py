@@ -42,6 +42,7 @@ class Settings:
     query_threads: int = 1  # threads for one query's encoding and vector search
     batch_threads: int = 0  # threads for batch encoding (ingest, --reindex); 0: every core
     ingest_jobs: int = 1  # processes extracting reports in an ingest (waishi ingest --jobs)
+    ingest_batch_quads: int = 100_000  # new reports' quads stored together in one bulk load
     host: str = "127.0.0.1"
     port: int = 7860
     sparql_port: int = 7878

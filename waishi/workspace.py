@@ -213,11 +213,16 @@ class Workspace:
         )
         # new reports go to the store together, in bulk loads of many; a replaced one in an
         # atomic write of its own; either while the next ones are built
-        with GraphWriter(self.dataset) as writer, _young_collections() as collect:
+        gathered = self.settings.ingest_batch_quads
+        with (
+            GraphWriter(self.dataset, gathered=gathered) as writer,
+            _young_collections() as collect,
+        ):
             for prepared in reports:
+                if progress:  # the share done before this report
+                    done = clock.bytes_done / max(clock.bytes_total, 1)
+                    progress(done, f"storing {prepared.path.name}")
                 now = clock.advance(prepared)
-                if progress:
-                    progress(now.bytes_done / max(now.bytes_total, 1), f"read {now.current}")
                 if status:
                     status(now)
                 document = prepared.document

@@ -24,7 +24,14 @@ pytestmark = pytest.mark.slow
 
 
 def _ingest(data_dir: Path, path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    # new reports are stored together in bulk loads; loads of about two of these reports give
+    # the kills below states between loads to fall in
+    env = {
+        **os.environ,
+        "WAISHI_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "WAISHI_INGEST_BATCH_QUADS": "40000",
+    }
     exe = str(Path(sys.executable).with_name("waishi"))
     return subprocess.Popen([exe, "ingest", str(path)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -101,7 +108,8 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
         (corpus / f"report-{k}.txt").write_text(text, encoding="utf-8")
         expected[f"report-{k}"] = len(split_sentences(f"report-{k}", text))
     partial = False
-    for delay in (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0):
+    # until a kill falls between two bulk loads (later on a busy machine)
+    for delay in (4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 18.0, 22.0, 26.0, 30.0, 40.0):
         if partial:
             break
         process = _ingest(tmp_path / "data", corpus)
@@ -114,4 +122,4 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
         partial = partial or 0 < len(stored) < len(expected)
     assert _ingest(tmp_path / "data", corpus).wait(timeout=600) == 0
     assert _sentences_stored(tmp_path / "data") == expected
-    assert partial  # some kill fell between two reports' writes
+    assert partial  # some kill fell between two bulk loads
