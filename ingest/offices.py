@@ -1,6 +1,6 @@
 """Government bodies named by their place: foreign-affairs offices (江苏省外办, 兰州市外办, a bare
 市外办 or 市委外办 of the report's own city, 中央外办), governments (武汉市人民政府) and their
-departments (德州市政府新闻办, 聊城市委外委会, 香港政治事务局). 各地外办 and 东北四市外办 name
+departments (德州市政府新闻办, 聊城市委外委会, 香港政治事务局). 各地外办 and 沿海三市外办 name
 no one office; a bare 市外办 in a report that does not say its city names none either.
 """
 
@@ -114,7 +114,7 @@ def _foreign_affairs_office(ctx: DocContext, text: str, match: re.Match[str]) ->
     elif text[at - len(level) - 1 : at - len(level)] in _COUNTED or _named_before(
         text, at - len(level)
     ):
-        return  # 东北四市外办, 各省外办, 某某市外办 of a place the reference lacks
+        return  # 沿海三市外办, 各省外办, 某某市外办 of a place the reference lacks
     else:
         owner = _own_place(ctx, level)
         if not owner:
