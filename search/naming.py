@@ -234,7 +234,12 @@ class EnglishBridge:
 
     def to_chinese(self, word: str) -> list[str]:
         """Chinese words of the corpus whose glosses contain an English word (youth -> 青少年)."""
-        return self._reverse_glosses.get(word.lower().rstrip("s"), [])
+        return chinese_for(self._reverse_glosses, word)
+
+    def reverse_glosses(self) -> dict[str, list[str]]:
+        """English gloss word -> the corpus's Chinese words glossed by it (what `to_chinese`
+        looks up; kept on disk by `search.name_cache`)."""
+        return self._reverse_glosses
 
     @cached_property
     def _reverse_glosses(self) -> dict[str, list[str]]:
@@ -248,6 +253,11 @@ class EnglishBridge:
                 if len(token) >= 3:
                     index.setdefault(token.rstrip("s"), []).append(word)
         return index
+
+
+def chinese_for(reverse_glosses: dict[str, list[str]], word: str) -> list[str]:
+    """An English word's entry in a reverse-gloss index (plural or singular alike)."""
+    return reverse_glosses.get(word.lower().rstrip("s"), [])
 
 
 def _type_fits(ref_type: str, entity_type: str) -> bool:

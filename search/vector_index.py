@@ -12,8 +12,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
-import faiss
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,14 +24,23 @@ from waishi.errors import IndexMismatch
 MANIFEST = "manifest.json"
 
 
+def _flat_index(dim: int, threads: int) -> Any:
+    import faiss  # on first use: a question the graph answers never searches vectors
+
+    # one query over a few thousand vectors: waking OpenMP threads costs more than it saves
+    faiss.omp_set_num_threads(threads)
+    return faiss.IndexFlatIP(dim)
+
+
 class VectorIndex:
-    def __init__(self, folder: Path, encoder: Encoder) -> None:
+    def __init__(self, folder: Path, encoder: Encoder, *, threads: int = 1) -> None:
         self.folder = folder
         self.encoder = encoder
+        self.threads = threads
         self.items: list[SearchItem] = []
         self.built_from: str | None = None  # the version of the reports the items come from
         self.vectors: NDArray[np.float32] = np.zeros((0, encoder.dim), dtype=np.float32)
-        self._index = faiss.IndexFlatIP(encoder.dim)
+        self._index = _flat_index(encoder.dim, threads)
         self._load()
 
     @staticmethod
@@ -83,7 +92,7 @@ class VectorIndex:
             if rows
             else np.zeros((0, self.encoder.dim), dtype=np.float32)
         )
-        self._index = faiss.IndexFlatIP(self.encoder.dim)
+        self._index = _flat_index(self.encoder.dim, self.threads)
         self._index.add(self.vectors)
         self._save()
         return len(fresh)

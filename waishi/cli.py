@@ -101,10 +101,14 @@ def ingest(
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
     remove: Annotated[list[str] | None, typer.Option(help="Remove a document by id.")] = None,
     reindex: Annotated[bool, typer.Option(help="Rebuild the search index too.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option(help="Processes extracting reports (default: ingest_jobs).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Add reports to the graph (incremental: an unchanged report changes nothing)."""
     from waishi.errors import UnknownDocument
+    from waishi.progress import ingest_progress
 
     with workspace() as ws:
         stored = ws.documents()
@@ -115,7 +119,9 @@ def ingest(
                 f"no stored report has the id {unknown[0]!r}; stored: {listed or 'none'}"
             )
         removed = [doc for doc in remove or [] if ws.remove(doc)]
-        report = ws.ingest(paths or ([] if remove else [ws.settings.corpus_dir]), encoding=encoding)
+        targets = paths or ([] if remove else [ws.settings.corpus_dir])
+        with ingest_progress(sys.stderr) as status:
+            report = ws.ingest(targets, encoding=encoding, status=status, jobs=jobs)
         if reindex:
             ws.refresh_derived()
         if reindex or report.added or report.replaced or removed or not ws.index_is_current():
@@ -194,7 +200,9 @@ def _print_search(data: dict[str, Any]) -> None:
     typer.echo(f"Q: {data['query']}")
     for r in data["results"]:
         where = f"{r['doc']} {r['start']}-{r['end']}" if r["kind"] == "sentence" else "entity"
-        typer.echo(f"  {r['score']:.4f} {'+'.join(r['sources']):<16} [{where}] {r['text'][:100]}")
+        more = f" (+{len(r['places']) - 1} more places)" if len(r.get("places", ())) > 1 else ""
+        typer.echo(f"  {r['score']:.4f} [{where}{more}] {r['text'][:100]}")
+        typer.echo(f"         why: {'; '.join(r.get('why', ()))}")
 
 
 @app.command()
@@ -204,8 +212,19 @@ def entities(
 ) -> None:
     """Every entity in the graph with type, labels, aliases and mention count."""
     with workspace(read_only=True) as ws:
-        rows = [r for r in ws.entities() if kind is None or r["type"] == kind]
-        _emit(rows, as_json, _print_entities)
+        # page by page, as the store gives them: the first rows show before the last is read
+        separator = ""
+        if as_json:
+            typer.echo("[", nl=False)
+        for page in ws.entity_pages(kind=kind):
+            if as_json:
+                for row in page:
+                    typer.echo(separator + json.dumps(row, ensure_ascii=False), nl=False)
+                    separator = ", "
+            else:
+                _print_entities(page)
+        if as_json:
+            typer.echo("]")
 
 
 def _print_entities(rows: list[dict[str, Any]]) -> None:

