@@ -231,7 +231,8 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
                     gr.Dropdown(choices=choices), app_explore.entity_list_html(views),
                     worldmap.world_map_svg(views.graph, views.links, views.home)
                     if is_drawn else gr.skip(),
-                    app_explore.update(views, redrawn, kinds) if is_drawn else gr.skip(),
+                    app_explore.update(views, redrawn, kinds, catalog=True)
+                    if is_drawn else gr.skip(),
                     redrawn, values["generation"]]
 
         def on_load(queries: list[str] | None, current: dict[str, Any],
@@ -294,9 +295,12 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
         search.input(explore(lambda s, iri: app_explore.focus(views, s, iri)), [*base, search],
                      explore_out)
         reset.click(explore(lambda s: app_explore.reset(views, s)), base, explore_out)
+        # a filter is drawn by the page at once; the server's view follows (no overlay)
+        for box in (goals, types):
+            box.change(None, [goals, types], None, js=asset("filter.js"))
         goals.change(explore(lambda s, g: app_explore.goals(views, s, g)), [*base, goals],
-                     explore_out)
-        types.change(explore(lambda s: s), base, explore_out)
+                     explore_out, show_progress="hidden")
+        types.change(explore(lambda s: s), base, explore_out, show_progress="hidden")
         find_path.click(explore(lambda s, a, b: app_explore.path(views, s, a, b)),
                         [*base, source, target], explore_out)
 

@@ -256,12 +256,16 @@ def graph_html(
     links: Mapping[str, Mapping[str, str]] | None = None,
     title: str = "Waishi graph",
     seq: int = 0,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """A whole HTML page drawing the subgraph; vis-network is inlined, nothing is fetched.
     Inside a host page it takes later views as `{waishi: "update", data}` messages (see
-    `view_update`), keeping the place of every node already drawn."""
-    data = view_update(graph, nodes, home=home, selected=selected, path=path, links=links,
-                       seq=seq)
+    `view_update`), keeping the place of every node already drawn, and filters as
+    `{waishi: "filter", goals, types}`. `extra` goes with the first view: the types to show
+    (`types`), nodes shown whatever their type (`keep`), the goal-linked nodes a goal filter
+    picks from (`catalog`, as `network_data` gives them)."""
+    data = {**view_update(graph, nodes, home=home, selected=selected, path=path, links=links,
+                          seq=seq), **(extra or {})}
     # "</" inside inline JSON would end the script element early
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     replacements = {

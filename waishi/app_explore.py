@@ -67,12 +67,16 @@ def expand(views: Views, old: dict[str, Any], iri: str | None) -> tuple[dict[str
 
 def goals(views: Views, old: dict[str, Any], keys: list[str]) -> tuple[dict[str, Any], str]:
     """The entities tied to the goals (by the text, a relation, or their country's
-    membership), with the goals' own initiatives; the first view when no goal is ticked."""
+    membership), with the goals' own initiatives. The view before the first goal was ticked
+    comes back when the last is unticked."""
     if not keys:
-        return reset(views, old), ""
+        base = old.get("base")
+        return (_next(old, base) if base is not None else reset(views, old)), ""
     view = visual.goal_view(views.links, keys, views.graph)
     names = "、".join(GOAL_BY_KEY[k].title for k in keys if k in GOAL_BY_KEY)
-    return _next(old, view), f"{names}: {len(view)} 个实体 entities"
+    new = _next(old, view)
+    new["base"] = old["base"] if old.get("base") is not None else old["view"]
+    return new, f"{names}: {len(view)} 个实体 entities"
 
 
 def path(views: Views, old: dict[str, Any], source: str | None,
@@ -87,24 +91,40 @@ def path(views: Views, old: dict[str, Any], source: str | None,
             f"路径 Path ({len(found) - 1} 步 hops): {names}")
 
 
-def shown(views: Views, current: dict[str, Any], types: list[str] | None) -> set[str]:
+def view_nodes(views: Views, current: dict[str, Any]) -> set[str]:
+    """The view's entities with the selection and the path; the page hides unticked types."""
     keep = [*current["path"], *([current["selected"]] if current["selected"] else [])]
-    return visual.visible_nodes(views.graph, current["view"], types, keep)
+    return visual.visible_nodes(views.graph, current["view"], None, keep)
+
+
+def _extra(views: Views, current: dict[str, Any], types: list[str] | None,
+           catalog: bool) -> dict[str, Any]:
+    keep = [*current["path"], *([current["selected"]] if current["selected"] else [])]
+    extra: dict[str, Any] = {"types": list(types) if types is not None else None, "keep": keep}
+    if catalog:  # the goal-linked entities, for the page to filter by goal at once
+        extra["catalog"] = views.cached(("catalog",), lambda: visual.network_data(
+            views.graph, [n for n in views.links if n in views.graph], home=views.home,
+            links=views.links))
+    return extra
 
 
 def page(views: Views, current: dict[str, Any], types: list[str] | None) -> str:
     """The graph's page in an iframe, drawn once per page; later views go as updates."""
-    drawn = visual.graph_html(views.graph, shown(views, current, types), home=views.home,
+    drawn = visual.graph_html(views.graph, view_nodes(views, current), home=views.home,
                               selected=current["selected"], path=current["path"],
-                              links=views.links, seq=int(current.get("seq", 0)))
+                              links=views.links, seq=int(current.get("seq", 0)),
+                              extra=_extra(views, current, types, catalog=True))
     return visual.iframe(drawn, height=GRAPH_HEIGHT)
 
 
-def update(views: Views, current: dict[str, Any], types: list[str] | None) -> str:
-    """The view as the update the drawn page applies in place (JSON)."""
-    data = visual.view_update(views.graph, shown(views, current, types), home=views.home,
+def update(views: Views, current: dict[str, Any], types: list[str] | None,
+           catalog: bool = False) -> str:
+    """The view as the update the drawn page applies in place (JSON); with the catalogue of
+    goal-linked entities when the store changed."""
+    data = visual.view_update(views.graph, view_nodes(views, current), home=views.home,
                               selected=current["selected"], path=current["path"],
                               links=views.links, seq=int(current.get("seq", 0)))
+    data.update(_extra(views, current, types, catalog))
     return json.dumps(data, ensure_ascii=False)
 
 
