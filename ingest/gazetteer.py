@@ -58,6 +58,10 @@ class Gazetteer:
     # first character -> lengths of the names starting with it, longest first: matching tries
     # only the lengths that exist, not every length up to the longest name at every character
     lengths: dict[str, list[int]] = field(default_factory=dict)
+    # the matches of recent sentences: the home-place finder and the recogniser scan the same
+    _scanned: dict[str, tuple[tuple[int, int, list[EntityRef]], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def add(self, name: str, ref: EntityRef) -> None:
         name = name.strip()
@@ -117,6 +121,15 @@ class Gazetteer:
                 return text[:length]
         return ""
 
+    def matches(self, text: str) -> tuple[tuple[int, int, list[EntityRef]], ...]:
+        """`scan(text)` as a tuple, kept for the last few thousand texts asked."""
+        found = self._scanned.get(text)
+        if found is None:
+            if len(self._scanned) > 4096:
+                self._scanned.clear()
+            found = self._scanned[text] = tuple(self.scan(text))
+        return found
+
     def scan(self, text: str) -> Iterator[tuple[int, int, list[EntityRef]]]:
         """Longest-first, left-to-right, non-overlapping matches of known names."""
         names, lengths = self.names, self.lengths
@@ -172,6 +185,7 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
         ids.append(("lon", row.get("lon", "")))
         ids.append(("population", row.get("population", "")))
         ids.append(("capital", row.get("is_capital", "")))
+        ids.append(("province", row.get("province_zh", "")))
         key = row.get("geonameid") or slug(f"{row['name_en']}-{row['country']}")
         ref = EntityRef(
             key=f"city/{key}",

@@ -26,8 +26,12 @@ _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 _VISITOR = re.compile(
     r"一行|来访|到访|来[我本][市省办]|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流|访问)"
 )
+_ENGLISH_AUTHOR = re.compile(
+    r"\bof the (?:CPC )?([A-Z][a-z]+) (?:Municipal|Provincial) "
+    r"(?:People's )?(?:Government|Committee)"
+)
 _MIN_CITY = 1_000_000
-_CITY_WORDS = ("我市", "全市", "本市", "市外办")
+_CITY_WORDS = ("我市", "全市", "本市", "市外办", "市委", "市政府")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,25 @@ def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured:
                 by_key[ref.key] = ref
     if authors:
         return HomePlace(by_key[authors.most_common(1)[0][0]], "author")
+    english = _english_author(sentences, gaz)
+    if english is not None:
+        return HomePlace(english, "author (English)")
     return _most_named(sentences, gaz, visitors)
+
+
+def _english_author(sentences: list[Sentence], gaz: Gazetteer) -> EntityRef | None:
+    """A bilingual report's author in English: Foreign Affairs Office of the Chongqing
+    Municipal Government."""
+    for sentence in sentences[:_HEADER_LINES]:
+        for match in _ENGLISH_AUTHOR.finditer(sentence.text):
+            refs = [
+                r
+                for r in gaz.english_names.get(match.group(1).lower(), ())
+                if r.country == "CN" and r.type in ("City", "Region")
+            ]
+            if refs:
+                return max(refs, key=population)
+    return None
 
 
 def _visitors(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
@@ -77,6 +99,8 @@ def _visitors(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
     report speaks for the host, not for them, wherever else it names them."""
     found = set()
     for sentence in sentences:
+        if not _VISITOR.search(sentence.text):
+            continue
         for pattern in (_AUTHOR, _HEADER_PLACE):
             for match in pattern.finditer(sentence.text):
                 if _visiting(sentence.text, match.end()):
@@ -124,7 +148,7 @@ def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -
     counts: Counter[str] = Counter()
     by_key: dict[str, EntityRef] = {}
     for sentence in sentences:
-        for _, _, refs in gaz.scan(sentence.text):
+        for _, _, refs in gaz.matches(sentence.text):
             for ref in refs:
                 if (
                     ref.type == "City"

@@ -424,6 +424,26 @@ def recognise_quoted_names(ctx: DocContext) -> None:
         ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
 
 
+_TITLE = re.compile(r"《([^《》]{2,16})》")
+_PUBLICATION = words("Organization", "publication_words")
+_DOCUMENT = words("Organization", "document_heads")
+
+
+def recognise_publications(ctx: DocContext) -> None:
+    """《X》 names a publication or programme when a medium's word follows it or ends it
+    (《西望成都》双语杂志记者, 《人民日报》); the title of a plan or an agreement names none."""
+    text = ctx.document.text
+    for match in _TITLE.finditer(text):
+        title = match.group(1)
+        if title.endswith(_DOCUMENT):
+            continue
+        after = text[match.end() : match.end() + 3]
+        if after.startswith(_PUBLICATION) or title.endswith(("日报", "晚报", "周刊", "杂志")):
+            ctx.add(
+                Candidate(match.start(1), match.end(1), "Organization", title, "publication", 0.75)
+            )
+
+
 NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
@@ -433,4 +453,5 @@ NAME_RECOGNISERS = {
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,
     "quoted-names": recognise_quoted_names,
+    "publications": recognise_publications,
 }

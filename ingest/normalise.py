@@ -57,6 +57,9 @@ def normalise(text: str) -> str:
     OpenCC converts by phrase first (乾隆 stays, 乾燥 becomes 干燥), which almost always keeps
     the length; a line where it does not is converted character by character instead."""
     convert = _converter().convert
+    whole = convert(text)
+    if len(whole) == len(text):
+        return whole.translate(_FULL_WIDTH)
     out = []
     for line in text.split("\n"):
         converted = convert(line)

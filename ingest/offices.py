@@ -1,6 +1,6 @@
 """Government bodies named by their place: foreign-affairs offices (江苏省外办, 兰州市外办, a bare
 市外办 or 市委外办 of the report's own city, 中央外办), governments (武汉市人民政府) and their
-departments (德州市政府新闻办, 聊城市委外委会, 香港政治事务局). 各地外办 and 东北四市外办 name
+departments (德州市政府新闻办, 聊城市委外委会, 香港政治事务局). 各地外办 and 沿海三市外办 name
 no one office; a bare 市外办 in a report that does not say its city names none either.
 """
 
@@ -81,12 +81,10 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
         at = end - length
         if at < 2 or text[at] in _NOT_IN_NAME:
             return None
-        words = list(pseg.cut(text[at:end]))
-        if len(words[-1].word) < 3:
-            return None
         place, start = _place_before(text, at, "", ctx)
         if place is not None:
-            return start, place
+            words = list(pseg.cut(text[at:end]))
+            return (start, place) if len(words[-1].word) >= 3 else None
     return None
 
 
@@ -116,18 +114,30 @@ def _foreign_affairs_office(ctx: DocContext, text: str, match: re.Match[str]) ->
     elif text[at - len(level) - 1 : at - len(level)] in _COUNTED or _named_before(
         text, at - len(level)
     ):
-        return  # 东北四市外办, 各省外办, 某某市外办 of a place the reference lacks
+        return  # 沿海三市外办, 各省外办, 某某市外办 of a place the reference lacks
     else:
-        home = ctx.home_city
-        if home is None or (home.type == "Region") != (level == "省"):
-            return  # whose office 市外办 is, the report does not say; 省委外办 of a city's
-        label = f"{home.label_zh}{level}{party}外办"
+        owner = _own_place(ctx, level)
+        if not owner:
+            return  # whose office 市外办 is, the report does not say
+        label = f"{owner}{level}{party}外办"
         start = at - len(level)
     ctx.add(
         Candidate(
             start, match.end(), "Organization", label, "foreign-affairs-office", 0.9, country="CN"
         )
     )
+
+
+def _own_place(ctx: DocContext, level: str) -> str:
+    """Whose office a bare 市外办 or 省委外办 is: the report's own city, or its own province
+    (a city's report: the province the city lies in; not a municipality's, which has none)."""
+    home = ctx.home_city
+    if home is None:
+        return ""
+    if (home.type == "Region") == (level == "省"):
+        return home.label_zh
+    province = dict(home.ids).get("province", "")
+    return province if level == "省" and province and province != home.label_zh else ""
 
 
 def _level_word(place: EntityRef, level: str) -> str:

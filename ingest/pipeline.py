@@ -6,7 +6,7 @@ Adding a recogniser or relation rule is one function plus one registry line (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ingest import names
@@ -26,21 +26,52 @@ from ingest.statistical import STATISTICAL_RECOGNISERS
 Recogniser = Callable[[DocContext], None]
 
 
+RelationRule = Callable[[DocContext, list[Mention]], Iterable[Fact]]
+
+
+def recogniser_registry() -> dict[str, Recogniser]:
+    """Every recogniser by name, in the order a pipeline runs them: places, regions abroad,
+    English names, names, then the statistical ones, which fill what the others left."""
+    chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
+    chosen["regions-abroad"] = recognise_regions_abroad
+    chosen["english-names"] = recognise_english_names
+    chosen.update(names.NAME_RECOGNISERS)
+    for name, recognise in STATISTICAL_RECOGNISERS.items():
+        chosen[f"statistical-{name}"] = recognise
+    return chosen
+
+
+def component_names() -> list[str]:
+    """The recognisers' names, then the relation rules' as `relation:<name>`."""
+    return [*recogniser_registry(), *(f"relation:{name}" for name in RELATION_RULES)]
+
+
 @dataclass(frozen=True)
 class Pipeline:
+    """The components of `component_names()` in their order, less those `disabled` (by name:
+    `statistical-lac` to extract without LAC, `relation:reported-by` …)."""
+
     gazetteer: Gazetteer
     home_city: str = ""
-    statistical: str = "jieba"  # "jieba", "lac" or "none"
+    disabled: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = self.disabled - set(component_names())
+        if unknown:
+            raise ValueError(
+                f"no extraction component named {', '.join(sorted(unknown))}; "
+                f"the components are {', '.join(component_names())}"
+            )
 
     @property
     def recognisers(self) -> dict[str, Recogniser]:
-        chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
-        chosen["regions-abroad"] = recognise_regions_abroad
-        chosen["english-names"] = recognise_english_names
-        chosen.update(names.NAME_RECOGNISERS)
-        if self.statistical in STATISTICAL_RECOGNISERS:
-            chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]
-        return chosen
+        return {k: v for k, v in recogniser_registry().items() if k not in self.disabled}
+
+    @property
+    def relation_rules(self) -> list[RelationRule]:
+        return [
+            rule for name, rule in RELATION_RULES.items() if f"relation:{name}" not in self.disabled
+        ]
 
     def extract(self, document: Document) -> Extraction:
         """Everything one report yields. Extraction reads the text as `ingest.normalise.read`
@@ -58,7 +89,7 @@ class Pipeline:
         for recognise in self.recognisers.values():
             recognise(ctx)
         mentions = link(ctx, ctx.candidates)
-        facts = [fact for rule in RELATION_RULES.values() for fact in rule(ctx, mentions)]
+        facts = [fact for rule in self.relation_rules for fact in rule(ctx, mentions)]
         entities: dict[str, EntityRef] = {}
         for mention in mentions:
             entities.setdefault(mention.entity.key, mention.entity)

@@ -34,7 +34,7 @@ def recognise_gazetteer(ctx: DocContext) -> None:
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
     home_country = ctx.home_country
     for sentence in ctx.sentences:
-        matches = list(ctx.gazetteer.scan(sentence.text))
+        matches = ctx.gazetteer.matches(sentence.text)
         countries = {r.country for _, _, refs in matches for r in refs if r.type == "Country"}
         countries |= (
             {
@@ -99,10 +99,13 @@ def _word_starts(text: str) -> frozenset[int]:
 def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
     """Whether the name at `start` sits inside a word jieba reads, after something that is no
     place (入|海口; not 云南|昆明, a province and its city read as one word)."""
-    starts = _word_starts(text)
-    if start in starts:
+    if start == 0 or not is_cjk(text[start - 1]):
         return False
-    word_start = max(k for k in starts if k < start)
+    lo = max(start - 4, 0)  # jieba reads the words around the name, not the whole sentence
+    starts = _word_starts(text[lo : start + 6])
+    if start - lo in starts:
+        return False
+    word_start = lo + max(k for k in starts if k < start - lo)
     return not ctx.gazetteer.lookup(text[word_start:start])
 
 
@@ -325,6 +328,16 @@ def recognise_abbreviations(ctx: DocContext) -> None:
             # 以太仓中德(太仓)产业合作示范区: a pair before a home place in brackets starts a
             # zone's name, whatever precedes it, and stands for both countries
             _add_pair(ctx, i, pair)
+            continue
+        triple = text[i : i + 3]
+        if triple[0] == "中" and len(set(triple)) == 3 and all(
+            ch in gaz.abbreviations for ch in triple
+        ):
+            _add_pair(ctx, i, triple[:2])  # 中日韩, 中蒙俄: three countries in a row, whatever
+            _add_pair(ctx, i + 1, triple[1:])  # stands before them
+            continue
+        if text[i + 2 : i + 3] in ("、", "，") and (i == 0 or text[i - 1] not in "、"):
+            _add_pair(ctx, i, pair)  # 深耕日韩、做强东盟: a pair listed with other partners
             continue
         if i > 0 and is_cjk(text[i - 1]) and text[i - 1] not in "与和同的、对在":
             continue

@@ -71,7 +71,7 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
         named = gaz.country_prefix(candidate)
         name = candidate[len(named) :]
         if not 2 <= len(name) <= 8 or name.endswith(text[at]):
-            continue  # 科莫省|省长: the suffix ends no name of its own kind
+            continue  # 安大略省|省长: the suffix ends no name of its own kind
         if _domestic(name + text[at], ctx):
             return None  # 广州, 玉溪市元江县: a Chinese place
         if any(r.type == "Country" for _, _, refs in gaz.scan(name) for r in refs):

@@ -129,6 +129,43 @@ def _statement(ctx: DocContext, clause: Clause, lo: int, hi: int) -> str:
     return text[start : min(ends, default=len(text))]
 
 
+# an English statement of a twinning: Chengdu paired up with three new international friendship
+# cities: Tunis…; Zhengzhou became a sister city to Richmond…
+_SISTER_EN = re.compile(
+    r"sister[- ]cit(?:y|ies)|friendship cit(?:y|ies)|twin(?:ned|ning)? (?:cit|with)|paired up with",
+    re.IGNORECASE,
+)
+
+
+def sister_cities_english(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """In an English sentence with a twinning cue, the Chinese city named before the cue and
+    the foreign cities named after it."""
+    for clause in clauses_of(ctx, mentions):
+        cue = _SISTER_EN.search(clause.text)
+        if cue is None:
+            continue
+        at = clause.start + cue.start()
+        places = [
+            m for m in top_level(clause.mentions, ctx.document.text) if m.entity.type == "City"
+        ]
+        own = [m for m in places if m.start < at and not is_foreign(m, ctx)]
+        if not own:
+            continue
+        planned = bool(re.search(r"\bwill\b|\bplan", clause.text[cue.start() - 40 : cue.end()]))
+        for partner in places:
+            if partner.start > own[-1].start and is_foreign(partner, ctx):
+                yield make_fact(
+                    ctx,
+                    clause,
+                    own[-1],
+                    "sisterCityOf",
+                    partner,
+                    "sister-city-english",
+                    0.7,
+                    status="planned" if planned else "established",
+                )
+
+
 def _outside_events(text: str, offset: int, mentions: Iterable[Mention]) -> str:
     """`text` (starting at document offset `offset`) with the names of events blanked out."""
     chars = list(text)
@@ -459,6 +496,7 @@ def located_in(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 RELATION_RULES: dict[str, Callable[[DocContext, list[Mention]], Iterator[Fact]]] = {
     "located-in": located_in,
     "sister-cities": sister_cities,
+    "sister-cities-english": sister_cities_english,
     "cooperation": cooperation,
     "agreements": agreements,
     "participation": participation,

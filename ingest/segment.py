@@ -86,6 +86,18 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line) + 1
 
 
+def _english_stop(line: str, i: int) -> bool:
+    """A full stop ending an English sentence: after a lower-case letter or a bracket, before a
+    space and a capital (not U.S. or 2.5)."""
+    return (
+        line[i] == "."
+        and i > 0
+        and (line[i - 1].islower() or line[i - 1] in ")”")
+        and line[i + 1 : i + 2] == " "
+        and line[i + 2 : i + 3].isupper()
+    )
+
+
 def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
     start = 0
     depth = 0  # do not end a sentence inside quotes: “祖国不会放弃任何一位同胞。”
@@ -94,7 +106,7 @@ def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
             depth += 1
         elif ch in "”」》)）" and depth:
             depth -= 1
-        elif ch in _END and depth == 0:
+        elif depth == 0 and (ch in _END or _english_stop(line, i)):
             yield start, i + 1
             start = i + 1
     if start < len(line):

@@ -75,27 +75,23 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
 def after_trigger(span: str, keep: int = 2, gazetteer: Gazetteer | None = None) -> int:
     """Offset just past the last object-introducing verb that leaves at least `keep` chars;
     verbs inside quotes, brackets or the gazetteer's names (上海合作组织) do not count."""
-    best = 0
-    masked = mask_quotes(span)
-    if gazetteer is not None:
-        masked = _mask_names(masked, gazetteer)
-    for match in _TRIGGER.finditer(masked):
-        if len(span) - match.end() >= keep:
-            best = match.end()
-    return best
+    for match in reversed(list(_TRIGGER.finditer(mask_quotes(span)))):
+        if len(span) - match.end() < keep:
+            continue
+        if gazetteer is not None and _in_name(span, match.start(), match.end(), gazetteer):
+            continue
+        return match.end()
+    return 0
 
 
-def _mask_names(text: str, gazetteer: Gazetteer) -> str:
-    """Blank out names of 3 to 12 characters, longest first, left to right."""
-    out = list(text)
-    i = 0
-    while i < len(text):
-        length = next((n for n, _ in gazetteer.prefixes(text, i) if 3 <= n <= 12), 0)
-        if length:
-            out[i : i + length] = "□" * length
-            i += length - 1
-        i += 1
-    return "".join(out)
+def _in_name(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """Whether a known name of 3 to 12 characters covers any of text[start:end] (only the
+    names around a verb are looked up, not every name of the span)."""
+    for i in range(max(start - 11, 0), end):
+        for length, _ in gazetteer.prefixes(text, i):
+            if 3 <= length <= 12 and i + length > start:
+                return True
+    return False
 
 
 def mask_quotes(text: str) -> str:

@@ -35,7 +35,7 @@ COUNTRY_FIELDS = [
 ]
 CITY_FIELDS = [
     "geonameid", "name_en", "name_zh", "aliases_zh", "country", "lat", "lon", "population",
-    "is_capital", "name_source",
+    "is_capital", "name_source", "province_zh",
 ]
 MEMBERSHIP_FIELDS = ["org", "country", "role", "since", "until", "source"]
 ORGANIZATION_FIELDS = [
@@ -493,6 +493,13 @@ def build_cities(src: Sources, countries: list[dict[str, str]]) -> list[dict[str
             best = capital_ids.get(city["countrycode"])
             if best is None or city["population"] > gathered[best].city["population"]:
                 capital_ids[city["countrycode"]] = gid
+    # the Chinese province a city of China lies in: its GeoNames admin1 code is its province
+    # capital's (the reports' 省委外办 of a city is its province's office)
+    province_of: dict[str, str] = {}
+    for row in read_curated("provinces_cn.csv"):
+        capital = finder.lookup(row["capital_en"], {"CN"})
+        if capital and row["label_en"] not in ("Taiwan", "Hong Kong", "Macao"):
+            province_of[capital[0]["admin1code"]] = row["label_zh"]
     rows = []
     for gid, names in gathered.items():
         city = names.city
@@ -508,6 +515,8 @@ def build_cities(src: Sources, countries: list[dict[str, str]]) -> list[dict[str
             "population": str(city["population"]),
             "is_capital": "1" if capital_ids.get(city["countrycode"]) == gid else "0",
             "name_source": origin,
+            "province_zh": province_of.get(city["admin1code"], "")
+            if city["countrycode"] == "CN" else "",
         })
     for row in unresolved:
         rows.append({
@@ -521,6 +530,7 @@ def build_cities(src: Sources, countries: list[dict[str, str]]) -> list[dict[str
             "population": "",
             "is_capital": "0",
             "name_source": "curated",
+            "province_zh": "",
         })
     return sorted(rows, key=lambda r: (r["country"], r["name_en"], int(r["geonameid"] or 0)))
 

@@ -39,6 +39,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     home_city: str = ""  # empty: inferred from each report
     home_country: str = "CN"  # ISO code of the country the reports speak for ("我国")
+    extraction_off: str = ""  # extraction components to skip, comma-separated (statistical-lac)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

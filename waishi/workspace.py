@@ -133,7 +133,11 @@ class Workspace:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.gazetteer, home_city=self.settings.home_city)
+        off = frozenset(n.strip() for n in self.settings.extraction_off.split(",") if n.strip())
+        try:
+            return Pipeline(self.gazetteer, home_city=self.settings.home_city, disabled=off)
+        except ValueError as exc:
+            raise WaishiError(f"setting extraction_off: {exc}") from exc
 
     def _ensure_reference(self) -> None:
         if next(iter(self.dataset.graph(REFERENCE_GRAPH).triples((None, None, None))), None):

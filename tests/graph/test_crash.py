@@ -100,17 +100,22 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
         text = seed.replace("2022", str(2010 + k)) * 6
         (corpus / f"report-{k}.txt").write_text(text, encoding="utf-8")
         expected[f"report-{k}"] = len(split_sentences(f"report-{k}", text))
+    # kill at fractions of a whole ingest's time on this machine now, not at fixed seconds: a
+    # loaded machine reaches the first write later
+    started = time.monotonic()
+    assert _ingest(tmp_path / "probe", corpus).wait(timeout=600) == 0
+    whole = time.monotonic() - started
     partial = False
-    for delay in (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0):
+    for fraction in (0.45, 0.55, 0.65, 0.75, 0.85, 0.95):
         if partial:
             break
         process = _ingest(tmp_path / "data", corpus)
-        time.sleep(delay)
+        time.sleep(whole * fraction)
         process.send_signal(signal.SIGKILL)
         process.wait()
         stored = _sentences_stored(tmp_path / "data")
         for report, sentences in stored.items():
-            assert sentences == expected[report], (delay, report, sentences)
+            assert sentences == expected[report], (fraction, report, sentences)
         partial = partial or 0 < len(stored) < len(expected)
     assert _ingest(tmp_path / "data", corpus).wait(timeout=600) == 0
     assert _sentences_stored(tmp_path / "data") == expected

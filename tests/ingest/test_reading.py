@@ -58,7 +58,7 @@ def test_a_report_that_does_not_say_its_city_resolves_no_home_words() -> None:
 def test_offices_belong_to_the_places_they_name() -> None:
     ex = extract(
         "市外办会同江苏省外办、兰州市外办举办培训，中央外办有关同志出席，"
-        "各地外办和东北四市外办参加。",
+        "各地外办和沿海三市外办参加。",
         title="苏州市外办2023年工作总结",
     )
     offices = [
@@ -260,3 +260,38 @@ def test_a_relation_is_planned_only_in_the_segment_that_states_it() -> None:
     ex = extract("今年，我市将推动与塔什干市签署友好城市协议。")
     status = {dict(f.qualifiers)["status"] for f in ex.facts if f.predicate == "sisterCityOf"}
     assert status == {"planned"}
+
+
+def test_the_province_office_of_a_city_report_is_its_province() -> None:
+    ex = extract("在省委外办指导下，市外办举办培训。", title="德州市外办2024年工作总结")
+    offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
+    assert offices[-2:] == ["山东省委外办", "德州市外办"]
+
+
+def test_country_abbreviations_in_threes_and_in_lists() -> None:
+    ex = extract("参与中蒙俄经济走廊建设，深耕日韩、做强东盟，组织企业参加中以(以色列)对接会。")
+    countries = {m.entity.label_zh for m in ex.mentions if m.rule == "abbreviation"}
+    assert {"中国", "蒙古国", "俄罗斯", "日本", "韩国"} <= countries
+    assert "加拿大" not in countries  # 参加中以: 加 belongs to 参加
+
+
+def test_publications_in_title_marks_and_no_place_in_a_named_concept() -> None:
+    ex = extract(
+        "《西望成都》双语杂志记者随团采访，《人民日报》刊文介绍，"
+        "我市落实《对外开放三年行动方案》，弘扬上海精神，在青岛市人民医院开展义诊。"
+    )
+    found = entities(ex)
+    assert found["西望成都"][0] == "Organization" and found["人民日报"][0] == "Organization"
+    assert "对外开放三年行动方案" not in found
+    assert found["上海精神"][0] == "Initiative" and "上海" not in found
+    assert found["青岛市人民医院"][0] == "Organization"
+
+
+def test_sister_cities_stated_in_english() -> None:
+    ex = extract(
+        "Yantai paired up with two new friendship cities: Tunis (the capital of Tunisia) and "
+        "Melbourne (Australia). Zhengzhou became a sister city to Samara of Russia. "
+        "The U.S. delegation visited Nice."
+    )
+    twinned = {(s, o) for s, p, o in facts(ex) if p == "sisterCityOf"}
+    assert twinned == {("烟台", "突尼斯"), ("烟台", "墨尔本"), ("郑州", "萨马拉")}

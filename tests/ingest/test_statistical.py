@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import jieba.posseg as pseg
+import pytest
 
 from ingest.statistical import tagged_before_shi, words_before_shi
 from tests.conftest import CORPUS
@@ -40,3 +41,35 @@ def test_shortcut_matches_full_tagging_with_shi_anywhere() -> None:
         cut = rng.randint(2, len(piece))
         for run in runs_with_shi(piece[:cut] + "市" + piece[cut:]):
             assert words_before_shi(run) == tagged_before_shi(run), run
+
+
+def test_lac_names_organisations_whose_head_is_too_common_for_a_rule() -> None:
+    from tests.ingest.test_extraction import extract
+
+    ex = extract("国家体育总局和丝绸之路大学联盟派员出席，服务国家外交大局，市政府办公厅参加。")
+    lac = {m.entity.label_zh: m.entity.type for m in ex.mentions if m.rule == "lac-org"}
+    assert lac == {"国家体育总局": "Organization", "丝绸之路大学联盟": "Organization"}
+
+
+def test_components_are_switched_off_by_name() -> None:
+    from ingest.pipeline import Pipeline, component_names
+    from tests.ingest.test_extraction import extract, gazetteer
+
+    assert component_names().index("statistical-lac") > component_names().index("gazetteer")
+    pipeline = Pipeline(
+        gazetteer(), disabled=frozenset({"statistical-lac", "relation:sister-cities"})
+    )
+    assert "statistical-lac" not in pipeline.recognisers
+    ex = extract("国家体育总局派员出席，我市与明斯克市结为友好城市。")
+    assert any(m.rule == "lac-org" for m in ex.mentions)
+    from ingest.readers import document_from_bytes
+
+    off = pipeline.extract(
+        document_from_bytes(
+            "烟台市外办\\n国家体育总局派员出席，我市与明斯克市结为友好城市。\\n".encode(), "x.txt"
+        )
+    )
+    assert not any(m.rule == "lac-org" for m in off.mentions)
+    assert not any(f.predicate == "sisterCityOf" for f in off.facts)
+    with pytest.raises(ValueError, match="no extraction component"):
+        Pipeline(gazetteer(), disabled=frozenset({"nonsense"}))
