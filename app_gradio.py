@@ -1,5 +1,5 @@
 """The analyst's web app, thin UI wiring only: Ask, Explore, SPARQL and Documents tabs over one
-Workspace, with what they show computed in `waishi.app_views` and `graph.visual`."""
+Workspace, with what they show computed in `waishi.app_*` modules and `graph.visual`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import secrets
 import stat
 import tempfile
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,16 @@ import gradio as gr
 from gradio import utils as gradio_utils
 
 from graph import visual, worldmap
-from graph.network import shortest_path
+from waishi import app_answers, app_explore, app_sparql
+from waishi.app_documents import ingest_message
 from waishi.app_views import (
-    ANSWER_COLUMNS,
     ENTITY_COLUMNS,
     Views,
-    ask,
     document_entities_table,
-    documents_table,
     example_queries,
-    run_sparql,
+    page_values,
 )
+from waishi.errors import WaishiError
 from waishi.logins import LoginThrottle
 from waishi.settings import Settings
 from waishi.workspace import Workspace, upload_source
@@ -40,10 +40,11 @@ SANS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaH
         "ui-sans-serif", "system-ui", "sans-serif"]
 MONO = ["DejaVu Sans Mono", "ui-monospace", "Consolas", "monospace"]
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
+POLL_S = 3.0  # how often a page asks whether the store changed
 
 EXAMPLE_QUESTIONS = [
     "哪些合作伙伴支持上合组织目标？",
-    "Which partners support RCEP goals?",
+    "Which partners support SCO or RCEP goals?",
     "2022年新结好了哪些国际友城？",
     "Which partner cities are located in SCO member states?",
     "哪些合作伙伴城市位于上合组织成员国？",
@@ -53,89 +54,12 @@ EXAMPLE_QUESTIONS = [
 
 EXAMPLE_QUERIES = example_queries()
 
-CSS = """
-.waishi-evidence li { margin-bottom: .4em; line-height: 1.6; }
-.waishi-evidence .doc, .waishi-card .doc { color: #6b7280; font-size: .85em; }
-mark { background: #fde68a; padding: 0 2px; border-radius: 2px; }
-.waishi-card dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
-.waishi-card dd { margin: 0; word-break: break-all; }
-.waishi-card h3 small { color: #6b7280; font-weight: 400; }
-#node-bridge { display: none !important; }
-#answers table, #sparql-results table, #documents table, #doc-entities table {
-  font-family: var(--font); }
-"""
 
-# Listens for the graph iframe's clicks: the clicked IRI becomes this hidden component's
-# value and a change event tells the server to show the card.
-BRIDGE_JS = """
-window.addEventListener('message', (event) => {
-  const data = event.data;
-  if (!data || data.waishi !== 'node' || typeof data.iri !== 'string') return;
-  props.value = data.iri;
-  trigger('change');
-});
-"""
+def asset(name: str) -> str:
+    return resources.files("waishi").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-# -- Explore ---------------------------------------------------------------------------------------
-
-
-def _explore_state(view: set[str], selected: str | None = None,
-                   path: list[str] | None = None) -> dict[str, Any]:
-    return {"view": sorted(view), "selected": selected, "path": path or []}
-
-
-def render_graph(views: Views, state: dict[str, Any], types: list[str]) -> str:
-    keep = [*state["path"], *([state["selected"]] if state["selected"] else [])]
-    shown = visual.visible_nodes(views.graph, state["view"], types, keep)
-    page = visual.graph_html(views.graph, shown, home=views.home, selected=state["selected"],
-                             path=state["path"], links=views.links)
-    return visual.iframe(page, height=620)
-
-
-def first_state(views: Views) -> dict[str, Any]:
-    return _explore_state(visual.first_view(views.graph, views.home))
-
-
-def focus_state(views: Views, iri: str | None) -> dict[str, Any]:
-    if not iri or iri not in views.graph:
-        return first_state(views)
-    return _explore_state(visual.neighbourhood(views.graph, iri), selected=iri)
-
-
-def goal_state(views: Views, goals: list[str]) -> dict[str, Any]:
-    if not goals:
-        return first_state(views)
-    return _explore_state(visual.goal_view(views.links, goals, views.graph))
-
-
-def expand_state(views: Views, state: dict[str, Any]) -> dict[str, Any]:
-    selected = state.get("selected")
-    if not selected:
-        return state
-    view = set(state["view"]) | visual.neighbourhood(views.graph, selected)
-    return _explore_state(view, selected, state["path"])
-
-
-def path_state(views: Views, source: str | None, target: str | None) -> tuple[dict[str, Any], str]:
-    if not source or not target:
-        return first_state(views), "选择两个实体 · choose two entities"
-    path = shortest_path(views.graph, source, target)
-    if not path:
-        return _explore_state({source, target}), "两者之间没有路径 · no path between them"
-    names = " → ".join(visual.node_label(views.graph.nodes[n], n).split("\n")[0] for n in path)
-    return _explore_state(set(path), path=path), f"路径 Path ({len(path) - 1} 步 hops): {names}"
-
-
-# -- SPARQL ----------------------------------------------------------------------------------------
-
-
-def export_graph(views: Views, fmt: str) -> str:
-    suffix = {"turtle": "ttl", "jsonld": "jsonld", "graphml": "graphml", "nt": "nt"}[fmt]
-    out = Path(tempfile.mkdtemp(dir=views.out_dir)) / f"waishi-graph.{suffix}"
-    with views.lock:
-        views.ws.export(out, fmt)
-    return str(out)
+CSS = asset("app.css")
 
 
 # -- Documents -------------------------------------------------------------------------------------
@@ -200,31 +124,49 @@ def remove_document(views: Views, doc_id: str | None) -> str:
     return f"已删除 removed {doc_id}" if removed else f"没有文档 no document {doc_id}"
 
 
+def export_graph(views: Views, fmt: str) -> str:
+    suffix = {"turtle": "ttl", "jsonld": "jsonld", "graphml": "graphml", "nt": "nt"}[fmt]
+    out = Path(tempfile.mkdtemp(dir=views.out_dir)) / f"waishi-graph.{suffix}"
+    with views.lock:
+        views.ws.export(out, fmt)
+    return str(out)
+
+
 # -- the page --------------------------------------------------------------------------------------
+
+
+def entity_dropdown(label: str, elem_id: str, scale: int | None = None) -> gr.Dropdown:
+    """A dropdown of every entity (filled from the store on load), all listed, type to narrow."""
+    return gr.Dropdown([], value=None, label=label, filterable=True, num_choices_shown=None,
+                       scale=scale, elem_id=elem_id)
 
 
 def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
     """The page over an open workspace; `warm` answers one question in the background so
     the first analyst's question does not pay for loading the models."""
     views = Views(ws)
-    type_choices = [(f"{s.zh} {s.en}", t) for t, s in visual.TYPE_STYLES.items()]
+    bench = app_sparql.Workbench(views)
+    type_choices = [(f"{s.symbol} {s.zh} {s.en}", t) for t, s in visual.TYPE_STYLES.items()]
     goal_choices = [(g.title, g.key) for g in visual.GOALS]
-    doc_ids = list(ws.documents())
 
     with gr.Blocks(title="Waishi 外事", analytics_enabled=False) as app:
         gr.Markdown("# 外事知识图谱 · Waishi foreign-affairs knowledge graph")
+        counts = gr.Markdown(elem_id="store-counts")
+        seen = gr.State(0)  # the store generation this page shows
         with gr.Tabs() as tabs:
             with gr.Tab("问答 Ask", id="ask"):
                 with gr.Row():
                     question = gr.Textbox(label="问题 Question (中文 / English)", scale=5,
                                           placeholder=EXAMPLE_QUESTIONS[0], elem_id="question")
-                    ask_button = gr.Button("提问 Ask", variant="primary", scale=1,
+                    ask_button = gr.Button("提问 Ask", variant="primary", scale=1, min_width=90,
                                            elem_id="ask-button")
                 gr.Examples(EXAMPLE_QUESTIONS, inputs=question, label="示例 Examples")
                 status = gr.Markdown(elem_id="ask-status")
-                answers = gr.Dataframe(headers=ANSWER_COLUMNS, label="答案 Answers",
-                                       interactive=False, wrap=True, elem_id="answers")
-                gr.Markdown("### 证据 Evidence")
+                gr.Markdown("点击一行查看它自己的证据句 · click a row for its own sentences: "
+                            "<mark class='answer'>答案 answer</mark> <mark class='support'>"
+                            "关联 what ties it</mark> <mark class='other'>其他答案 other "
+                            "answers</mark>", elem_classes="mark-key")
+                answers = gr.HTML(elem_id="answers")
                 evidence = gr.HTML(elem_id="evidence")
                 shown_sparql = gr.Code(label="SPARQL", language="sql", interactive=False,
                                        elem_id="ask-sparql")
@@ -232,46 +174,46 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
 
             with gr.Tab("探索 Explore", id="explore") as explore_tab:
                 with gr.Row():
-                    search = gr.Dropdown(views.choices(), value=None,
-                                         label="搜索实体 Search entity", filterable=True,
-                                         scale=3, elem_id="entity-search")
-                    reset = gr.Button("重置视图 Reset view", scale=1)
+                    search = entity_dropdown("搜索实体 Search entity", "entity-search", scale=3)
+                    reset = gr.Button("重置视图 Reset view", scale=1, min_width=110)
                 with gr.Row():
                     types = gr.CheckboxGroup(type_choices, value=list(visual.TYPE_STYLES),
-                                             label="类型 Types", scale=3)
-                    goals = gr.CheckboxGroup(goal_choices, label="目标 Goals", scale=2)
+                                             label="类型 Types", scale=3, elem_id="types")
+                    goals = gr.CheckboxGroup(goal_choices, label="目标 Goals", scale=2,
+                                             elem_id="goals")
                 with gr.Row():
-                    source = gr.Dropdown(views.choices(), value=None, label="起点 From",
-                                         filterable=True, elem_id="path-from")
-                    target = gr.Dropdown(views.choices(), value=None, label="终点 To",
-                                         filterable=True, elem_id="path-to")
-                    find_path = gr.Button("查找路径 Find path")
-                path_text = gr.Markdown(elem_id="path-text")
-                state = gr.State(first_state(views))
+                    source = entity_dropdown("起点 From", "path-from")
+                    target = entity_dropdown("终点 To", "path-to")
+                    find_path = gr.Button("查找路径 Find path", min_width=110)
+                explore_message = gr.Markdown(elem_id="path-text")
+                state = gr.State(app_explore.first_state(views))
+                drawn = gr.State(False)
                 with gr.Row():
-                    with gr.Column(scale=3):
-                        # drawn when the tab first opens: the page loads light
-                        graph_view = gr.HTML("", elem_id="graph-view")
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=3, min_width=300):
+                        graph_view = gr.HTML("", elem_id="graph-view")  # drawn on opening
+                    with gr.Column(scale=2, min_width=280):
                         card = gr.HTML(views.card(None), elem_id="entity-card")
-                        expand = gr.Button("展开邻居 Expand neighbours", elem_id="expand")
-                bridge = gr.HTML("", js_on_load=BRIDGE_JS, elem_id="node-bridge")
+                        with gr.Accordion("全部实体 All entities", open=False):
+                            entity_list = gr.HTML(elem_id="entity-list")
                 gr.Markdown("### 伙伴城市地图 · Partner cities by goal")
                 world = gr.HTML("", elem_id="world-map")
-                drawn = gr.State(False)
 
             with gr.Tab("SPARQL", id="sparql"):
-                example = gr.Dropdown(list(EXAMPLE_QUERIES), value=None,
-                                      label="示例查询 Example queries")
+                with gr.Row():
+                    example = gr.Dropdown(list(EXAMPLE_QUERIES), value=None,
+                                          label="示例查询 Example queries")
+                    past = gr.Dropdown([], value=None, label="历史 History (this browser)",
+                                       elem_id="sparql-history")
                 editor = gr.Code(next(iter(EXAMPLE_QUERIES.values())), language="sql",
                                  label="SPARQL (前缀已声明 prefixes wsh: wsd: rdfs: … predeclared)",
                                  interactive=True, lines=12, elem_id="sparql-editor")
                 run = gr.Button("运行 Run", variant="primary", elem_id="sparql-run")
                 query_status = gr.Markdown(elem_id="sparql-status")
-                results = gr.Dataframe(label="结果 Results", interactive=False, wrap=True,
-                                       elem_id="sparql-results")
-                downloads = gr.File(label="下载结果 Download results", file_count="multiple",
-                                    interactive=False, elem_id="sparql-downloads")
+                results = gr.HTML(elem_id="sparql-results", js_on_load=asset("sparql_table.js"))
+                downloads = gr.File(label="下载结果 Download results (results-excel.csv: "
+                                          "带 BOM，Excel 直接打开 · with a BOM, for Excel)",
+                                    file_count="multiple", interactive=False,
+                                    elem_id="sparql-downloads")
                 with gr.Row():
                     export_buttons = {fmt: gr.Button(label, size="sm") for fmt, label in [
                         ("turtle", "整图 Whole graph · Turtle"),
@@ -282,87 +224,188 @@ def build_app(ws: Workspace, *, warm: bool = False) -> gr.Blocks:
 
             with gr.Tab("文档 Documents", id="documents"):
                 limit_mb = ws.settings.max_upload_bytes / 1024 / 1024
-                upload = gr.File(label=f"上传报告 Upload reports (txt, md, html, docx, pdf; "
+                upload = gr.File(label=f"上传报告 Upload reports ({', '.join(UPLOAD_TYPES)}; "
                                        f"≤ {limit_mb:g} MB)", file_count="multiple",
-                                 file_types=UPLOAD_TYPES, elem_id="upload")
+                                 elem_id="upload")
                 ingest_button = gr.Button("导入 Ingest", variant="primary", elem_id="ingest")
                 ingest_report = gr.Markdown(elem_id="ingest-report")
-                docs = gr.Dataframe(documents_table(views), label="文档 Documents",
-                                    interactive=False, elem_id="documents")
+                docs = gr.Dataframe(label="文档 Documents", interactive=False, wrap=True,
+                                    elem_id="documents")
                 with gr.Row():
-                    doc_pick = gr.Dropdown(doc_ids, value=None, label="文档 Document", scale=3,
+                    doc_pick = gr.Dropdown([], value=None, label="文档 Document", scale=3,
                                            elem_id="doc-pick")
-                    remove = gr.Button("删除 Remove", variant="stop", scale=1)
+                    remove = gr.Button("删除 Remove", variant="stop", scale=1, min_width=90)
                 doc_entities = gr.Dataframe(headers=ENTITY_COLUMNS, label="文档中的实体 Entities",
-                                            interactive=False, elem_id="doc-entities")
+                                            interactive=False, wrap=True, elem_id="doc-entities")
 
-        # Ask
+        reader = gr.HTML("", js_on_load=asset("reader.js"), elem_id="reader")
+        bridge = gr.HTML("", js_on_load=asset("bridge.js"), elem_id="node-bridge")
+        graph_data = gr.HTML("", html_template="", js_on_load=asset("graph_data.js"),
+                             elem_id="graph-data")
+        history = gr.BrowserState([], storage_key="waishi-sparql-history",
+                                  secret="waishi-sparql-history")  # the analyst's own queries
+        timer = gr.Timer(POLL_S)
+
+        # -- what every page shows from the store -----------------------------------------
+        store_outputs = [counts, docs, doc_pick, search, source, target, entity_list, world,
+                         graph_data, state, seen]
+
+        def store_values(doc_id: str | None, current: dict[str, Any], kinds: list[str],
+                         is_drawn: bool) -> list[Any]:
+            values = page_values(views)
+            ids = values["doc_ids"]
+            choices = values["choices"]
+            redrawn = {**current, "seq": int(current.get("seq", 0)) + 1}
+            return [values["counts"], values["documents"],
+                    gr.Dropdown(choices=ids, value=doc_id if doc_id in ids else None),
+                    gr.Dropdown(choices=choices), gr.Dropdown(choices=choices),
+                    gr.Dropdown(choices=choices), app_explore.entity_list_html(views),
+                    worldmap.world_map_svg(views.graph, views.links, views.home)
+                    if is_drawn else gr.skip(),
+                    app_explore.update(views, redrawn, kinds, catalog=True)
+                    if is_drawn else gr.skip(),
+                    redrawn, values["generation"]]
+
+        def on_load(queries: list[str] | None, current: dict[str, Any],
+                    kinds: list[str]) -> list[Any]:
+            views.sync()
+            return [*store_values(None, current, kinds, False),
+                    gr.Dropdown(choices=app_sparql.history_choices(queries))]
+
+        app.load(on_load, [history, state, types], [*store_outputs, past])
+
+        def on_tick(generation: int, doc_id: str | None, current: dict[str, Any],
+                    kinds: list[str], is_drawn: bool) -> list[Any]:
+            if generation == views.generation:
+                return [gr.skip()] * len(store_outputs)
+            return store_values(doc_id, current, kinds, is_drawn)
+
+        timer.tick(on_tick, [seen, doc_pick, state, types, drawn], store_outputs,
+                   show_progress="hidden", queue=False)
+
+        # -- Ask ------------------------------------------------------------------------------
         ask_outputs = [status, answers, evidence, shown_sparql]
-        ask_button.click(lambda q: ask(views, q), question, ask_outputs)
-        question.submit(lambda q: ask(views, q), question, ask_outputs)
+        ask_button.click(lambda q: app_answers.ask(views, q), question, ask_outputs)
+        question.submit(lambda q: app_answers.ask(views, q), question, ask_outputs)
         to_sparql.click(lambda s: (s, gr.Tabs(selected="sparql")), shown_sparql, [editor, tabs])
 
-        # Explore
-        def show(new_state: dict[str, Any], kinds: list[str]) -> tuple[Any, ...]:
-            graph_page = render_graph(views, new_state, kinds)
-            return new_state, graph_page, views.card(new_state["selected"])
+        def on_read(evt: gr.EventData) -> str:
+            return app_answers.reader_html(views, str(evt.at), secrets.token_hex(4))
 
-        explore_out = [state, graph_view, card]
+        bridge.read(on_read, None, reader)
 
-        def on_open(current: dict[str, Any], kinds: list[str], done: bool) -> tuple[Any, ...]:
-            if done:
-                return gr.skip(), gr.skip(), True
-            return (render_graph(views, current, kinds),
-                    worldmap.world_map_svg(views.graph, views.links, views.home), True)
+        # -- Explore --------------------------------------------------------------------------
+        explore_out = [state, graph_view, graph_data, card, explore_message, drawn]
+
+        def show(new: dict[str, Any], old: dict[str, Any], kinds: list[str], is_drawn: bool,
+                 message: str = "") -> list[Any]:
+            new = {**new, "seq": int(old.get("seq", 0)) + 1}
+            if is_drawn:
+                page, data = gr.skip(), app_explore.update(views, new, kinds)
+            else:
+                page, data = app_explore.page(views, new, kinds), gr.skip()
+            return [new, page, data, views.card(new["selected"]), message, True]
+
+        def on_open(current: dict[str, Any], kinds: list[str], is_drawn: bool) -> list[Any]:
+            if is_drawn:
+                return [gr.skip()] * 3
+            return [app_explore.page(views, current, kinds),
+                    worldmap.world_map_svg(views.graph, views.links, views.home), True]
 
         explore_tab.select(on_open, [state, types, drawn], [graph_view, world, drawn])
-        search.change(lambda iri, k: show(focus_state(views, iri), k), [search, types],
-                      explore_out)
-        reset.click(lambda k: show(first_state(views), k), types, explore_out)
-        goals.change(lambda g, k: show(goal_state(views, g), k), [goals, types], explore_out)
-        types.change(lambda s, k: show(s, k), [state, types], explore_out)
-        expand.click(lambda s, k: show(expand_state(views, s), k), [state, types], explore_out)
 
-        def on_path(a: str | None, b: str | None, kinds: list[str]) -> tuple[Any, ...]:
-            new_state, text = path_state(views, a, b)
-            return (*show(new_state, kinds), text)
+        def explore(step: Callable[..., Any]) -> Callable[..., list[Any]]:
+            def handler(current: dict[str, Any], kinds: list[str], is_drawn: bool,
+                        *args: Any) -> list[Any]:
+                found = step(current, *args)
+                new, message = found if isinstance(found, tuple) else (found, "")
+                return show(new, current, kinds, is_drawn, message)
+            return handler
 
-        find_path.click(on_path, [source, target, types], [*explore_out, path_text])
+        base = [state, types, drawn]
+        search.input(explore(lambda s, iri: app_explore.focus(views, s, iri)), [*base, search],
+                     explore_out)
+        reset.click(explore(lambda s: app_explore.reset(views, s)), base, explore_out)
+        # a filter is drawn by the page at once; the server's view follows (no overlay)
+        for box in (goals, types):
+            box.change(None, [goals, types], None, js=asset("filter.js"))
+        goals.change(explore(lambda s, g: app_explore.goals(views, s, g)), [*base, goals],
+                     explore_out, show_progress="hidden")
+        types.change(explore(lambda s: s), base, explore_out, show_progress="hidden")
+        find_path.click(explore(lambda s, a, b: app_explore.path(views, s, a, b)),
+                        [*base, source, target], explore_out)
 
-        def on_node(iri: str, current: dict[str, Any]) -> tuple[Any, ...]:
-            return {**current, "selected": iri or None}, views.card(iri or None)
+        def on_expand(current: dict[str, Any], kinds: list[str], is_drawn: bool,
+                      evt: gr.EventData) -> list[Any]:
+            new, message = app_explore.expand(views, current, str(evt.iri))
+            return show(new, current, kinds, is_drawn, message)
 
-        bridge.change(on_node, [bridge, state], [state, card])
+        bridge.grow(on_expand, base, explore_out)
 
-        # SPARQL
+        def on_node(current: dict[str, Any], evt: gr.EventData) -> tuple[Any, ...]:
+            return app_explore.select(current, evt.iri), views.card(evt.iri)
+
+        bridge.node(on_node, state, [state, card])
+
+        def on_link(current: dict[str, Any], kinds: list[str], is_drawn: bool,
+                    evt: gr.EventData) -> list[Any]:
+            new, message = app_explore.focus(views, current, evt.iri)
+            shown = show(new, current, kinds, is_drawn, message)
+            world_map = gr.skip() if is_drawn else worldmap.world_map_svg(
+                views.graph, views.links, views.home)
+            return [*shown[:3], views.card(evt.iri), *shown[4:], gr.Tabs(selected="explore"),
+                    world_map]
+
+        bridge.open(on_link, base, [*explore_out, tabs, world])
+
+        # -- SPARQL ---------------------------------------------------------------------------
         example.change(lambda name: EXAMPLE_QUERIES.get(name, ""), example, editor)
-        run.click(lambda q: run_sparql(views, q), editor, [query_status, results, downloads])
+        past.change(lambda text: text or gr.skip(), past, editor)
+
+        def on_run(text: str, queries: list[str] | None) -> tuple[Any, ...]:
+            message, table, files, _ = bench.run(text)
+            kept = app_sparql.history(queries, text)
+            return (message, table, files, kept,
+                    gr.Dropdown(choices=app_sparql.history_choices(kept), value=None))
+
+        run.click(on_run, [editor, history],
+                  [query_status, results, downloads, history, past])
+
+        def on_page(evt: gr.EventData) -> str:
+            sort = str(evt.sort)
+            return bench.page(str(evt.result), int(evt.page),
+                              int(sort) if sort.isdigit() else None, bool(evt.descending))
+
+        results.turn(on_page, None, results)
+        results.sort(on_page, None, results)
         for fmt, button in export_buttons.items():
             button.click(lambda f=fmt: export_graph(views, f), None, export_file)
 
-        # Documents
-        def after_change(message: str, doc_id: str | None) -> tuple[Any, ...]:
-            choices = views.choices()
-            ids = list(views.ws.documents())
-            fresh = first_state(views)
-            return (message, documents_table(views),
-                    gr.Dropdown(choices=ids, value=doc_id if doc_id in ids else None),
-                    document_entities_table(views, doc_id),
-                    gr.Dropdown(choices=choices), gr.Dropdown(choices=choices),
-                    gr.Dropdown(choices=choices), fresh, "", "", False)  # redrawn on opening
+        # -- Documents ------------------------------------------------------------------------
+        doc_outputs = [ingest_report, doc_entities, *store_outputs]
 
-        doc_outputs = [ingest_report, docs, doc_pick, doc_entities, search, source, target,
-                       state, graph_view, world, drawn]
+        def after_change(message: str, doc_id: str | None, current: dict[str, Any],
+                         kinds: list[str], is_drawn: bool) -> list[Any]:
+            return [ingest_message(message), document_entities_table(views, doc_id),
+                    *store_values(doc_id, current, kinds, is_drawn)]
 
-        def on_ingest(files: list[str] | None,
-                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-            message, doc_id = ingest(views, files, progress, uploaded)
-            return after_change(message, doc_id)
+        def on_ingest(files: list[str] | None, current: dict[str, Any], kinds: list[str],
+                      is_drawn: bool,
+                      progress: gr.Progress = gr.Progress()) -> list[Any]:  # noqa: B008
+            try:
+                message, doc_id = ingest(views, files, progress, uploaded)
+            except WaishiError as exc:
+                message, doc_id = f"⚠️ {exc}", None
+            return after_change(message, doc_id, current, kinds, is_drawn)
 
         uploaded = uploaded_through(app)
-        ingest_button.click(on_ingest, upload, doc_outputs)
-        remove.click(lambda d: after_change(remove_document(views, d), None), doc_pick,
-                     doc_outputs)
+        ingest_button.click(on_ingest, [upload, *base], doc_outputs)
+
+        def on_remove(doc_id: str | None, current: dict[str, Any], kinds: list[str],
+                      is_drawn: bool) -> list[Any]:
+            return after_change(remove_document(views, doc_id), None, current, kinds, is_drawn)
+
+        remove.click(on_remove, [doc_pick, *base], doc_outputs)
         doc_pick.change(lambda d: document_entities_table(views, d), doc_pick, doc_entities)
     if warm:
         views.warm_in_background()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -41,6 +42,7 @@ SELECT DISTINCT ?e ?basis ?gl WHERE {
     ?m wsh:mentionOf ?e .
     { ?e wsh:country ?c } UNION { ?e a wsh:Country BIND(?e AS ?c) }
     ?c wsh:membership ?ms . ?ms wsh:organisation ?i .
+    FILTER(?c != __HOME__)
     BIND("inferred" AS ?basis)
   }
   ?i wsh:servesGoal* ?g . ?g rdfs:label ?gl .
@@ -80,12 +82,16 @@ def _with_values(query: str, values: str) -> str:
     return f"{head}WHERE {{\n  {values}{tail}"
 
 
-def goal_links(dataset: Dataset | Graph) -> dict[str, dict[str, str]]:
+def goal_links(dataset: Dataset | Graph, home_country: str = "") -> dict[str, dict[str, str]]:
     """Entity IRI -> {goal key: strongest basis}: explicit (the text ties it to the goal or it
     is the goal's own initiative), linked (any other relation with such an initiative), or
-    inferred (its country is a member, observer or partner of the organisation)."""
+    inferred (its country is a member, observer or partner of the organisation). The reports'
+    own country (`home_country`, ISO alpha-2) infers nothing: China is a member of the SCO, but
+    that makes no district, ministry or company of China a partner of it."""
+    home = WSD[f"country/{home_country.upper()}"] if home_country else WSD["country/-"]
+    query = _GOAL_LINKS.replace("__HOME__", home.n3())  # an rdflib term, escaped
     links: dict[str, dict[str, str]] = {}
-    for e, basis, label in dataset.query(_GOAL_LINKS):  # type: ignore[misc]
+    for e, basis, label in dataset.query(query):  # type: ignore[misc]
         for key in goal_keys(str(label)):
             current = links.setdefault(str(e), {})
             old = current.get(key)
@@ -95,14 +101,20 @@ def goal_links(dataset: Dataset | Graph) -> dict[str, dict[str, str]]:
 
 
 def entity_evidence(dataset: Dataset | Graph, iri: str, limit: int = 6) -> list[dict[str, Any]]:
-    """The sentences that mention an entity, with the mention's span inside the sentence."""
+    """The sentences that mention an entity, each once, with the span of its first mention
+    inside the sentence (`start`, `end`), all its mentions' spans (`spans`), and the
+    sentence's offset in its report (`offset`)."""
     query = _with_values(_EVIDENCE, _values("?e", [(URIRef(iri),)]))
-    rows = []
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
     for doc, text, sstart, start, end in dataset.query(query):  # type: ignore[misc]
         offset = int(sstart)
-        rows.append({"doc": str(doc), "sentence": str(text), "start": int(start) - offset,
-                     "end": int(end) - offset})
-    return rows[:limit]
+        span = (int(start) - offset, int(end) - offset)
+        row = rows.setdefault((str(doc), offset), {
+            "doc": str(doc), "sentence": str(text), "start": span[0], "end": span[1],
+            "offset": offset, "spans": []})
+        if span not in row["spans"]:
+            row["spans"].append(span)
+    return list(rows.values())[:limit]
 
 
 def sentence_starts(
@@ -139,6 +151,47 @@ def country_name(graph: nx.MultiDiGraph, iso: str) -> str:
 # -- cards and evidence ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A span of a text to mark: [start, end) inside the text, the role it plays (a CSS class;
+    `MARK_ROLES` orders them), what it names (a tooltip), and a tag shown after it when the
+    span does not say the name itself (中尼 stands for Nepal: tag 尼泊尔 Nepal)."""
+
+    start: int
+    end: int
+    role: str = "answer"
+    title: str = ""
+    tag: str = ""
+
+
+MARK_ROLES = ("answer", "support", "other", "span")  # an overlap keeps the earlier role
+
+
+def marked_text(text: str, marks: Iterable[Mark]) -> str:
+    """The text HTML-escaped, its marks in <mark class=role>; of overlapping marks the one of
+    the earlier role (then the longer) stays, and marks outside the text are dropped."""
+    def rank(mark: Mark) -> tuple[int, int, int]:
+        order = MARK_ROLES.index(mark.role) if mark.role in MARK_ROLES else len(MARK_ROLES)
+        return order, mark.start - mark.end, mark.start
+
+    kept: list[Mark] = []
+    for mark in sorted(marks, key=rank):
+        if 0 <= mark.start < mark.end <= len(text) and not any(
+            mark.start < k.end and k.start < mark.end for k in kept
+        ):
+            kept.append(mark)
+    out, at = [], 0
+    for mark in sorted(kept, key=lambda m: m.start):
+        title = f' title="{html.escape(mark.title)}"' if mark.title else ""
+        tag = f'<span class="tag">{html.escape(mark.tag)}</span>' if mark.tag else ""
+        out += [html.escape(text[at:mark.start]),
+                f'<mark class="{html.escape(mark.role)}"{title}>',
+                html.escape(text[mark.start:mark.end]), "</mark>", tag]
+        at = mark.end
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
 def marked_sentence(sentence: str, start: int, end: int) -> str:
     """The sentence with [start, end) (offsets inside the sentence) in <mark>, HTML-escaped."""
     if not 0 <= start < end <= len(sentence):
@@ -151,7 +204,8 @@ def evidence_html(evidence: Iterable[Mapping[str, Any]],
                   starts: Mapping[tuple[str, str], int] | None = None,
                   fallback_terms: Iterable[str] = ()) -> str:
     """Evidence sentences as a list; spans in document offsets are placed through `starts`,
-    else the first of `fallback_terms` found in the sentence is marked."""
+    else the first of `fallback_terms` found in the sentence is marked. An item with `spans`
+    has all of them marked; one with `read` gets a link that opens the report there."""
     terms = [t for t in fallback_terms if t]
     items = []
     for e in evidence:
@@ -162,8 +216,12 @@ def evidence_html(evidence: Iterable[Mapping[str, Any]],
         if not 0 <= start < end <= len(sentence):
             found = next(((sentence.find(t), len(t)) for t in terms if t in sentence), None)
             start, end = (found[0], found[0] + found[1]) if found else (0, 0)
+        spans = e.get("spans") or [(start, end)]
+        text = marked_text(sentence, [Mark(a, b) for a, b in spans])
+        read = (f' <a class="read" data-read="{html.escape(str(e["read"]))}" href="#">'
+                "阅读 read ↗</a>") if e.get("read") else ""
         items.append(f'<li><span class="doc">[{html.escape(str(e["doc"]))}]</span> '
-                     f"{marked_sentence(sentence, start, end)}</li>")
+                     f"{text}{read}</li>")
     if not items:
         return '<p class="none">没有证据句 · no evidence sentences</p>'
     return '<ol class="waishi-evidence">' + "".join(items) + "</ol>"
@@ -183,8 +241,10 @@ def entity_card_html(
     style = TYPE_STYLES.get(str(info.get("type")), OTHER_STYLE)
     label = str(info.get("label") or "") or node_label({}, iri)
     english = str(info.get("label_en") or "")
+    grow = (f'<button class="grow" data-grow="{html.escape(iri)}">展开邻居 Expand neighbours'
+            "</button>") if iri in graph else ""
     parts = [f'<div class="waishi-card"><h3><span style="color:{style.colour}">{style.symbol}'
-             f"</span> {html.escape(label)} <small>{html.escape(english)}</small></h3>",
+             f"</span> {html.escape(label)} <small>{html.escape(english)}</small></h3>{grow}",
              f"<p>{html.escape(style.zh)} {html.escape(style.en)}"]
     if info.get("country"):
         parts.append(f" · 国家 Country: {html.escape(country_name(graph, str(info['country'])))}")
@@ -229,7 +289,8 @@ def _relations_html(graph: nx.MultiDiGraph, iri: str, limit: int) -> str:
         zh, en = relations.get(relation, (relation, relation))
         name = node_label(graph.nodes[other], other).replace("\n", " · ")
         items.append(f"<li>{arrow} {html.escape(zh)} <small>{html.escape(en)}</small> "
-                     f"<b>{html.escape(name)}</b></li>")
+                     f'<a href="#" data-iri="{html.escape(other)}"><b>{html.escape(name)}</b>'
+                     "</a></li>")
     more = f"<li>… +{len(rows) - limit}</li>" if len(rows) > limit else ""
     return "<ul>" + "".join(items) + more + "</ul>" if items else '<p class="none">—</p>'
 

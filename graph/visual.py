@@ -163,6 +163,17 @@ def node_label(attrs: Mapping[str, Any], iri: str = "") -> str:
     return f"{label}\n{english}" if english and english != label else label or english
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_label(attrs: Mapping[str, Any], iri: str = "") -> str:
+    """The node's label as drawn: long titles cut (the tooltip has them whole), so that a
+    picture of many events stays readable at the zoom that fits it."""
+    lines = node_label(attrs, iri).split("\n")
+    return "\n".join(_shorten(line, 12 if k == 0 else 26) for k, line in enumerate(lines))
+
+
 def network_data(
     graph: nx.MultiDiGraph,
     nodes: Iterable[str],
@@ -189,7 +200,8 @@ def network_data(
             tip.append(f"国家 Country: {attrs['country']}")
         tip += [f"{GOAL_BY_KEY[k].title}: {BASIS_ZH[b]} {b}" for k, b in sorted(goals.items())]
         node: dict[str, Any] = {
-            "id": n, "label": name, "title": "\n".join(tip), "shape": style.shape,
+            "id": n, "label": short_label(attrs, n), "title": "\n".join(tip),
+            "shape": style.shape,
             "color": {"background": style.colour, "border": "#1f2937",
                       "highlight": {"background": style.colour, "border": "#111827"}},
             "size": 10 + min(18, 2 * math.sqrt(degree.get(n, 0)) * 2),
@@ -215,74 +227,23 @@ def network_data(
     return {"nodes": out_nodes, "edges": out_edges}
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>__TITLE__</title>
-<style>
-html, body { margin: 0; height: 100%; font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei",
-  "PingFang SC", "Microsoft YaHei", system-ui, sans-serif; background: #fff; }
-#graph { position: absolute; inset: 0; }
-#legend { position: absolute; left: 8px; top: 8px; background: rgba(255,255,255,.92);
-  border: 1px solid #d1d5db; border-radius: 6px; padding: 6px 10px; font-size: 12px;
-  line-height: 1.5; pointer-events: none; }
-#legend b { font-weight: 600; }
-#empty { position: absolute; inset: 0; display: flex; align-items: center;
-  justify-content: center; color: #6b7280; font-size: 15px; }
-div.vis-tooltip { position: absolute; visibility: hidden; padding: 6px 8px; white-space: pre;
-  font-size: 12px; background: #fffbe6; border: 1px solid #d1d5db; border-radius: 4px;
-  box-shadow: 2px 2px 6px rgba(0,0,0,.15); pointer-events: none; z-index: 5; }
-</style>
-<script>__VIS__</script>
-</head><body>
-<div id="graph"></div>
-<div id="legend">__LEGEND__</div>
-__EMPTY__
-<script>
-const DATA = __DATA__;
-const FOCUS = __FOCUS__;
-const nodes = new vis.DataSet(DATA.nodes);
-const edges = new vis.DataSet(DATA.edges);
-const options = {
-  layout: { randomSeed: 7, improvedLayout: DATA.nodes.length < 150 },
-  physics: { solver: "forceAtlas2Based", stabilization: { iterations: 300, fit: true },
-             forceAtlas2Based: { gravitationalConstant: -60, springLength: 110 } },
-  nodes: { font: { size: 13, face: "sans-serif", multi: false }, borderWidth: 1 },
-  edges: { font: { size: 10, color: "#4b5563", strokeWidth: 3, align: "middle" },
-           color: { color: "#9ca3af", highlight: "#111827" }, smooth: { type: "continuous" },
-           arrows: { to: { scaleFactor: 0.5 } } },
-  interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: true }
-};
-const network = new vis.Network(document.getElementById("graph"), { nodes, edges }, options);
-window.network = network; window.waishiData = DATA;
-network.once("stabilizationIterationsDone", () => {
-  network.setOptions({ physics: false });
-  if (FOCUS && nodes.get(FOCUS)) {
-    network.selectNodes([FOCUS]);
-    network.focus(FOCUS, { scale: 1.1, animation: false });
-  } else {
-    network.fit({ animation: false, maxZoomLevel: 1.4 });
-  }
-  document.body.dataset.ready = "1";
-});
-network.on("click", (params) => {
-  if (params.nodes.length && window.parent !== window) {
-    window.parent.postMessage({ waishi: "node", iri: params.nodes[0] }, "*");
-  }
-});
-</script>
-</body></html>
-"""
+@cache
+def _page_template() -> str:
+    return resources.files("graph").joinpath("network_page.html").read_text(encoding="utf-8")
 
 
 def legend_html(types: Iterable[str] | None = None, *, path: bool = False) -> str:
+    """The legend as a row of items, drawn above the canvas so that it covers no node."""
     wanted = list(types) if types is not None else list(TYPE_STYLES)
-    items = []
+    items = ["<b>图例 Legend</b>"]
     for name in wanted:
         style = TYPE_STYLES.get(name, OTHER_STYLE)
-        items.append(f'<span style="color:{style.colour}">{style.symbol}</span> '
-                     f"{html.escape(style.zh)} {html.escape(style.en)}")
+        items.append(f'<span><span style="color:{style.colour}">{style.symbol}</span> '
+                     f"{html.escape(style.zh)} {html.escape(style.en)}</span>")
     if path:
-        items.append('<span style="color:#dc2626">━</span> 路径 path')
-    return "<b>图例 Legend</b><br>" + "<br>".join(items)
+        items.append('<span><span style="color:#dc2626">━</span> 路径 path</span>')
+    items.append('<span style="color:#6b7280">双击展开 double-click to expand</span>')
+    return "".join(items)
 
 
 def graph_html(
@@ -294,22 +255,44 @@ def graph_html(
     path: list[str] | None = None,
     links: Mapping[str, Mapping[str, str]] | None = None,
     title: str = "Waishi graph",
+    seq: int = 0,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
-    """A whole HTML page drawing the subgraph; vis-network is inlined, nothing is fetched."""
-    data = network_data(graph, nodes, home=home, selected=selected, path=path, links=links)
-    types = sorted({n["type"] for n in data["nodes"]} & set(TYPE_STYLES))
-    empty = "" if data["nodes"] else '<div id="empty">没有可显示的实体 · nothing to show</div>'
+    """A whole HTML page drawing the subgraph; vis-network is inlined, nothing is fetched.
+    Inside a host page it takes later views as `{waishi: "update", data}` messages (see
+    `view_update`), keeping the place of every node already drawn, and filters as
+    `{waishi: "filter", goals, types}`. `extra` goes with the first view: the types to show
+    (`types`), nodes shown whatever their type (`keep`), the goal-linked nodes a goal filter
+    picks from (`catalog`, as `network_data` gives them)."""
+    data = {**view_update(graph, nodes, home=home, selected=selected, path=path, links=links,
+                          seq=seq), **(extra or {})}
     # "</" inside inline JSON would end the script element early
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     replacements = {
         "__TITLE__": html.escape(title), "__VIS__": _vis_script().replace("</script", "<\\/script"),
-        "__LEGEND__": legend_html(types, path=bool(path)), "__EMPTY__": empty,
-        "__DATA__": payload, "__FOCUS__": json.dumps(selected),
+        "__LEGEND__": legend_html(TYPE_STYLES, path=True), "__DATA__": payload,
     }
-    page = _PAGE
-    for key in ("__TITLE__", "__LEGEND__", "__EMPTY__", "__DATA__", "__FOCUS__", "__VIS__"):
+    page = _page_template()
+    for key in ("__TITLE__", "__LEGEND__", "__DATA__", "__VIS__"):
         page = page.replace(key, replacements[key], 1)
     return page
+
+
+def view_update(
+    graph: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    *,
+    home: str | None = None,
+    selected: str | None = None,
+    path: list[str] | None = None,
+    links: Mapping[str, Mapping[str, str]] | None = None,
+    seq: int = 0,
+) -> dict[str, Any]:
+    """What the page shows next: the view's nodes and edges, the selection, and a sequence
+    number (the page ignores an update older than the one it shows)."""
+    data: dict[str, Any] = network_data(graph, nodes, home=home, selected=selected, path=path,
+                                        links=links)
+    return {**data, "selected": selected if selected in graph else None, "seq": seq}
 
 
 def iframe(page: str, height: int = 620, title: str = "graph") -> str:

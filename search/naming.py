@@ -15,6 +15,7 @@ from ingest.gazetteer import Gazetteer
 from ingest.model import PLACE_TYPES, EntityRef
 from search.glosses import GlossDictionary
 from search.lexical import tokenize
+from search.titles import TITLE_TYPES, TitleComposer
 
 REFERENCE = "reference"
 GLOSSARY = "glossary"
@@ -22,6 +23,7 @@ LABEL = "label"  # Latin letters written in the Chinese label itself (RCEP)
 RULE_REFERENCE = "reference label"
 RULE_WHOLE_NAME = "whole-name gloss"
 RULE_COMPOSED = "composed from glossary"
+RULE_WORD_BY_WORD = "title composed word by word"
 
 # Longest span tried as one part of a composed name; the gazetteer's longest names are longer,
 # but a name composed from more than this is a title, not a name.
@@ -96,7 +98,25 @@ class EnglishBridge:
         if whole and not glosses.has_common_reading(label):
             return EnglishName(whole, glosses.source_name, RULE_WHOLE_NAME)
         parts = self._segment(label, country, glosses)
-        return _compose(parts) if parts else None
+        composed = _compose(parts) if parts else None
+        if composed is not None or entity_type not in TITLE_TYPES:
+            return composed
+        if self.gazetteer.lookup(label):  # a name the reference gives another type: no title
+            return None
+        # an event's, company's or institution's title, glossed word by word in its order
+        found = self._titles.compose(label, entity_type, country)
+        if found is None:
+            return None
+        return EnglishName(found[0], " + ".join(found[1]), RULE_WORD_BY_WORD)
+
+    @cached_property
+    def _titles(self) -> TitleComposer:
+        assert self.glosses is not None
+
+        def known(word: str, country: str) -> str:
+            return _one_label(self.gazetteer.lookup(word), country)
+
+        return TitleComposer(self.gazetteer, self.glosses, known, self._abbreviation_compound)
 
     def _segment(self, label: str, country: str, glosses: GlossDictionary) -> list[_Part] | None:
         """The label cut into the fewest covered parts (longest first on ties), or None when

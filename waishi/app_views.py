@@ -1,31 +1,36 @@
-"""What the app shows, computed away from Gradio: the workspace behind one lock with its graph
-views, answer rows, SPARQL result tables, document tables and the example queries."""
+"""What the app shows, computed away from Gradio: the workspace behind one lock with the views
+it has read from the store (graph, goal links, entities, documents, sentences), re-read after
+every write and whenever another writer changed the store, and the document tables."""
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import html
 import logging
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Any
 
 import networkx as nx
 import pandas as pd
+from rdflib import Literal
 
+from graph.namespaces import SPARQL_PREFIXES
+from graph.queries import select_values
 from graph.views import (
     country_name,
     document_entities,
     entity_card_html,
     entity_evidence,
-    evidence_html,
     goal_links,
-    sentence_starts,
 )
 from graph.visual import TYPE_STYLES, node_label
-from search.sparql import formats_for, run_query, serialize
-from waishi.errors import WaishiError
 from waishi.workspace import Workspace
 
 log = logging.getLogger("waishi.app")
@@ -45,14 +50,35 @@ def example_queries() -> dict[str, str]:
     return queries
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a stored report: its position among the report's sentences, its offsets
+    in the report, and its text."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+_SENTENCES = SPARQL_PREFIXES + """
+SELECT ?start ?end ?text WHERE {
+  ?d dcterms:identifier __DOC__ . ?s wsh:inDocument ?d ; wsh:start ?start ; wsh:end ?end ;
+     wsh:text ?text .
+}"""
+
+
 class Views:
-    """The workspace behind one lock, with the graph views it has computed (recomputed after
-    every change of the corpus)."""
+    """The workspace behind one lock, with what the pages show read from the store. `refresh`
+    re-reads it after a write; `sync` does when another writer changed the store; `generation`
+    counts the re-reads, so that a page can tell it is behind."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.lock = threading.RLock()
         self.out_dir = Path(tempfile.mkdtemp(prefix="waishi-app-"))
+        self.generation = 0
         self.refresh()
 
     def warm_in_background(self) -> None:
@@ -69,18 +95,40 @@ class Views:
 
     def refresh(self) -> None:
         with self.lock:
+            self.documents: dict[str, dict[str, str]] = self.ws.documents()
+            self.fingerprint = _fingerprint(self.documents)
             self.graph: nx.MultiDiGraph = self.ws.network()
-            self.links = goal_links(self.ws.dataset)
+            self.links = goal_links(self.ws.dataset, self.ws.settings.home_country)
             self.entities = {str(e["iri"]): e for e in self.ws.entities()}
             self.home = self.ws.pipeline_home_city() or None
+            self._cache: dict[tuple[str, ...], Any] = {}
+            self.generation += 1
+
+    def sync(self) -> int:
+        """Re-read the store if another writer (another process on a shared store) changed
+        its reports since the last read; the generation, new or not."""
+        # read without the lock: a question loading the models holds it for seconds
+        if _fingerprint(self.ws.documents()) != self.fingerprint:
+            with self.lock:
+                if _fingerprint(self.ws.documents()) != self.fingerprint:
+                    log.info("the store changed outside this app: re-reading it")
+                    self.ws.refresh_index()
+                    self.refresh()
+        return self.generation
+
+    # -- lookups ---------------------------------------------------------------------------
 
     def choices(self) -> list[tuple[str, str]]:
-        rows = []
-        for iri, attrs in self.graph.nodes(data=True):
-            style = TYPE_STYLES.get(str(attrs.get("type")))
-            name = node_label(attrs, iri).replace("\n", " · ")
-            rows.append((f"{name} [{style.zh if style else attrs.get('type')}]", iri))
-        return sorted(rows)
+        """(shown name, IRI) of every entity, for the dropdowns."""
+        return sorted((self.entity_name(iri, with_type=True), iri) for iri in self.graph)
+
+    def entity_name(self, iri: str, *, with_type: bool = False) -> str:
+        attrs = self.graph.nodes[iri] if iri in self.graph else self.entities.get(iri, {})
+        name = node_label(attrs, iri).replace("\n", " · ")
+        if not with_type:
+            return name
+        style = TYPE_STYLES.get(str(attrs.get("type")))
+        return f"{name} [{style.zh if style else attrs.get('type', '?')}]"
 
     def country(self, iri: str) -> str:
         attrs = self.graph.nodes[iri] if iri in self.graph else {}
@@ -91,89 +139,59 @@ class Views:
 
     def card(self, iri: str | None) -> str:
         if not iri:
-            return "<p>点击图中的节点查看卡片 · click a node to see its card</p>"
+            return ('<p class="hint">点击图中的节点查看卡片，双击展开邻居 · click a node to see '
+                    "its card, double-click it to expand its neighbours</p>")
+        if iri not in self.graph and iri not in self.entities:
+            return (f'<p class="hint">图中没有这个实体 · not an entity of the graph: '
+                    f"<code>{html.escape(iri)}</code></p>")
         with self.lock:
             evidence = entity_evidence(self.ws.dataset, iri)
+        for item in evidence:  # a link that opens the report at the sentence
+            found = self.sentence_at(item["doc"], item["offset"])
+            if found is not None:
+                item["read"] = f"{found.doc}|{found.index}|{iri}"
         return entity_card_html(self.graph, iri, self.entities.get(iri), evidence,
                                 self.links.get(iri))
 
+    def cached(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per generation: what the store said stays true until it changes."""
+        with self.lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
 
-# -- Ask -----------------------------------------------------------------------------------------
+    def select(self, query: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return select_values(self.ws.dataset, query)
 
-ANSWER_COLUMNS = ["答案 Answer", "英文 English", "类型 Type", "国家 Country", "依据 Basis",
-                  "理由 Why"]
+    def sentences(self, doc: str) -> list[Sentence]:
+        """A report's sentences in order."""
+        def read() -> list[Sentence]:
+            query = _SENTENCES.replace("__DOC__", Literal(doc).n3())  # escaped by rdflib
+            spans = sorted((int(r["start"]), int(r["end"]), str(r["text"]))
+                           for r in self.select(query))
+            return [Sentence(doc, k, s, e, t) for k, (s, e, t) in enumerate(spans)]
 
+        return self.cached(("sentences", doc), read)
 
-def ask(views: Views, question: str) -> tuple[str, pd.DataFrame, str, str]:
-    question = (question or "").strip()
-    if not question:
-        return "请输入问题 · type a question", pd.DataFrame(columns=ANSWER_COLUMNS), "", ""
-    started = time.perf_counter()
-    with views.lock:
-        answer = views.ws.ask(question).to_json()
-        starts = sentence_starts(views.ws.dataset, answer["evidence"])
-    rows = []
-    for row, inferred in [(r, False) for r in answer["answers"]] + \
-                         [(r, True) for r in answer["inferred"]]:
-        why = str(row["why"])
-        if inferred or why.startswith("inferred"):
-            basis = "推断 inferred"
-        elif answer["intent"] == "membership":
-            basis = "成员资格 membership"
-        else:
-            basis = "明确 explicit"
-        label = unquote(str(row["label"]))  # an entity without a label shows its IRI's tail
-        rows.append([label, row["label_en"], row["type"], views.country(row["iri"]),
-                     basis, why])
-    status = (f"«{question}» — **{len(answer['answers'])}** 个答案 answers · "
-              f"**{len(answer['inferred'])}** 个推断 inferred · "
-              f"意图 intent `{answer['intent']}` · 置信度 confidence {answer['confidence']} · "
-              f"{(time.perf_counter() - started) * 1000:.0f} ms")
-    if answer["fallback"] or answer["message"]:
-        status += f"\n\n⚠️ {answer['message'] or 'no template fits: retrieval fallback'}"
-    terms = [r["label"] for r in answer["answers"] + answer["inferred"]]
-    evidence = evidence_html(answer["evidence"], starts, terms)
-    return status, pd.DataFrame(rows, columns=ANSWER_COLUMNS), evidence, answer["sparql"]
+    def sentence_at(self, doc: str, offset: int) -> Sentence | None:
+        """The sentence of a report holding a document offset."""
+        sentences = self.sentences(doc)
+        k = bisect.bisect_right([s.start for s in sentences], offset) - 1
+        if 0 <= k < len(sentences) and sentences[k].start <= offset < sentences[k].end:
+            return sentences[k]
+        return None
+
+    def title(self, doc: str) -> str:
+        return str(self.documents.get(doc, {}).get("title") or doc)
 
 
-# -- SPARQL ----------------------------------------------------------------------------------------
-
-
-def _cell(term: object) -> str:
-    return "" if term is None else str(term)
-
-
-def run_sparql(views: Views, text: str) -> tuple[str, pd.DataFrame, list[str] | None]:
-    if not (text or "").strip():
-        return "请输入查询 · type a query", pd.DataFrame(), None
-    settings = views.ws.settings
-    try:
-        with views.lock:
-            result = run_query(views.ws.dataset, text, timeout_s=settings.query_timeout_s,
-                               max_rows=settings.max_result_rows)
-        files = []
-        folder = Path(tempfile.mkdtemp(dir=views.out_dir))
-        for fmt in formats_for(result.form):
-            body, _ = serialize(result, fmt)
-            name = {"json": "results.srj.json", "xml": "results.srx.xml",
-                    "jsonld": "results.jsonld", "turtle": "results.ttl"}.get(fmt, f"results.{fmt}")
-            (folder / name).write_bytes(body)
-            files.append(str(folder / name))
-    except WaishiError as exc:
-        return f"⚠️ {exc}", pd.DataFrame(), None
-    if result.form == "ASK":
-        table = pd.DataFrame({"ASK": [str(result.boolean).lower()]})
-    elif result.graph is not None:
-        triples = sorted(result.graph)
-        table = pd.DataFrame([[_cell(t) for t in triple] for triple in triples],
-                             columns=["subject", "predicate", "object"])
-    else:
-        table = pd.DataFrame([[_cell(t) for t in row] for row in result.rows],
-                             columns=list(result.variables))
-    message = f"{result.form}: **{len(table)}** 行 rows"
-    if result.truncated:
-        message += f" (截断 truncated at {settings.max_result_rows})"
-    return message, table, files
+def _fingerprint(documents: dict[str, dict[str, str]]) -> str:
+    """What changes when a report is added, replaced or removed."""
+    digest = hashlib.sha1()
+    for doc_id, info in sorted(documents.items()):
+        digest.update(f"{doc_id}\0{info.get('sha256')}\0{info.get('layout')}\n".encode())
+    return digest.hexdigest()
 
 
 # -- Documents -------------------------------------------------------------------------------------
@@ -183,18 +201,36 @@ ENTITY_COLUMNS = ["实体 Entity", "英文 English", "类型 Type", "国家 Coun
 
 
 def documents_table(views: Views) -> pd.DataFrame:
-    with views.lock:
-        docs = views.ws.documents()
     rows = [[d, v["title"], v["year"], int(v["entities"] or 0), int(v["facts"] or 0)]
-            for d, v in docs.items()]
+            for d, v in views.documents.items()]
     return pd.DataFrame(rows, columns=DOC_COLUMNS)
 
 
 def document_entities_table(views: Views, doc_id: str | None) -> pd.DataFrame:
-    if not doc_id:
+    if not doc_id or doc_id not in views.documents:
         return pd.DataFrame(columns=ENTITY_COLUMNS)
     with views.lock:
         rows = document_entities(views.ws.dataset, doc_id)
-    return pd.DataFrame([[r["label"], r["label_en"], r["type"],
+    return pd.DataFrame([[r["label"], r["label_en"], _type_name(r["type"]),
                           country_name(views.graph, r["country"])] for r in rows],
                         columns=ENTITY_COLUMNS)
+
+
+def _type_name(kind: str) -> str:
+    style = TYPE_STYLES.get(kind)
+    return f"{style.zh} {style.en}" if style else kind
+
+
+def counts_text(views: Views) -> str:
+    """One line on what the store holds, shown at the top of the page."""
+    docs = views.documents
+    facts = sum(int(v.get("facts") or 0) for v in docs.values())
+    return (f"**{len(docs)}** 篇报告 reports · **{views.graph.number_of_nodes()}** 个实体 "
+            f"entities · **{facts}** 条事实 facts")
+
+
+def page_values(views: Views) -> dict[str, Any]:
+    """What every page shows from the store, for a page load and after a change."""
+    return {"documents": documents_table(views), "doc_ids": list(views.documents),
+            "choices": views.choices(), "counts": counts_text(views),
+            "generation": views.generation}

@@ -65,9 +65,11 @@ def test_marked_sentence_escapes_and_marks_the_span() -> None:
 def test_evidence_spans_in_document_offsets_are_placed_through_sentence_starts() -> None:
     evidence = [{"doc": "r", "sentence": "今年与比什凯克结好。", "start": 103, "end": 107}]
     page = views.evidence_html(evidence, {("r", "今年与比什凯克结好。"): 100})
-    assert "<mark>比什凯克</mark>" in page and "[r]" in page
+    assert '<mark class="answer">比什凯克</mark>' in page and "[r]" in page
     guessed = views.evidence_html(evidence, {}, fallback_terms=["比什凯克"])
-    assert "<mark>比什凯克</mark>" in guessed
+    assert '<mark class="answer">比什凯克</mark>' in guessed
+    both = views.evidence_html([{**evidence[0], "spans": [(0, 2), (3, 7)], "read": "r|4|x"}])
+    assert both.count("<mark") == 2 and 'data-read="r|4|x"' in both
 
 
 def test_first_view_is_connected_bounded_and_puts_events_last() -> None:
@@ -97,6 +99,29 @@ def test_network_data_styles_by_type_and_marks_the_path() -> None:
     red = [(e["from"], e["to"]) for e in data["edges"] if e.get("width") == 4]
     assert sorted(red) == [("c0", "e0"), ("home", "c0")]
     assert {e["label"] for e in data["edges"]} == {"友好城市", "参加"}  # the ontology's labels
+
+
+def test_long_titles_are_cut_on_the_picture_and_whole_in_the_tooltip() -> None:
+    graph = star(1)
+    title = "2021上海合作组织国际投资贸易博览会暨地方经贸合作青岛论坛"
+    graph.add_node("ev", type="Event", label=title,
+                   label_en="2021 Shanghai Cooperation Organisation International Investment "
+                            "Trade Expo", country="")
+    node = visual.network_data(graph, {"ev"})["nodes"][0]
+    zh, en = node["label"].split("\n")
+    assert len(zh) == 12 and zh.endswith("…") and len(en) <= 26 and en.endswith("…")
+    assert node["title"].startswith(f"{title} · 2021 Shanghai")
+    assert visual.short_label(graph.nodes["home"]) == "青岛\nQingdao"
+
+
+def test_a_view_update_carries_its_sequence_and_selection() -> None:
+    graph = star(2)
+    update = visual.view_update(graph, {"home", "c0"}, selected="c0", seq=7)
+    assert update["seq"] == 7 and update["selected"] == "c0"
+    assert {n["id"] for n in update["nodes"]} == {"home", "c0"} and update["edges"]
+    assert visual.view_update(graph, {"home"}, selected="gone")["selected"] is None
+    page = visual.graph_html(graph, {"home", "c0"}, seq=3)
+    assert '"seq": 3' in page and 'message.waishi === "update"' in page and "doubleClick" in page
 
 
 def test_iframe_round_trips_the_page_and_hides_template_characters() -> None:
@@ -139,6 +164,13 @@ def test_goal_links_on_the_seed_graph(seed: dict[str, Any]) -> None:
     chiang_mai = CITY + "1153671"
     assert links[chiang_mai]["RCEP"] == "explicit"
     assert links["https://w3id.org/waishi/id/country/DE"]["DE"] == "explicit"
+    home = seed["home"]
+    assert "SCO" in links.get(home, {})  # China is a member: without the home country given
+    local = views.goal_links(seed["ws"].dataset, "CN")
+    assert local[PERM]["SCO"] == "inferred" and local[BISHKEK]["SCO"] == "explicit"
+    # the reports' own country makes none of its districts, offices or companies a partner
+    assert "SCO" not in local.get(home, {})
+    assert "SCO" not in local.get("https://w3id.org/waishi/id/country/CN", {})
 
 
 @pytest.mark.slow
@@ -194,7 +226,9 @@ def test_the_entity_card_shows_labels_identifiers_relations_and_evidence(
     assert "吉尔吉斯斯坦 Kyrgyzstan (KG)" in card
     assert "上合组织 SCO · 明确 explicit" in card
     assert "青岛 · Qingdao" in card  # a relation
-    assert "<mark>比什凯克</mark>" in card
+    assert '<mark class="answer">比什凯克</mark>' in card
+    assert f'data-grow="{BISHKEK}"' in card  # expand from the card
+    assert 'data-iri="https://w3id.org/waishi/id/city/1797929"' in card  # Qingdao, a link
 
 
 @pytest.mark.slow
@@ -202,6 +236,9 @@ def test_store_lookups_for_the_views(seed: dict[str, Any]) -> None:
     ws = seed["ws"]
     evidence = views.entity_evidence(ws.dataset, BISHKEK)
     assert evidence and all(e["sentence"][e["start"]:e["end"]] == "比什凯克" for e in evidence)
+    sentences = [(e["doc"], e["offset"]) for e in evidence]
+    assert len(sentences) == len(set(sentences))  # each sentence once, all its spans in it
+    assert all(e["sentence"][a:b] == "比什凯克" for e in evidence for a, b in e["spans"])
     starts = views.sentence_starts(ws.dataset, evidence)
     assert set(starts) == {(e["doc"], e["sentence"]) for e in evidence}
     labels = {e["label"] for e in views.document_entities(ws.dataset, "qingdao-fao-2021-targets")}
