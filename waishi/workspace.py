@@ -341,6 +341,7 @@ class Workspace:
             ],
             english_name=self.english.english_name,
             english_to_chinese=self.english.to_chinese,
+            gazetteer=gaz,
         )
 
     @cached_property
@@ -389,7 +390,7 @@ class Workspace:
 
     @cached_property
     def answerer(self) -> QuestionAnswerer:
-        return QuestionAnswerer(self.dataset, self.lexicon, self.searcher)
+        return QuestionAnswerer(self.dataset, self.lexicon)
 
     def ask(self, question: str) -> Answer:
         return self.answerer.ask(question)

@@ -13,7 +13,7 @@ from search.qa.cues import CJK, RELATION_WORDS, TYPE_WORDS
 from search.qa.lexicon import EN_STOP, Lexicon
 
 
-def content_words(text: str, used: list[bool]) -> list[str]:
+def content_words(text: str, used: list[str]) -> list[str]:
     words = []
     position = 0
     for word in jieba.cut(text):
@@ -46,14 +46,14 @@ _QUESTION_WORDS = frozenset(
 
 
 def residual_keywords(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[str]:
     """Words the slots did not consume, flattened (see `_keyword_groups`)."""
     return [w for group in keyword_groups(text, used, lex, answer_types) for w in group]
 
 
 def keyword_groups(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[list[str]]:
     """Words the slots did not consume, one group per question word; an English word's group
     holds the corpus words its glosses name (youth -> 青少年, 青年). Type words are no
@@ -89,7 +89,7 @@ def keyword_groups(
 
 
 def event_keywords(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[list[str]]:
     """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
     the question; the word naming the fewest events first."""
