@@ -21,7 +21,7 @@ from search.qa.from_text import TextAnswer, expected_type, read_answers, text_sp
 from search.qa.intents import Intent
 from search.qa.intents.base import PLANNED
 from search.qa.lexicon import Lexicon
-from search.qa.plan import QueryPlan
+from search.qa.plan import QueryPlan, planned_only_query
 from search.qa.retrieve import SentenceHit, SentenceIndex
 from search.qa.understand import understand
 
@@ -227,7 +227,19 @@ class QuestionAnswerer:
         return list(answers.values()), list(inferred.values())
 
     def _mark_planned(self, rows: list[AnswerRow]) -> None:
-        """Placeholder: planned ties are marked in every list (see `planned.py`)."""
+        """A partner whose every tie a report states is only planned says so in every answer
+        list (a membership, an inferred support, a country), not only where the planned fact
+        itself is the evidence."""
+        iris = [URIRef(r.iri) for r in rows if r.iri and not r.why.endswith(PLANNED)]
+        if not iris:
+            return
+        planned = {
+            str(row["e"])
+            for row in self._select(SPARQL_PREFIXES + planned_only_query(iris))
+        }
+        for row in rows:
+            if row.iri in planned and not row.why.endswith(PLANNED):
+                row.why += PLANNED
 
     def _label(self, iri: Any) -> str:
         """The Chinese label of a goal, initiative or member country named in a `why`: the same
@@ -306,8 +318,22 @@ def _more(plan: QueryPlan, rows: list[dict[str, Any]]) -> str:
     )
 
 
+_CLAUSE_EDGE = "，,。；;：:！？!?()（）"
+
+
 def _row_evidence(row: dict[str, Any]) -> Evidence:
-    return Evidence(str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"]))
+    """The evidence of a row; a one-character mention (韩 of 韩、日、泰三国) stands for its
+    clause, not for itself."""
+    sentence, start, end = str(row["sentence"]), int(row["start"]), int(row["end"])
+    base = row.get("sentenceStart")
+    if end - start == 1 and base is not None:
+        left = right = start - int(base)
+        while left > 0 and sentence[left - 1] not in _CLAUSE_EDGE:
+            left -= 1
+        while right < len(sentence) and sentence[right] not in _CLAUSE_EDGE:
+            right += 1
+        start, end = int(base) + left, int(base) + right
+    return Evidence(str(row["doc"]), sentence, start, end)
 
 
 def _one_per_sentence(items: Any) -> list[Evidence]:

@@ -165,7 +165,6 @@ def text_sparql(found: list[TextAnswer]) -> str:
         SPARQL_PREFIXES
         + "SELECT DISTINCT ?value ?doc ?sentence ?start ?end WHERE {\n"
         + f"  VALUES (?s ?at ?length) {{ {rows} }}\n"
-        + "  ?s wsh:start ?sentenceStart .\n"
         + SENTENCE
         + "  BIND(SUBSTR(?sentence, ?at, ?length) AS ?value)\n"
         + "  BIND(?sentenceStart + ?at - 1 AS ?start) BIND(?start + ?length AS ?end)\n"

@@ -24,7 +24,10 @@ GOAL_FACT = (  # a fact tying ?e to an initiative ?i that serves ?goal. The dire
     "  ?i wsh:servesGoal* ?goal .\n"
 )
 MENTION = "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s .\n"
-SENTENCE = "  ?s wsh:text ?sentence ; wsh:inDocument ?docIri . ?docIri dcterms:identifier ?doc .\n"
+SENTENCE = (
+    "  ?s wsh:text ?sentence ; wsh:start ?sentenceStart ; wsh:inDocument ?docIri ."
+    " ?docIri dcterms:identifier ?doc .\n"
+)
 LABELS = (
     '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
     '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
@@ -42,6 +45,24 @@ PARTNER_PREDICATES = (
     "diplomaticRelationsWith",
     "involves",
 )
+
+
+# the relations that tie a partner to a reporting city, as a report states them done or planned
+TIES = ("sisterCityOf", "cooperatesWith", "signedAgreementWith", "participatedIn")
+
+
+def planned_only_query(entities: list[URIRef]) -> str:
+    """The entities whose every tie (`TIES`) a report states is only planned."""
+    ties = " ".join(WSH[p].n3() for p in TIES)
+    return (
+        "SELECT ?e WHERE {\n"
+        + values("e", entities)
+        + f"  VALUES ?tieP {{ {ties} }}\n"
+        + "  ?f rdf:predicate ?tieP . { ?f rdf:subject ?e } UNION { ?f rdf:object ?e }\n"
+        + '  OPTIONAL { ?f wsh:status ?status }\n'
+        + "} GROUP BY ?e\n"
+        + 'HAVING (SUM(IF(COALESCE(?status, "") = "planned", 0, 1)) = 0)\n'
+    )
 
 
 def values(var: str, terms: list[URIRef] | list[Literal]) -> str:
@@ -112,12 +133,13 @@ class QueryPlan:
         """Only partners of the reporting cities (`partners`): a fact of a partner predicate
         ties ?e to such a city, or to an event that involves it or is held there."""
         preds = " ".join(WSH[p].n3() for p in PARTNER_PREDICATES)
+        homes = " ".join(h.n3() for h in self.partners)
+        # VALUES sit inside each branch: a group does not see bindings from outside
         return (
             "  FILTER EXISTS {\n"
             f"    VALUES ?partnerP {{ {preds} }}\n"
-            "  "
-            + values("home", self.partners)
-            + "    { BIND(?home AS ?tie) } UNION { ?tie wsh:involves|wsh:heldIn ?home }\n"
+            f"    {{ VALUES ?tie {{ {homes} }} }} UNION\n"
+            f"    {{ VALUES ?home {{ {homes} }} ?tie wsh:involves|wsh:heldIn ?home }}\n"
             "    ?pf rdf:predicate ?partnerP .\n"
             "    { ?pf rdf:subject ?e ; rdf:object ?tie } UNION"
             " { ?pf rdf:subject ?tie ; rdf:object ?e }\n"

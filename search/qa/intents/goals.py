@@ -136,7 +136,7 @@ class SupportsGoal(Intent):
                 + plan.sentence_constraints()
             )
         return (
-            "SELECT DISTINCT ?e ?doc ?sentence ?start ?end WHERE {\n  {\n"
+            "SELECT DISTINCT ?e ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n  {\n"
             + "  } UNION {\n".join(branches)
             + "  }\n}\nORDER BY ?e ?doc ?start\n"
         )
@@ -184,7 +184,7 @@ class Membership(Intent):
     def render(self, plan: QueryPlan) -> str:
         text = (
             "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
-            " ?doc ?sentence ?start ?end WHERE {\n"
+            " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
         )
         text += plan.mention_evidence() + plan.answer_filter() + plan.member_of()
         text += plan.evidence_and_labels()

@@ -34,7 +34,10 @@ class CountryOf(Intent):
         return [replace(base_plan(self.name, slots, lex), anchors=slots.anchors[:1])]
 
     def render(self, plan: QueryPlan) -> str:
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         text += values("x", plan.anchors)
         text += "  ?x wsh:locatedIn|wsh:country ?e . ?e a ?type . FILTER(?type = wsh:Country)\n"
         text += "  ?m wsh:mentionOf ?x ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
@@ -74,7 +77,10 @@ class CapitalOf(Intent):
         return [plan]
 
     def render(self, plan: QueryPlan) -> str:
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         text += values("x", plan.anchors)
         if plan.predicates:  # the city is ?x
             text += "  ?f rdf:subject ?x ; rdf:predicate wsh:capitalOf ; rdf:object ?e .\n"

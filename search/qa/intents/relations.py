@@ -101,8 +101,8 @@ def related_readings(plan: QueryPlan, slots: Slots, lex: Lexicon) -> list[QueryP
 
 def render_related(plan: QueryPlan) -> str:
     text = (
-        "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end ?factStatus"
-        " WHERE {\n"
+        "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end ?sentenceStart"
+        " ?factStatus WHERE {\n"
     )
     if plan.anchors:
         # the anchor itself, or an event that involves it (中欧班列 -> its train launches);
@@ -265,7 +265,10 @@ class Events(Intent):
     def render(self, plan: QueryPlan) -> str:
         if not plan.named_after:
             return render_related(plan)
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?x ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         text += values("x", plan.anchors)
         text += (
             "  ?mx wsh:mentionOf ?x ; wsh:inSentence ?s ; wsh:start ?xs ; wsh:end ?xe .\n"
@@ -310,7 +313,10 @@ class TypedList(Intent):
         return [*readings, plan] if plan.countries or plan.label_keywords else readings
 
     def render(self, plan: QueryPlan) -> str:
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         text += plan.mention_evidence() + plan.answer_filter() + plan.evidence_and_labels()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
@@ -340,7 +346,10 @@ class Describe(Intent):
         return [plan]
 
     def render(self, plan: QueryPlan) -> str:
-        text = "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end WHERE {\n"
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         text += values("e", plan.anchors)
         text += "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
         text += plan.mention_evidence() + plan.evidence_and_labels()

@@ -70,7 +70,7 @@ class Quantity(Intent):
         return result[:MAX_READINGS]
 
     def render(self, plan: QueryPlan) -> str:
-        text = "SELECT DISTINCT ?value ?noun ?x ?doc ?sentence ?start ?end WHERE {\n"
+        text = "SELECT DISTINCT ?value ?noun ?x ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
         if plan.anchors:
             text += values("x", plan.anchors)
         if plan.nouns:
