@@ -27,7 +27,7 @@ from graph.namespaces import GEO, GN, WD, WSD, WSH, document_graph
 from ingest.model import EntityRef, Extraction, Fact
 
 # how a report's graph is laid out; a report stored with another layout is rebuilt on ingest
-GRAPH_LAYOUT = "2"  # 2: entity descriptions in the shared entities graph
+GRAPH_LAYOUT = "3"  # 2: entity descriptions in the shared entities graph; 3: the home place
 
 # Terms used for every report, made once: an attribute of an rdflib namespace builds and checks a
 # new URIRef on every access, and a report's graph makes tens of thousands of them.
@@ -48,6 +48,7 @@ _LABEL, _NAME, _ALT_LABEL = RDFS.label, WSH.name, SKOS.altLabel
 _COUNTRY, _LOCATED_IN, _ISO2 = WSH.country, WSH.locatedIn, WSH.iso2
 _GEONAMES_ID, _SAME_AS, _LAT, _LONG = WSH.geonamesId, OWL.sameAs, GEO.lat, GEO.long
 _DC_SOURCE = DCTERMS.source
+_HOME_PLACE, _HOME_NOTE = WSH.homePlace, WSH.homePlaceNote
 
 _QUALIFIER_PREDICATES = {
     "year": (WSH.year, XSD.gYear),
@@ -110,8 +111,8 @@ def describe_entity(graph: Graph, ref: EntityRef) -> URIRef:
     add((iri, label_predicate, _zh(ref.label_zh)))
     if ref.label_en:
         add((iri, label_predicate, Literal(ref.label_en, lang="en")))
-    for alias in ref.aliases:
-        add((iri, _ALT_LABEL, _zh(alias)))
+    for alias in ref.aliases:  # a report's English surface (Tunis) is an English alias
+        add((iri, _ALT_LABEL, Literal(alias, lang="en") if alias.isascii() else _zh(alias)))
     if ref.country and ref.type != "Country":
         country = entity_iri(f"country/{ref.country}")
         add((iri, _COUNTRY, country))
@@ -192,6 +193,11 @@ def document_triples(extraction: Extraction, entities: list[EntityRef] | None = 
     add((doc_iri, _LAYOUT, _LAYOUT_LITERAL))
     if doc.year:
         add((doc_iri, _YEAR, Literal(str(doc.year), datatype=XSD.gYear)))
+    refs = entities if entities is not None else document_entities(extraction)
+    if extraction.home is not None and any(r.key == extraction.home.key for r in refs):
+        add((doc_iri, _HOME_PLACE, entity_iri(extraction.home.key)))
+    if extraction.home_note:
+        add((doc_iri, _HOME_NOTE, Literal(extraction.home_note)))
     sentences: dict[int, URIRef] = {}
     for sentence in extraction.sentences:
         s_iri = sentences[sentence.index] = sentence_iri(doc.doc_id, sentence.index)
@@ -204,7 +210,7 @@ def document_triples(extraction: Extraction, entities: list[EntityRef] | None = 
             add((s_iri, _SECTION, Literal(" / ".join(sentence.section), lang="zh")))
         if sentence.context:
             add((s_iri, _CONTEXT, Literal(sentence.context, lang="zh")))
-    for ref in entities if entities is not None else document_entities(extraction):
+    for ref in refs:
         add((entity_iri(ref.key), _MENTIONED_IN, doc_iri))
         add((doc_iri, _ENTITY_RECORD, entity_record(ref)))
     # a mention's surface is not stored: it is the document's text at its span, which its

@@ -23,7 +23,7 @@ WHERE {
   ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
   OPTIONAL { ?e rdfs:label ?zh FILTER(LANG(?zh) = "zh") }
   OPTIONAL { ?e rdfs:label ?en FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?e skos:altLabel ?alias FILTER(LANG(?alias) = "zh") }
+  OPTIONAL { ?e skos:altLabel ?alias FILTER(LANG(?alias) IN ("zh", "en")) }
   OPTIONAL { ?e wsh:country/wsh:iso2 ?c }
   OPTIONAL { ?e wsh:iso2 ?iso }
   OPTIONAL { ?e wsh:geonamesId ?gid }
@@ -32,6 +32,16 @@ WHERE {
 }
 GROUP BY ?e ?type
 ORDER BY ?type ?label
+"""
+)
+
+# The recognisers whose mentions name each entity (for `waishi eval entities`).
+ENTITY_RULES = (
+    SPARQL_PREFIXES
+    + """
+SELECT ?e (GROUP_CONCAT(DISTINCT ?rule; separator="|") AS ?rules) WHERE {
+  ?m a wsh:Mention ; wsh:mentionOf ?e ; wsh:rule ?rule .
+} GROUP BY ?e
 """
 )
 
@@ -55,11 +65,13 @@ ORDER BY ?doc ?start
 DOCUMENTS = (
     SPARQL_PREFIXES
     + """
-SELECT ?id ?title ?sha ?path ?year ?layout WHERE {
+SELECT ?id ?title ?sha ?path ?year ?layout ?home ?homeNote WHERE {
   ?d a wsh:Document ; dcterms:identifier ?id ; dcterms:title ?title ; wsh:sha256 ?sha ;
      wsh:sourcePath ?path .
   OPTIONAL { ?d wsh:year ?year }
   OPTIONAL { ?d wsh:layout ?layout }
+  OPTIONAL { ?d wsh:homePlace/rdfs:label ?home FILTER(lang(?home) = "zh") }
+  OPTIONAL { ?d wsh:homePlaceNote ?homeNote }
 }
 ORDER BY ?id
 """

@@ -7,12 +7,12 @@ report speaks for ("我市", "在青"); `Candidate` is a mention before linking.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ingest.gazetteer import Gazetteer
+from ingest.home import HomePlace
 from ingest.model import Document, EntityRef, Mention, Sentence
 
 if TYPE_CHECKING:  # clauses.py builds on this module
@@ -48,11 +48,16 @@ class DocContext:
     document: Document
     sentences: list[Sentence]
     gazetteer: Gazetteer
-    home_city: EntityRef | None = None
+    home: HomePlace
     home_country: str = "CN"
     candidates: list[Candidate] = field(default_factory=list)
     # the clauses of the linked mentions, made once for every relation rule (`clauses_of`)
     clauses: tuple[list[Mention], tuple[Clause, ...]] | None = field(default=None, repr=False)
+
+    @property
+    def home_city(self) -> EntityRef | None:
+        """The place the report speaks for (a city, or a province for a province's report)."""
+        return self.home.ref
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -70,23 +75,3 @@ class DocContext:
         candidate.sentence = self.sentence_at(candidate.start).index
         self.candidates.append(candidate)
 
-
-def infer_home_city(sentences: list[Sentence], gaz: Gazetteer, configured: str) -> EntityRef | None:
-    """The city a report speaks for: the configured one, else its most-named big Chinese city."""
-    if configured:
-        refs = [r for r in gaz.lookup(configured) if r.type == "City"]
-        return max(refs, key=population) if refs else None
-    counts: Counter[str] = Counter()
-    by_key: dict[str, EntityRef] = {}
-    for sentence in sentences:
-        for _, _, refs in gaz.scan(sentence.text):
-            for ref in refs:
-                if ref.type == "City" and ref.country == "CN" and population(ref) >= 1_000_000:
-                    counts[ref.key] += 1
-                    by_key[ref.key] = ref
-    return by_key[counts.most_common(1)[0][0]] if counts else None
-
-
-def population(ref: EntityRef) -> int:
-    value = dict(ref.ids).get("population", "")
-    return int(value) if value.isdigit() else 0

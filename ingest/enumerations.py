@@ -6,26 +6,26 @@ from __future__ import annotations
 
 import re
 
-from ingest.context import Candidate, DocContext, is_cjk
-from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
+import jieba.posseg as pseg
 
+from ingest.context import Candidate, DocContext, is_cjk
+from ingest.model import PLACE_TYPES
+from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
+from ingest.terms import table
+
+_ENUM_TYPE = table("enumeration")  # head noun -> the class of every item
 _ENUM = re.compile(
     r"等(?:[\d一二三四五六七八九十数多几]+[个家所座名])?[\u4e00-\u9fff]{0,8}?"
-    r"(城市|国家|企业|媒体|区市|港口|高校|机构|活动|平台)"
+    f"({'|'.join(_ENUM_TYPE)})"
 )
+_ORDINARY = {"n", "vn", "v", "a", "an", "ad", "d"}
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
-_ENUM_TYPE = {
-    "城市": "City",
-    "国家": "Country",
-    "企业": "Enterprise",
-    "媒体": "Organization",
-    "区市": "Region",
-    "港口": "Enterprise",
-    "高校": "Organization",
-    "机构": "Organization",
-    "活动": "Event",
-    "平台": "Initiative",
-}
+
+
+def _ordinary_word(text: str) -> bool:
+    """One word of jieba's dictionary that is no name (教育, 城市规划, 社会发展)."""
+    words = list(pseg.cut(text, HMM=False))
+    return len(words) <= 2 and all(len(w.word) >= 2 and w.flag in _ORDINARY for w in words)
 
 
 def recognise_enumerations(ctx: DocContext) -> None:
@@ -72,8 +72,10 @@ def recognise_enumerations(ctx: DocContext) -> None:
             position += len(item) + 1
             offset, rest = strip_leading(item, ctx)
             rest_start = item_start + offset
-            if kind == "City" and ctx.gazetteer.country_prefix(rest):
-                continue  # recognise_country_city handles 俄罗斯彼尔姆
+            if kind == "City" and any(
+                ctx.gazetteer.country_prefix(rest[k:]) for k in range(len(rest) - 2)
+            ):
+                continue  # recognise_country_city handles 俄罗斯彼尔姆, 杭州国际友城瑞士卢加诺
             note = _COUNTRY_NOTE.search(rest)
             if kind == "City" and note and note.group(1) in ctx.gazetteer.country_name_set:
                 continue  # recognise_paren_country handles 南特(法国), with its country
@@ -81,7 +83,12 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if quoted_item:
                 rest, rest_start = quoted_item.group(1), rest_start + 1
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
-                refs = [r for r in ctx.gazetteer.lookup(rest) if r.type == kind]
+                known = ctx.gazetteer.lookup(rest)
+                refs = [r for r in known if r.type == kind]
+                if kind in PLACE_TYPES and not known and _ordinary_word(rest):
+                    continue  # 经贸、教育、城市规划等城市信息: fields, not places
+                if known and not refs and not any(r.type in PLACE_TYPES for r in known):
+                    continue  # “一带一路”、RCEP成员国等国家: a known name of another kind
                 home = (
                     ctx.home_country if kind == "Region" or match.group(0).find("我市") >= 0 else ""
                 )

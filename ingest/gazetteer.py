@@ -51,6 +51,8 @@ class Gazetteer:
     countries: dict[str, Country] = field(default_factory=dict)  # iso2 -> Country
     names: dict[str, list[EntityRef]] = field(default_factory=dict)
     abbreviations: dict[str, list[str]] = field(default_factory=dict)  # 韩 -> [KR]
+    # how a Chinese city or province abbreviates itself in its own reports: 青岛 -> (青,)
+    own_abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     memberships: list[dict[str, str]] = field(default_factory=list)
     regions: list[dict[str, str]] = field(default_factory=list)
     # first character -> lengths of the names starting with it, longest first: matching tries
@@ -88,6 +90,17 @@ class Gazetteer:
     def country_name_set(self) -> frozenset[str]:
         return frozenset(self.country_names)
 
+    @cached_property
+    def english_names(self) -> dict[str, tuple[EntityRef, ...]]:
+        """Lower-cased English names of the entities, for English text in reports."""
+        index: dict[str, dict[str, EntityRef]] = {}
+        for refs in self.names.values():
+            for ref in refs:
+                name = ref.label_en.strip()
+                if name[:1].isupper():
+                    index.setdefault(name.lower(), {})[ref.key] = ref
+        return {name: tuple(refs.values()) for name, refs in index.items()}
+
     def prefixes(self, text: str, at: int = 0) -> Iterator[tuple[int, list[EntityRef]]]:
         """Lengths and entities of the known names that start `text` at `at`, longest first."""
         names = self.names
@@ -118,6 +131,11 @@ class Gazetteer:
                     break
             else:
                 i += 1
+
+
+def population(ref: EntityRef) -> int:
+    value = dict(ref.ids).get("population", "")
+    return int(value) if value.isdigit() else 0
 
 
 def load_gazetteer(reference_dir: Path) -> Gazetteer:
@@ -193,6 +211,9 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
         )
         for name in (row["label_zh"], *ref.aliases):
             gaz.add(name, ref)
+        gaz.own_abbreviations[row["label_zh"]] = tuple(_split(row.get("abbr_zh")))
+    for row in _rows(reference_dir / "city_abbreviations_cn.csv"):
+        gaz.own_abbreviations[row["name_zh"]] = tuple(_split(row.get("abbr_zh")))
     gaz.memberships = list(_rows(reference_dir / "memberships.csv"))
     gaz.regions = list(_rows(reference_dir / "world_regions.csv"))
     return gaz

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.context import Candidate, DocContext, population
-from ingest.gazetteer import slug
+from ingest.context import Candidate, DocContext
+from ingest.gazetteer import population, slug
 from ingest.model import PLACE_TYPES, EntityRef, Mention
 
 _LAYER = {
@@ -172,6 +172,7 @@ def _country_of(label: str, ctx: DocContext) -> str:
             if ref.type in PLACE_TYPES and ref.country:
                 return ref.country
     home = ctx.home_city
-    if home and (label.startswith(home.label_zh[:1]) or label.startswith(("市", "我市"))):
+    # 市文旅局, 我市企业, 青岛港; not 西门子 in a Xi'an report: a first character is no name
+    if home and label.startswith((home.label_zh, "市", "我市", "全市")):
         return home.country
     return ""

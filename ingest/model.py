@@ -89,3 +89,5 @@ class Extraction:
     mentions: tuple[Mention, ...]
     facts: tuple[Fact, ...]
     entities: tuple[EntityRef, ...] = field(default=())
+    home: EntityRef | None = None  # the place the report speaks for (我市, 市外办)
+    home_note: str = ""  # how the report says which place that is, or why it could not be told

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 
-from ingest.context import Candidate, DocContext
+from ingest.context import Candidate, DocContext, is_cjk
 from ingest.enumerations import recognise_enumerations
+from ingest.gazetteer import population
+from ingest.media import recognise_media
+from ingest.model import PLACE_TYPES
+from ingest.offices import recognise_offices
 from ingest.spans import (
     _ENDS_WITH_HEAD,
     _TRIGGER,
@@ -17,25 +21,17 @@ from ingest.spans import (
     strip_leading,
     walk_back,
 )
+from ingest.terms import pattern, words
 
-ORG_SUFFIX = re.compile(
-    # 大学生 (…世界大学生运动会) is a student, not a university
-    r"大学(?!生)|学院|商会|协会|学会|联谊会|联合会|委员会|理事会|大使馆|使馆|总领事馆|领事馆"
-    r"|秘书处|日报|通讯社|新闻社|电视台|研究院|研究所|研究基地|基金会|分校|博物馆|美术馆|动物园"
-)
-ENTERPRISE_SUFFIX = re.compile(
-    r"集团|有限公司|公司|控股|股份|大中华区总部|中国总部|(?<=\S)港(?![口湾区澳])"
-    # airlines and airports; 航空枢纽/航空物流/航空航天 are sectors, not companies
-    r"|航空(?![枢物领产运业港线器工航制])|国际机场"
-)
-INITIATIVE_SUFFIX = re.compile(
-    r"示范区|示范城市|示范城|示范基地|试验基地|试验区|合作区|自贸片区|自贸区|片区|客厅|项目"
-)
+ORG_SUFFIX = pattern("Organization", "heads")
+ENTERPRISE_SUFFIX = pattern("Enterprise", "heads")
+INITIATIVE_SUFFIX = pattern("Initiative", "heads")
+_WEAK_INITIATIVE = words("Initiative", "weak_heads")
 # institutions whose suffix makes a name even without a known place in it, when listed next to
 # one of the same kind (四川大学、电子科技大学): a list of universities is a list of names
-_LISTED_ORG = ("大学", "学院", "博物馆")
+_LISTED_ORG = words("Organization", "listed")
 # after a head, these words make the span something other than an event
-_NOT_EVENT_AFTER = ("平台", "秘书处", "组委会", "筹备", "机制", "成员", "站台")
+_NOT_EVENT_AFTER = words("Event", "not_after")
 _GENERIC_START = (
     "各类",
     "各种",
@@ -67,14 +63,20 @@ _SIDE_EVENT = re.compile(
 )
 # 以太仓中德(太仓)产业合作示范区: a country pair with its bracket starts the name
 _PAIR_BRACKET = re.compile(r"中[\u4e00-\u9fff][（(]")
+# verbs whose object is often a bare head that refers back (出席活动, 以协会主席身份); 启动仪式
+# and 推介会 are compounds, not references
+_REFERS_BACK = re.compile(
+    r"(?:出席|参加|参与|举办|举行|召开|作为|(?<!中)以|在|于|主持|筹办|承办|主办|协办|办好)$"
+)
 _NAME_POS = {"ns", "nr", "nrt", "nrfg"}
-_GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要")  # …系列庆祝活动 names no event
+# …系列庆祝活动, 高水平国际会议, 亚太经合组织相关会议 name no event
+_GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要|相关|有关|高水平|高层次|多场")
 
 
 def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False) -> bool:
     if label.startswith(_GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
         return False
-    if label.endswith("活动") and (
+    if label.endswith(("活动", "会议", "会晤")) and (
         not ("“" in label or _contains_name(label, ctx)) or _GENERIC_ACTIVITY.search(label)
     ):
         return False
@@ -92,9 +94,13 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:
-    return any(True for _ in ctx.gazetteer.scan(text)) or (
-        any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中"
-    )
+    """Whether `text` holds a name the reference knows (a small Chinese town's name, such as
+    启东's CC-CEDICT alias 启动, is no evidence), or starts with a country pair (中德)."""
+    return any(
+        r.type != "City" or r.country != ctx.home_country or population(r) >= _MIN_CN_CITY
+        for _, _, refs in ctx.gazetteer.scan(text)
+        for r in refs
+    ) or (any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中")
 
 
 def _emit(
@@ -109,6 +115,8 @@ def _emit(
     listed: bool = False,
 ) -> None:
     text = ctx.document.text
+    if _REFERS_BACK.search(text, start, end - (keep - 2)):
+        return  # 出席活动, 以协会…: the head alone after a verb refers back to a name, names none
     offset, rest = strip_leading(text[start:end], ctx, keep)
     start += offset
     if rest.startswith("“") and "”" not in rest:
@@ -134,6 +142,8 @@ def recognise_events(ctx: DocContext) -> None:
         if text[match.end() : match.end() + 3].startswith(_NOT_EVENT_AFTER):
             continue
         end = match.end()
+        if match.group(0) == "行" and not _place_before(text, match.start(), ctx):
+            continue  # 银行, 进行: no tour of a place
         if _distribute(ctx, match):
             continue
         start = walk_back(text, match.start(), list_items=True)
@@ -148,6 +158,12 @@ def recognise_events(ctx: DocContext) -> None:
                 start = cut + 1
                 break
         _emit(ctx, start, end, "Event", "event-suffix", 0.8, keep=len(match.group(0)) + 2)
+
+
+def _place_before(text: str, end: int, ctx: DocContext) -> bool:
+    return any(
+        r.type in PLACE_TYPES for k in (2, 3) for r in ctx.gazetteer.lookup(text[end - k : end])
+    )
 
 
 def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
@@ -222,19 +238,6 @@ def recognise_organisations(ctx: DocContext) -> None:
             listed=suffix in _LISTED_ORG and _listed_with(text, start, match.end(), suffix),
         )
     _distribute_missions(ctx)
-    for match in re.finditer(r"(?:([\u4e00-\u9fff]{2,3})省|([\u4e00-\u9fff]{2})市)?外办", text):
-        province = _province(match.group(1) or "", ctx)
-        start = match.start()
-        if province:  # 江苏省外办 is the province's office, not the home city's
-            label = f"{province}省外办"
-            start = match.end() - len(label)
-        else:
-            home = ctx.home_city.label_zh if ctx.home_city else (match.group(2) or "")
-            label = f"{home}市外办"
-            start = match.start(2) if match.group(2) else match.end() - 2
-            if text[: match.end()].endswith(label):  # 哈尔滨市外办: a name longer than two
-                start = match.end() - len(label)
-        ctx.add(Candidate(start, match.end(), "Organization", label, "foreign-affairs-office", 0.9))
 
 
 def _distribute_missions(ctx: DocContext) -> None:
@@ -261,14 +264,6 @@ def _distribute_missions(ctx: DocContext) -> None:
                     start, start + len(country), "Organization", label, "org-distributed", 0.75
                 )
             )
-
-
-def _province(text: str, ctx: DocContext) -> str:
-    """The province named at the end of `text` (配合江苏 -> 江苏), or ''."""
-    for k in range(len(text) - 1):
-        if any(r.type == "Region" for r in ctx.gazetteer.lookup(text[k:])):
-            return text[k:]
-    return ""
 
 
 def _listed_with(text: str, start: int, end: int, suffix: str) -> bool:
@@ -332,6 +327,8 @@ def recognise_initiatives(ctx: DocContext) -> None:
             rest = rest[pair.start() :]
         if match.group(0) == "项目" and not _named_project(rest, ctx):
             continue
+        if match.group(0).startswith(_WEAK_INITIATIVE) and not _names_initiative(rest, ctx):
+            continue  # 工作计划, 拉美合作平台: no name; 武汉倡议, “百城计划”, 城市群合作倡议
         if not rest:  # a bare "试验基地" refers back to the last one named (linker resolves)
             ctx.add(
                 Candidate(
@@ -361,6 +358,21 @@ def recognise_initiatives(ctx: DocContext) -> None:
         )
 
 
+def _names_initiative(stem: str, ctx: DocContext) -> bool:
+    """Whether what precedes a weak head (倡议, 计划, 平台, 走廊) makes it a name: a quoted
+    name, a place's name alone (武汉|倡议), or an initiative of a strong head (长江中游城市群…)."""
+    stem = stem.rstrip("”")
+    if "“" in stem or any(r.type in PLACE_TYPES for r in ctx.gazetteer.lookup(stem)):
+        return True
+    strong = INITIATIVE_SUFFIX.search(stem)
+    # 国际(家)客厅平台: the platform is the initiative named before it, not a new one
+    return (
+        strong is not None
+        and not strong.group(0).startswith(_WEAK_INITIATIVE)
+        and strong.end() < len(stem)
+    )
+
+
 def _named_project(stem: str, ctx: DocContext) -> bool:
     """`巴基斯坦中国中心项目` is a named project; `城市更新项目` and a company's `…集团项目` not."""
     if not stem or ENTERPRISE_SUFFIX.search(stem[-3:]):
@@ -378,19 +390,47 @@ def _enterprise_stem(stem: str, ctx: DocContext) -> bool:
 
 
 def _name_start(text: str, pos: int, limit: int = 20) -> int:
-    """Names of organisations and enterprises do not span 与/和/及 (A与B签署)."""
+    """Names of organisations and enterprises do not span 与/和/及/暨 (A与B签署, 论坛暨B协会)."""
     start = walk_back(text, pos, list_items=False, limit=limit)
-    for sep in ("与", "和", "及", "同"):
+    for sep in ("与", "和", "及", "同", "暨"):
         cut = text.rfind(sep, start, pos)
         if cut != -1:
             start = cut + 1
     return start
 
 
+_MIN_CN_CITY = 100_000
+_QUOTED = re.compile(r"“([^“”]{2,20})”")
+# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
+_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
+_QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
+
+
+def recognise_quoted_names(ctx: DocContext) -> None:
+    """A quoted name typed by its own head: “澜湄周” and “杭州国际日” are events, “百城计划” an
+    initiative (see `recognise_initiatives`), “X协会” an organisation."""
+    for match in _QUOTED.finditer(ctx.document.text):
+        name = match.group(1)
+        if not all(is_cjk(ch) or ch.isalnum() or ch in "—-·" for ch in name):
+            continue  # a quoted phrase or slogan, not a name
+        if _QUOTED_EVENT.search(name) and (
+            not name.endswith("行") or _place_before(name, len(name) - 1, ctx)
+        ):
+            kind = "Event"  # (“两个先行” is a slogan, “山东行” a tour)
+        elif _QUOTED_ORG.search(name):
+            kind = "Organization"
+        else:
+            continue
+        ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
+
+
 NAME_RECOGNISERS = {
     "events": recognise_events,
     "organisations": recognise_organisations,
+    "offices": recognise_offices,
+    "media": recognise_media,
     "enterprises": recognise_enterprises,
     "initiatives": recognise_initiatives,
     "enumerations": recognise_enumerations,
+    "quoted-names": recognise_quoted_names,
 }

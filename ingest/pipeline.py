@@ -7,14 +7,18 @@ Adding a recogniser or relation rule is one function plus one registry line (see
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest import names
-from ingest.context import DocContext, infer_home_city
+from ingest.context import DocContext
+from ingest.english import recognise_english_names
 from ingest.gazetteer import Gazetteer
+from ingest.home import find_home
 from ingest.link import link
-from ingest.model import Document, EntityRef, Extraction
+from ingest.model import Document, EntityRef, Extraction, Fact, Mention, Sentence
+from ingest.normalise import Reading, normalise, read
 from ingest.places import PLACE_RECOGNISERS
+from ingest.regions import recognise_regions_abroad
 from ingest.relations import RELATION_RULES
 from ingest.segment import split_sentences
 from ingest.statistical import STATISTICAL_RECOGNISERS
@@ -31,18 +35,25 @@ class Pipeline:
     @property
     def recognisers(self) -> dict[str, Recogniser]:
         chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
+        chosen["regions-abroad"] = recognise_regions_abroad
+        chosen["english-names"] = recognise_english_names
         chosen.update(names.NAME_RECOGNISERS)
         if self.statistical in STATISTICAL_RECOGNISERS:
             chosen["statistical"] = STATISTICAL_RECOGNISERS[self.statistical]
         return chosen
 
     def extract(self, document: Document) -> Extraction:
-        sentences = split_sentences(document.doc_id, document.text)
+        """Everything one report yields. Extraction reads the text as `ingest.normalise.read`
+        gives it (Simplified, ASCII digits and letters, no pinyin readings); the sentences,
+        mentions and facts returned point into the original text, as the report wrote it."""
+        reading = read(document.text)
+        view = replace(document, text=reading.text, title=normalise(document.title))
+        sentences = split_sentences(document.doc_id, view.text)
         ctx = DocContext(
-            document=document,
+            document=view,
             sentences=sentences,
             gazetteer=self.gazetteer,
-            home_city=infer_home_city(sentences, self.gazetteer, self.home_city),
+            home=find_home(sentences, view.title, self.gazetteer, self.home_city),
         )
         for recognise in self.recognisers.values():
             recognise(ctx)
@@ -51,10 +62,40 @@ class Pipeline:
         entities: dict[str, EntityRef] = {}
         for mention in mentions:
             entities.setdefault(mention.entity.key, mention.entity)
+        if view.text != document.text:
+            sentences, mentions, facts = _in_original(
+                document.text, reading, sentences, mentions, facts
+            )
         return Extraction(
             document=document,
             sentences=tuple(sentences),
             mentions=tuple(mentions),
             facts=tuple(dict.fromkeys(facts)),
             entities=tuple(entities.values()),
+            home=entities.get(ctx.home.ref.key, ctx.home.ref) if ctx.home.ref else None,
+            home_note=ctx.home.how,
         )
+
+
+def _in_original(
+    text: str,
+    reading: Reading,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    facts: list[Fact],
+) -> tuple[list[Sentence], list[Mention], list[Fact]]:
+    """Sentences, mentions and facts with the original text's offsets and characters."""
+    span = reading.original
+    placed_sentences = []
+    for s in sentences:
+        start, end = span(s.start, s.end)
+        placed_sentences.append(replace(s, start=start, end=end, text=text[start:end]))
+    placed_mentions = []
+    for m in mentions:
+        start, end = span(m.start, m.end)
+        placed_mentions.append(replace(m, start=start, end=end, surface=text[start:end]))
+    placed_facts = []
+    for f in facts:
+        start, end = span(f.provenance.start, f.provenance.end)
+        placed_facts.append(replace(f, provenance=replace(f.provenance, start=start, end=end)))
+    return placed_sentences, placed_mentions, placed_facts

@@ -13,8 +13,8 @@ from functools import lru_cache
 import jieba
 import jieba.posseg as pseg
 
-from ingest.context import Candidate, DocContext, is_cjk, population
-from ingest.gazetteer import Gazetteer
+from ingest.context import Candidate, DocContext, is_cjk
+from ingest.gazetteer import Gazetteer, population
 from ingest.model import EntityRef
 from ingest.spans import after_trigger
 
@@ -47,16 +47,28 @@ def recognise_gazetteer(ctx: DocContext) -> None:
             else set()
         )
         for start, end, refs in matches:
-            kept = [r for r in refs if _plausible(r, ctx) and _in_context(r, countries, ctx)]
+            # 运城市, 德州市委: a name written with 市 is a city, however small (not 市场)
+            as_city = sentence.text[start:end].endswith("市") or (
+                sentence.text[end : end + 1] == "市" and sentence.text[end : end + 2] != "市场"
+            )
+            kept = [
+                r
+                for r in refs
+                if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx)
+            ]
             if not kept:
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
+            if kind == "Country" and any(
+                r.type == "Region" and r.country == home_country for r in kept
+            ):
+                kind = "Region"  # 香港, 澳门, 台湾: regions of China in a Chinese report
             kept = [r for r in kept if r.type == kind]
             if kind == "City" and all(r.country == home_country for r in kept):
-                kept = _domestic(kept, ctx)
-                if not kept:
-                    continue
+                kept = kept if as_city else _domestic(kept, ctx)
+                if not kept or (end - start == 2 and _inside_word(sentence.text, start, ctx)):
+                    continue  # 海口 in 入海口, 方城 in 地方城市: a name inside a word
                 kind = kept[0].type
             elif kind == "City" and end - start == 2 and start not in _word_starts(sentence.text):
                 continue  # 加东 (Katō, Japan) in 参加东北亚…: a two-character name inside a word
@@ -84,6 +96,16 @@ def _word_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
+def _inside_word(text: str, start: int, ctx: DocContext) -> bool:
+    """Whether the name at `start` sits inside a word jieba reads, after something that is no
+    place (入|海口; not 云南|昆明, a province and its city read as one word)."""
+    starts = _word_starts(text)
+    if start in starts:
+        return False
+    word_start = max(k for k in starts if k < start)
+    return not ctx.gazetteer.lookup(text[word_start:start])
+
+
 def _in_context(ref: EntityRef, countries: set[str], ctx: DocContext) -> bool:
     if ref.type != "City" or ref.country == ctx.home_country or ref.country in countries:
         return True
@@ -97,38 +119,43 @@ def _plausible(ref: EntityRef, ctx: DocContext) -> bool:
 
 
 def _domestic(refs: list[EntityRef], ctx: DocContext) -> list[EntityRef]:
-    """Big Chinese cities stay cities; the home city's own districts are not partners."""
-    return [r for r in refs if population(r) >= _MIN_CN_CITY]
+    """Big Chinese cities and the report's own city stay cities; the home city's own districts
+    are not partners."""
+    home = ctx.home_city.label_zh if ctx.home_city else ""
+    return [r for r in refs if population(r) >= _MIN_CN_CITY or r.label_zh == home]
 
 
 def recognise_home_references(ctx: DocContext) -> None:
-    """我市/本市 name the home city, 我国 the home country, and 在青/来青 the home city by its
-    first character (a common abbreviation in municipal reports)."""
+    """我市/本市/全市 (我省/全省 in a province's report) name the report's own place, 我国 the home
+    country, and 来青/在蓉/驻沪 the own place by the abbreviation it uses for itself, where that
+    character ends a word (在青年 is no mention of 青岛)."""
     home = ctx.home_city
     country = ctx.gazetteer.countries.get(ctx.home_country)
     text = ctx.document.text
     if home:
-        for match in re.finditer(r"我市|本市|全市", text):
+        for match in re.finditer("|".join(ctx.home.words), text):
             ctx.add(
                 Candidate(
-                    match.start(), match.end(), "City", home.label_zh, "home", 0.9, refs=[home]
+                    match.start(), match.end(), home.type, home.label_zh, "home", 0.9, refs=[home]
                 )
             )
-        first, second = home.label_zh[0], home.label_zh[1:2]
-        for match in re.finditer(
-            rf"(?<=[在来赴驻抵])({re.escape(first)})(?!{re.escape(second)})", text
-        ):
-            ctx.add(
-                Candidate(
-                    match.start(),
-                    match.end(),
-                    "City",
-                    home.label_zh,
-                    "home-abbr",
-                    0.75,
-                    refs=[home],
+        abbreviations = ctx.gazetteer.own_abbreviations.get(home.label_zh, ())
+        if abbreviations:
+            pattern = f"(?<=[在来赴驻抵访离])([{''.join(abbreviations)}])"
+            for match in re.finditer(pattern, text):
+                if not _stands_alone(text, match.start()):
+                    continue
+                ctx.add(
+                    Candidate(
+                        match.start(),
+                        match.end(),
+                        home.type,
+                        home.label_zh,
+                        "home-abbr",
+                        0.75,
+                        refs=[home],
+                    )
                 )
-            )
     if country:
         for match in re.finditer(r"我国", text):
             ctx.add(
@@ -142,6 +169,15 @@ def recognise_home_references(ctx: DocContext) -> None:
                     refs=[country.ref],
                 )
             )
+
+
+def _stands_alone(text: str, at: int) -> bool:
+    """Whether jieba ends a word with the character at `at` (来青|人员, 驻青|领馆), rather than
+    reading it as the start of a longer one (在|青年)."""
+    lo = max(text.rfind(p, 0, at) for p in "，,。；;\n") + 1
+    hi = min((k for k in (text.find(p, at) for p in "，,。；;\n") if k >= 0), default=len(text))
+    starts = _word_starts(text[lo:hi])
+    return at + 1 - lo in starts or at + 1 == hi
 
 
 def recognise_paren_country(ctx: DocContext) -> None:
@@ -343,7 +379,8 @@ def recognise_country_city(ctx: DocContext) -> None:
             )
             continue
         name = re.split(r"等|市|省|府|州|和|与|及|的", run)[0]
-        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市省府"
+        # (国家X省, X州: a region abroad, see ingest.regions)
+        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市府"
         if (
             2 <= len(name) <= 6
             and (capital or ends_list)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from ingest.clauses import (
+    Clause,
     between,
     clauses_of,
     home_mention,
@@ -21,20 +22,28 @@ from ingest.clauses import (
 from ingest.context import DocContext
 from ingest.model import Fact, Mention, Provenance
 from ingest.spans import mask_quotes
+from ingest.terms import alternation, pattern
 
-_PLANNED = re.compile(r"推动|计划|争取|拟|力争|意向|将")
-_SISTER = re.compile(r"结好|友好城市|友城关系|缔结友好|结为友好")
+_PLANNED = pattern("status", "planned")
+_SISTER = pattern("sisterCityOf", "triggers")
 # weaker cues that name sister cities only within their own comma segment: `A(国)、B(国)等友城
 # 代表`, `与A、B等城市签署友好合作备忘录` (other cities of the sentence are not partners)
-_SISTER_SEGMENT = re.compile(r"等(?:国际)?友城|友好(?:合作|交流)(?:关系|备忘录|协议)|建立友好关系")
-_COOPERATE = re.compile(r"建交|合作|交流|交往")
-_AGREEMENT = re.compile(
-    r"(?:签署|签订|签约)([\u4e00-\u9fff]{0,10}?(?:协议|协定|意向书|备忘录|合同))"
+_SISTER_SEGMENT = pattern("sisterCityOf", "segment")
+_COOPERATE = re.compile(
+    f"{alternation('diplomaticRelationsWith', 'triggers')}"
+    f"|{alternation('cooperatesWith', 'triggers')}"
 )
-_PARTICIPATE = re.compile(r"参加|参与|出席")
+_AGREEMENT = re.compile(
+    f"(?:{alternation('signedAgreementWith', 'triggers')})"
+    f"([\u4e00-\u9fff]{{0,10}}?(?:{alternation('signedAgreementWith', 'instruments')}))"
+)
+_PARTICIPATE = pattern("participatedIn", "triggers")
+_ORGANISE = pattern("organisedBy", "triggers")
+_SETTLE = pattern("projectSettledIn", "triggers")
+_REPORT = pattern("reportedBy", "triggers")
 _MODIFIER = re.compile(r"国家|成员国|沿线")
 _HOLD = re.compile(r"举办|开展|举行")
-_HELD_IN = re.compile(r"在(\S{1,6}?)(?:举行|举办|召开)")
+_HELD_IN = re.compile(f"在(\\S{{1,6}}?)(?:{alternation('heldIn', 'triggers')})")
 _QUANTITY = re.compile(r"(\d[\d,.]*)(个|家|场|人次|件|名|起|座)([\u4e00-\u9fff]{0,2})")
 # what a count measures when it is named before the number: 国际友城总数达到24个
 # (国际友好城市总数达到31个 counts 友城, as 国际友城总数 does: one noun for one kind of count)
@@ -44,10 +53,12 @@ _COUNT_LEAD = re.compile(
 
 
 def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
+    """Twinnings stated in a clause: `我市与A、B结好` (the home city and each), `山西省与蒙古国
+    中戈壁省、湖北省武汉市与泰国曼谷市` (each pair its own), `大分市是武汉最早结好的国际友城`."""
     for clause in clauses_of(ctx, mentions):
         # a cue inside an event's name (…友城结好30周年纪念活动) twins nobody
         cues = _outside_events(clause.text, clause.start, clause.mentions)
-        if _SISTER.search(cues):
+        if cue := _SISTER.search(cues):
             lo, hi, scope = clause.start, clause.end, clause.text
         elif cue := _SISTER_SEGMENT.search(cues):
             lo = clause.start + max(clause.text.rfind(p, 0, cue.start()) for p in "，,") + 1
@@ -55,27 +66,67 @@ def sister_cities(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             scope = ctx.document.text[lo:hi]
         else:
             continue
-        home = home_mention(ctx, clause)
-        if home is None:
-            continue
         # `等友城` lists partners the city already has, whatever the report plans
         listed = scope.endswith("友城")
-        planned = not listed and (bool(_PLANNED.search(scope)) or "目标" in ctx.document.title)
-        for m in between(clause, ctx, lo, hi):
-            if m.entity.type == "City" and is_foreign(m, ctx):
-                yield make_fact(
-                    ctx,
-                    clause,
-                    home,
-                    "sisterCityOf",
-                    m,
-                    "sister-city-trigger",
-                    0.85,
-                    # partners listed as the city's (等友城) were twinned in some earlier year
-                    year="" if listed else report_year(ctx),
-                    status="planned" if planned else "established",
-                    instrument="letter of intent" if "意向书" in scope else "",
-                )
+        for subject, partner in _twinned(ctx, clause, lo, hi):
+            stated = _statement(
+                ctx, clause, min(subject.start, partner.start), clause.start + cue.end()
+            )
+            planned = not listed and (bool(_PLANNED.search(stated)) or "目标" in ctx.document.title)
+            yield make_fact(
+                ctx,
+                clause,
+                subject,
+                "sisterCityOf",
+                partner,
+                "sister-city-trigger",
+                0.85,
+                # partners listed as the city's (等友城) were twinned in some earlier year
+                year="" if listed else report_year(ctx),
+                status="planned" if planned else "established",
+                instrument="letter of intent" if "意向书" in scope else "",
+            )
+
+
+def _twinned(
+    ctx: DocContext, clause: Clause, lo: int, hi: int
+) -> Iterator[tuple[Mention, Mention]]:
+    """(Chinese place, foreign place) pairs of a clause's `、`-separated items: an item with
+    与/和/同 names a new pair, its Chinese place before the word (the home city when none is
+    named), its partners after; an item without one adds a partner to the last pair."""
+    text = ctx.document.text
+    places = [m for m in between(clause, ctx, lo, hi) if m.entity.type in ("City", "Region")]
+    subject: Mention | None = None
+    item_start = lo
+    for item_end in [*(k for k in range(lo, hi) if text[k] == "、"), hi]:
+        joint = re.search(r"[与和同]", text[item_start:item_end])
+        inside = [m for m in places if item_start <= m.start < item_end]
+        if joint:
+            at = item_start + joint.start()
+            own = [m for m in inside if m.end <= at and not is_foreign(m, ctx)]
+            subject = own[-1] if own else home_mention(ctx, clause)
+            inside = [m for m in inside if m.start > at]
+        elif subject is None:
+            own = [m for m in places if m.start < item_start and not is_foreign(m, ctx)]
+            subject = own[-1] if own else home_mention(ctx, clause)
+        for m in inside:
+            if subject is None or not is_foreign(m, ctx) or m.entity.key == subject.entity.key:
+                continue
+            if m.entity.type == "Region" and any(
+                c.start == m.end and c.entity.type == "City" for c in inside
+            ):
+                continue  # 魁北克省沙威尼根市: the city is the partner, its province locates it
+            yield subject, m
+        item_start = item_end + 1
+
+
+def _statement(ctx: DocContext, clause: Clause, lo: int, hi: int) -> str:
+    """The comma segments of a clause from the one holding `lo` to the one holding `hi`: what
+    states a relation, so a 将 in a later segment (…签署协议，双方将…) plans nothing of it."""
+    text = clause.text
+    start = max(text.rfind(p, 0, lo - clause.start) for p in "，,") + 1
+    ends = [k for k in (text.find(p, hi - clause.start) for p in "，,") if k >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _outside_events(text: str, offset: int, mentions: Iterable[Mention]) -> str:
@@ -141,7 +192,8 @@ def agreements(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         if with_at < 0 or with_at > signed.start():
             continue
         lo = clause.start + with_at
-        planned = bool(_PLANNED.search(clause.text)) or "目标" in ctx.document.title
+        stated = _statement(ctx, clause, lo, clause.start + signed.end())
+        planned = bool(_PLANNED.search(stated)) or "目标" in ctx.document.title
         for subject in subjects_before(clause, ctx, lo):
             for o in between(clause, ctx, lo, clause.start + signed.start()):
                 if o.entity.key != subject.entity.key:
@@ -236,7 +288,7 @@ def event_parties(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 
 def reported_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     for clause in clauses_of(ctx, mentions):
-        if "报道" not in clause.text:
+        if not _REPORT.search(clause.text):
             continue
         media = [
             m
@@ -264,8 +316,8 @@ def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     (a report speaks for its author: 我市, 市外办)."""
     author = next((m for m in mentions if m.rule == "foreign-affairs-office"), None)
     for clause in clauses_of(ctx, mentions):
-        trigger = re.search(r"举办|主办|承办", clause.text)
-        if trigger is None or re.search(r"参加|参与|出席", clause.text[: trigger.start()]):
+        trigger = _ORGANISE.search(clause.text)
+        if trigger is None or _PARTICIPATE.search(clause.text[: trigger.start()]):
             continue
         organiser = author or home_mention(ctx, clause)
         if organiser is None:
@@ -279,7 +331,7 @@ def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
         ]
         if before:
             organiser = before[-1]
-        joins = re.search(r"参加|参与|出席", clause.text[trigger.end() :])
+        joins = _PARTICIPATE.search(clause.text[trigger.end() :])
         stop = clause.start + trigger.end() + joins.start() if joins else clause.end
         for e in between(clause, ctx, clause.start + trigger.end(), stop):
             if e.entity.type == "Event":
@@ -290,7 +342,7 @@ def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`X项目…落户(于)Y`: X's project settled in Y, or in the place or zone the section
     serves (服务自贸区方面, …项目正式落户)."""
     for clause in clauses_of(ctx, mentions):
-        trigger = re.search(r"落户|落地|入驻", clause.text)
+        trigger = _SETTLE.search(clause.text)
         if trigger is None or "项目" not in clause.text[: trigger.start()]:
             continue
         at = clause.start + trigger.start()

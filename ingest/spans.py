@@ -12,6 +12,7 @@ import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, DocContext
 from ingest.gazetteer import Gazetteer
+from ingest.terms import alternation
 
 jieba.setLogLevel(60)
 
@@ -24,6 +25,17 @@ _TRIGGER = re.compile(
     # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
     # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
     r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
+    # prepositions and verbs of visits that end a clause's subject: 广州作为协会主席城市,
+    # 以…身份 (not 以色列, 中以), 在 (not 在线)…, 由…主办, 副区长王某带队赴…公司,
+    # 部长一行访问…大学, 成功筹办
+    r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
+    r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
+)
+# what can stand before a name in running text and is no part of it: list numbers (1. 2、
+# (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
+_OPENER = re.compile(
+    r"^(?:[、，,\s]+|\d{1,2}[.．、](?=\D|\d{4}年)|[（(]\d{1,2}[)）]|[①-⑳]"
+    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,20}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日)+"
 )
 _STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
 _KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
@@ -31,13 +43,7 @@ _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 
 
 # the end of an event name: shared by the suffix recogniser and canonical labels
-EVENT_HEAD = re.compile(
-    r"(?:外长会|峰会|博览会|交易会|展览会|推介会|交流会|对接会|对话会|座谈会|研讨会|研讨班|洽谈会"
-    r"|音乐会|发布会|招待会|运动会|大会|年会|论坛|(?<=[画置易影术品卉览业])展|活动周"
-    r"|(?<=[节化流城乐])周(?!年)|(?<=[影化术乐游雪灯花酒茶])节(?![目日点约能])|大赛"
-    r"|夏令营|冬令营|(?<=[流学训])营|(?<=交流|友好|文化|旅游)年(?![度份以来的])"
-    r"|仪式|专列|专场|线上对话(?!会)|活动)"
-)
+EVENT_HEAD = re.compile(f"(?:{alternation('Event', 'heads')})")
 _ENDS_WITH_HEAD = re.compile(f"(?:{EVENT_HEAD.pattern})$")
 
 
@@ -100,7 +106,9 @@ def mask_quotes(text: str) -> str:
 def strip_leading(span: str, ctx: DocContext, keep: int = 2) -> tuple[int, str]:
     """Drop leading verbs, prepositions and adverbs (组织参与…, 促成…与) before a name;
     `keep` is how many characters must stay (the suffix and something before it)."""
-    offset = after_trigger(span, keep, ctx.gazetteer)
+    opener = _OPENER.match(span)
+    offset = opener.end() if opener and len(span) - opener.end() >= keep else 0
+    offset += after_trigger(span[offset:], keep, ctx.gazetteer)
     rest = span[offset:]
     while rest:
         if _starts_with_name(rest, ctx):

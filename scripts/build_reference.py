@@ -45,6 +45,7 @@ REGION_FIELDS = [
     "region_key", "label_zh", "aliases_zh", "label_en", "aliases_en", "countries", "source",
 ]
 PROVINCE_FIELDS = ["label_zh", "label_en", "abbr_zh", "aliases_zh", "geonameid", "source"]
+CITY_ABBREVIATION_FIELDS = ["name_zh", "abbr_zh", "source"]
 
 # GeoNames country codes outside ISO 3166-1: Kosovo's user-assigned XK is filed under Serbia,
 # as ISO 3166-1 (and PRC usage) has it
@@ -599,6 +600,15 @@ def build_provinces(src: Sources) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: r["label_en"])
 
 
+def build_city_abbreviations() -> list[dict[str, str]]:
+    return sorted(
+        ({k: row[k] for k in CITY_ABBREVIATION_FIELDS} for row in read_curated(
+            "city_abbreviations_cn.csv"
+        )),
+        key=lambda r: r["name_zh"],
+    )
+
+
 def check_simplified(src: Sources, table: str, rows: list[dict[str, str]], cols: list[str]) -> None:
     """Every Chinese name is simplified already: t2s leaves it unchanged."""
     for row in rows:
@@ -622,6 +632,8 @@ def build_all(out: Path) -> dict[str, int]:
          ["label_zh", "aliases_zh"]),
         ("provinces_cn.csv", PROVINCE_FIELDS, build_provinces(src),
          ["label_zh", "aliases_zh", "abbr_zh"]),
+        ("city_abbreviations_cn.csv", CITY_ABBREVIATION_FIELDS, build_city_abbreviations(),
+         ["name_zh", "abbr_zh"]),
     ]
     counts = {}
     for name, fields, rows, zh_cols in tables:

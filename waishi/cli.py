@@ -112,6 +112,11 @@ def _print_ingest(data: dict[str, Any]) -> None:
         typer.echo(f"failed: {failure['path']}: {failure['error']}", err=True)
     for doc_id, doc in data["documents"].items():
         typer.echo(f"  {doc_id}  {doc['entities']} entities, {doc['facts']} facts  {doc['title']}")
+        if doc.get("home"):
+            typer.echo(f"      speaks for {doc['home']} ({doc['home_note']})")
+        else:
+            note = doc.get("home_note") or "not looked for"
+            typer.echo(f"      speaks for no known place: {note}")
 
 
 @app.command()
@@ -293,13 +298,19 @@ def eval_entities(
     gold: Annotated[Path, typer.Option(help="Gold entities TSV.")] = Path(
         "tests/data/gold_entities.tsv"
     ),
+    by_recogniser: Annotated[
+        bool, typer.Option("--recognisers", help="With --json: the rows per recogniser.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Precision, recall and F1 per type against a gold entity list."""
-    from waishi.evaluate import load_gold_entities, score_entities, total
+    """Precision, recall and F1 per type against a gold entity list, and each recogniser's
+    true and false positives (an entity named by several counts for each)."""
+    from waishi.evaluate import load_gold_entities, score_entities, score_rules, total
 
     with workspace(need_corpus=True) as ws:
-        scores = score_entities(ws.entities(), load_gold_entities(gold))
+        entities, golds = ws.entities(), load_gold_entities(gold)
+        scores = score_entities(entities, golds)
+        by_rule = score_rules(entities, ws.entity_rules(), golds)
         rows = [
             {
                 "type": s.type,
@@ -311,7 +322,31 @@ def eval_entities(
             }
             for s in [*scores, total(scores)]
         ]
-        _emit(rows, as_json, _print_scores)
+        recognisers = [
+            {
+                "rule": r.rule,
+                "true": r.true_positives,
+                "false": r.false_positives,
+                "precision": round(r.precision, 3),
+            }
+            for r in by_rule
+        ]
+        if as_json:  # one list: the rows per type, or with --recognisers the rows per rule
+            _emit(recognisers if by_recogniser else rows, True, _print_scores)
+        else:
+            _print_scores(rows)
+            _print_rules(recognisers)
+
+
+def _print_rules(rows: list[dict[str, Any]]) -> None:
+    true = sum(r["true"] for r in rows) or 1
+    false = sum(r["false"] for r in rows) or 1
+    typer.echo(f"\n{'recogniser':<24}{'true':>6}{'false':>6}{'P':>8}{'of TP':>8}{'of FP':>8}")
+    for r in rows:
+        typer.echo(
+            f"{r['rule']:<24}{r['true']:>6}{r['false']:>6}{r['precision']:>8.3f}"
+            f"{r['true'] / true:>8.1%}{r['false'] / false:>8.1%}"
+        )
 
 
 def _print_scores(rows: list[dict[str, Any]]) -> None:

@@ -90,6 +90,43 @@ def total(scores: list[TypeScore]) -> TypeScore:
     )
 
 
+@dataclass(frozen=True)
+class RuleScore:
+    """How many predicted entities (of the gold's types) a recogniser named, and how many of
+    them are true: an entity named by several recognisers counts for each."""
+
+    rule: str
+    true_positives: int
+    false_positives: int
+
+    @property
+    def precision(self) -> float:
+        n = self.true_positives + self.false_positives
+        return self.true_positives / n if n else 0.0
+
+
+def score_rules(
+    predicted: Iterable[dict[str, Any]], rules: dict[str, list[str]], gold: list[GoldEntity]
+) -> list[RuleScore]:
+    """Per recogniser (the `rule` of the mentions naming each entity, `rules` by IRI): its
+    true and false positives over the gold's types, most productive first."""
+    types = {g.type for g in gold}
+    true: dict[str, int] = {}
+    false: dict[str, int] = {}
+    for p in predicted:
+        if p["type"] not in types:
+            continue
+        right = any(_names(p) & g.names for g in gold if g.type == p["type"])
+        for rule in rules.get(str(p["iri"]), []):
+            counts = true if right else false
+            counts[rule] = counts.get(rule, 0) + 1
+    found = set(true) | set(false)
+    return sorted(
+        (RuleScore(r, true.get(r, 0), false.get(r, 0)) for r in found),
+        key=lambda s: (-(s.true_positives + s.false_positives), s.rule),
+    )
+
+
 def _names(row: dict[str, Any]) -> set[str]:
     aliases = row.get("aliases") or []
     return {str(row.get("label") or ""), *(str(a) for a in aliases)} - {""}

@@ -36,7 +36,14 @@ from graph.namespaces import (
     document_graph,
 )
 from graph.network import to_networkx
-from graph.queries import DOCUMENT_ENTITIES, DOCUMENT_FACTS, DOCUMENTS, ENTITIES, select
+from graph.queries import (
+    DOCUMENT_ENTITIES,
+    DOCUMENT_FACTS,
+    DOCUMENTS,
+    ENTITIES,
+    ENTITY_RULES,
+    select,
+)
 from graph.reference import (
     derived_graph,
     entities_graph,
@@ -138,13 +145,15 @@ class Workspace:
         self._replace_graph(REFERENCE_GRAPH, reference)
 
     def documents(self) -> dict[str, dict[str, str]]:
-        """doc_id -> {title, sha256, path, year, layout, entities, facts}."""
+        """doc_id -> {home, home_note, title, sha256, path, year, layout, entities, facts}."""
         entities = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_ENTITIES)}
         facts = {str(i): str(n) for i, n in select(self.dataset, DOCUMENT_FACTS)}
         docs = {}
         for row in select(self.dataset, DOCUMENTS):
-            doc_id, title, sha, path, year, layout = (str(v or "") for v in row)
+            doc_id, title, sha, path, year, layout, home, home_note = (str(v or "") for v in row)
             docs[doc_id] = {
+                "home": home,
+                "home_note": home_note,
                 "title": title,
                 "sha256": sha,
                 "path": path,
@@ -290,6 +299,10 @@ class Workspace:
     def _commit(self) -> None:
         with contextlib.suppress(NotImplementedError):  # stores without transactions
             self.dataset.commit()
+
+    def entity_rules(self) -> dict[str, list[str]]:
+        """IRI -> the recognisers whose mentions name the entity."""
+        return {str(e): str(rules).split("|") for e, rules in select(self.dataset, ENTITY_RULES)}
 
     def entities(self) -> list[dict[str, object]]:
         """Every entity with at least one mention, as `waishi entities --json` prints it."""

@@ -95,6 +95,11 @@ def test_eval_entities_reports_per_type(cli) -> None:  # type: ignore[no-untyped
     by_type = {r["type"]: r for r in rows}
     assert {"City", "Country", "Event", "Organization"} <= set(by_type)
     assert by_type["all (gold types)"]["recall"] >= 0.95
+    rules = {
+        r["rule"]: r for r in json.loads(cli("eval", "entities", "--json", "--recognisers").stdout)
+    }
+    assert rules["gazetteer"]["true"] > rules["gazetteer"]["false"]
+    assert all(r["true"] + r["false"] > 0 for r in rules.values())
 
 
 def test_bad_file_gets_a_message_and_exit_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

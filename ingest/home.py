@@ -1,0 +1,141 @@
+"""The place a report speaks for (我市, 全市, 市外办, 我省): read from the report itself, by its
+title and header, then the office it names as its author, then, failing both, the Chinese city
+it names most often. Never from another report, and never guessed from a first character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.gazetteer import Gazetteer, population
+from ingest.model import EntityRef, Sentence
+
+# the office or government that writes the report: 温州市人民政府外事办公室, 江苏省外办,
+# 市委外办, 成都市外侨办
+_AUTHOR = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?)([市省])(?:委|人民政府|政府)?(?:外事办公室|外事办|外办|外侨办|外事侨务办公室)"
+)
+# a place in a header names the report's own place when an administrative word follows it
+_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)([市省])")
+_HEADER_LINES = 3  # the title and the lines right under it (date, source, author)
+_HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
+# an office or place followed by these in its clause is a visitor, not the author: 福建省外办
+# 副主任X一行来杭调研 (a delegation that goes out, 杭州市代表团赴…, is the report's own)
+_VISITOR = re.compile(
+    r"一行|来访|到访|来[我本][市省办]|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流|访问)"
+)
+_MIN_CITY = 1_000_000
+_CITY_WORDS = ("我市", "全市", "本市", "市外办")
+
+
+@dataclass(frozen=True)
+class HomePlace:
+    """The report's own place, and how it was found (`configured`, `title`, `author`,
+    `most-named`), or no place and why not."""
+
+    ref: EntityRef | None
+    how: str
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """How the report names its own place: 我市/本市/全市, or 我省/本省/全省."""
+        if self.ref is None:
+            return ()
+        if self.ref.type == "Region":
+            return ("我省", "本省", "全省")
+        return ("我市", "本市", "全市")
+
+
+def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured: str) -> HomePlace:
+    if configured:
+        refs = [r for r in gaz.lookup(configured) if r.type in ("City", "Region")]
+        if refs:
+            return HomePlace(max(refs, key=population), "configured")
+    visitors = _visitors(sentences, gaz)
+    header = [title, *(s.text for s in sentences[:_HEADER_LINES])]
+    for line in (line for line in header if len(line) <= _HEADER_LENGTH):
+        found = _place_in(line, gaz, _AUTHOR) or _place_in(line, gaz, _HEADER_PLACE)
+        if found and found.key not in visitors:
+            return HomePlace(found, "title")
+    authors: Counter[str] = Counter()
+    by_key: dict[str, EntityRef] = {}
+    for sentence in sentences:
+        for match in _AUTHOR.finditer(sentence.text):
+            ref = _domestic_place(match.group(1), match.group(2), gaz)
+            if ref is not None and ref.key not in visitors:
+                authors[ref.key] += 1
+                by_key[ref.key] = ref
+    if authors:
+        return HomePlace(by_key[authors.most_common(1)[0][0]], "author")
+    return _most_named(sentences, gaz, visitors)
+
+
+def _visitors(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
+    """Places whose office or delegation visits in the report (福建省外办副主任X一行来杭): the
+    report speaks for the host, not for them, wherever else it names them."""
+    found = set()
+    for sentence in sentences:
+        for pattern in (_AUTHOR, _HEADER_PLACE):
+            for match in pattern.finditer(sentence.text):
+                if _visiting(sentence.text, match.end()):
+                    ref = _domestic_place(match.group(1)[-3:], match.group(2), gaz) or (
+                        _domestic_place(match.group(1)[-2:], match.group(2), gaz)
+                    )
+                    if ref is not None:
+                        found.add(ref.key)
+    return found
+
+
+def _visiting(text: str, end: int) -> bool:
+    clause = re.split(r"[，,。；;：:]", text[end:], maxsplit=1)[0]
+    return bool(_VISITOR.search(clause))
+
+
+def _place_in(line: str, gaz: Gazetteer, pattern: re.Pattern[str]) -> EntityRef | None:
+    for match in pattern.finditer(line):
+        if "在" in line[max(match.start() - 3, 0) : match.start() + 2]:
+            continue  # 大会在云南昆明市举办: a venue, not the report's own place
+        name = match.group(1)
+        # the longest tail of the run that names a place: 关于温州 -> 温州
+        for k in range(len(name) - 1):
+            ref = _domestic_place(name[k:], match.group(2), gaz)
+            if ref is not None:
+                return ref
+    return None
+
+
+def _domestic_place(name: str, level: str, gaz: Gazetteer) -> EntityRef | None:
+    """The Chinese city (市) or province (省) of that name, if the reference knows it."""
+    wanted = "Region" if level == "省" else "City"
+    refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == wanted]
+    if not refs and level == "市":  # 北京市, 重庆市: municipalities are provinces as well
+        refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == "City"]
+    return max(refs, key=population) if refs else None
+
+
+def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -> HomePlace:
+    """A report that names no author: the Chinese city it names most, if it names that city
+    at least twice and more often than any other, and speaks for a city at all (我市, 全市,
+    本市, 市外办)."""
+    if not any(word in s.text for s in sentences for word in _CITY_WORDS):
+        return HomePlace(None, "the report does not speak for a city (no 我市/全市/本市)")
+    counts: Counter[str] = Counter()
+    by_key: dict[str, EntityRef] = {}
+    for sentence in sentences:
+        for _, _, refs in gaz.scan(sentence.text):
+            for ref in refs:
+                if (
+                    ref.type == "City"
+                    and ref.country == "CN"
+                    and population(ref) >= _MIN_CITY
+                    and ref.key not in visitors
+                ):
+                    counts[ref.key] += 1
+                    by_key[ref.key] = ref
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return HomePlace(by_key[ranked[0][0]], "most-named")
+    return HomePlace(None, "no title, author office or most-named city says which city 我市 is")
+

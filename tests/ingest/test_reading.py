@@ -1,0 +1,262 @@
+"""Reading a report as written: Traditional script and full-width forms are read as Simplified
+and ASCII, every span still points into the original text; the report's own place is taken
+from the report itself; foreign-affairs offices are the offices of the places they name."""
+
+from __future__ import annotations
+
+from ingest.normalise import normalise, read
+from tests.ingest.test_extraction import entities, extract, facts
+
+
+def test_normalised_text_keeps_every_offset() -> None:
+    text = "重慶市外辦與白俄羅斯明斯克市簽署協議\n２０２２年ＡＰＥＣ會議"
+    read = normalise(text)
+    assert len(read) == len(text)
+    assert read.startswith("重庆市外办与白俄罗斯明斯克市签署协议\n")
+    assert read.endswith("2022年APEC会议")
+
+
+def test_traditional_names_link_to_the_simplified_entity_with_their_original_spans() -> None:
+    body = "今年，我市與白俄羅斯明斯克市結為友好城市。"
+    ex = extract(body, title="重慶市外辦2022年工作總結")
+    found = entities(ex)
+    assert found["白俄罗斯"] == ("Country", "BY")
+    assert found["明斯克"] == ("City", "BY")
+    assert ("重庆", "sisterCityOf", "明斯克") in facts(ex)
+    text = ex.document.text
+    for m in ex.mentions:  # surfaces are the report's own characters, at the mention's span
+        assert m.surface == text[m.start : m.end]
+    assert "白俄羅斯" in {m.surface for m in ex.mentions}
+    assert all(s.text == text[s.start : s.end] for s in ex.sentences)
+
+
+def test_the_home_city_is_the_one_the_title_names() -> None:
+    ex = extract(
+        "全市外事工作稳步推进，天津市代表团来访。我市与天津开展交流。",
+        title="兰州市外办2023年工作总结",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"兰州"}
+
+
+def test_a_visiting_office_in_the_header_is_not_the_author() -> None:
+    ex = extract(
+        "福建省外办副主任一行来我办调研。座谈会上介绍了杭州市国际友城工作。"
+        "市外办将加强与杭州友城的交流。",
+        title="福建省外办副主任一行来访",
+    )
+    offices = {m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"}
+    assert "杭州市外办" in offices and "福建市外办" not in offices
+    assert {m.entity.label_zh for m in ex.mentions if m.rule == "home"} <= {"杭州"}
+
+
+def test_a_report_that_does_not_say_its_city_resolves_no_home_words() -> None:
+    ex = extract("全市外事系统认真落实部署，市外办组织开展培训。", title="2023年工作总结")
+    assert not [m for m in ex.mentions if m.rule in ("home", "foreign-affairs-office")]
+
+
+def test_offices_belong_to_the_places_they_name() -> None:
+    ex = extract(
+        "市外办会同江苏省外办、兰州市外办举办培训，中央外办有关同志出席，"
+        "各地外办和东北四市外办参加。",
+        title="苏州市外办2023年工作总结",
+    )
+    offices = [
+        m.entity.label_zh
+        for m in ex.mentions
+        if m.rule == "foreign-affairs-office" and m.sentence > 0  # after the title
+    ]
+    assert offices == ["苏州市外办", "江苏省外办", "兰州市外办", "中央外办"]
+
+
+def test_the_own_place_by_its_own_abbreviation_only() -> None:
+    """来青/驻青 name Qingdao in Qingdao's report; 在青年 does not, nor 成 (Chengdu's first
+    character, not its abbreviation) in 在成功举办 of a Chengdu report."""
+    ex = extract(
+        "邀请外宾来青考察，利用驻青领馆渠道，在青年中开展交流。", title="青岛市外办工作报告"
+    )
+    abbr = [m.surface for m in ex.mentions if m.rule == "home-abbr"]
+    assert abbr == ["青", "青"]
+    ex = extract("在成功举办大运会的基础上，组织驻蓉领事机构参观。", title="成都市外办工作报告")
+    abbr = [(m.surface, m.entity.label_zh) for m in ex.mentions if m.rule == "home-abbr"]
+    assert abbr == [("蓉", "成都")]
+
+
+def test_a_name_sharing_the_home_city_first_character_is_not_domestic() -> None:
+    ex = extract("西门子公司与我市开展合作。", title="西安市外办工作报告")
+    assert entities(ex)["西门子公司"] == ("Enterprise", "")
+
+
+def test_pinyin_readings_inserted_after_characters_are_not_read() -> None:
+    """Some sites print a reading after a character: 運(yùn)城市. Extraction reads 运城市; the
+    mention's span still covers what the report wrote, reading included."""
+    ex = extract(
+        "今年，運(yùn)城市與(yǔ)韓國義王市結為友好城市(RCEP)。", title="运城市外办工作总结"
+    )
+    found = entities(ex)
+    assert found["运城"][0] == "City" and found["义王"] == ("City", "KR")
+    assert ("运城", "sisterCityOf", "义王") in facts(ex)
+    text = ex.document.text
+    assert "運(yùn)城市" in {m.surface for m in ex.mentions}
+    assert all(m.surface == text[m.start : m.end] for m in ex.mentions)
+    assert all(s.text == text[s.start : s.end] for s in ex.sentences)
+    assert read("合作(RCEP)与(yǔ)").text == "合作(RCEP)与"
+
+
+def test_regions_abroad_and_the_cities_named_after_them() -> None:
+    """Sister-province reports name regions as often as cities: after a country, as a foreign
+    city's county (佩斯州 is no city of Pest), listed with one another, with a city after."""
+    ex = extract(
+        "今年，我省与蒙古国东戈壁省、匈牙利佩斯州建立友好关系，"
+        "与加拿大安大略省伦敦市开展交流，越南派出金瓯省、同塔省代表。",
+        title="山西省外办2023年工作总结",
+    )
+    found = entities(ex)
+    assert found["东戈壁省"] == ("Region", "MN")
+    assert found["佩斯州"] == ("Region", "HU") and "佩斯" not in found
+    assert found["安大略省"] == ("Region", "CA")
+    assert found["伦敦"] == ("City", "CA")
+    assert found["金瓯省"] == ("Region", "VN") and found["同塔省"] == ("Region", "VN")
+
+
+def test_no_region_abroad_in_chinese_places_and_ordinary_words() -> None:
+    ex = extract(
+        "澳大利亚驻广州总领事馆与我市保持联系渠道，沿黄省市代表与韩国铁道博物馆交流。",
+        title="郑州市外办2023年工作总结",
+    )
+    regions = {label for label, (kind, _) in entities(ex).items() if kind == "Region"}
+    assert regions == set()
+
+
+def test_government_bodies_named_by_their_place() -> None:
+    ex = extract(
+        "大会由云南省人民政府、昆明市人民政府共同主办，市委外委会和德州市政府新闻办协办，"
+        "香港政治事务局派员出席，服务国家外交大局，适应国际格局变化。",
+        title="聊城市外办2024年工作总结",
+    )
+    bodies = {m.entity.label_zh for m in ex.mentions if m.rule == "government"}
+    assert bodies == {"云南省人民政府", "昆明市人民政府", "德州市政府新闻办", "香港政治事务局"}
+
+
+def test_party_and_government_offices_of_the_own_city() -> None:
+    ex = extract(
+        "市委外办、市政府外办联合开展培训，省委外办有关负责同志出席。", title="重庆市外办工作综述"
+    )
+    offices = [m.entity.label_zh for m in ex.mentions if m.rule == "foreign-affairs-office"]
+    assert offices[-2:] == ["重庆市委外办", "重庆市外办"]  # 省委外办: whose province is not said
+
+
+def test_media_credited_by_the_report() -> None:
+    ex = extract(
+        "2024-05-01 来源：大众网 作者：记者\n东方网记者 报道\n"
+        "中新网兰州5月1日电 今年，物联网建设加快。",
+        title="兰州市外办新闻",
+    )
+    media = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert {"大众网", "东方网", "中国新闻网"} <= media  # 中新网 is the reference's alias
+    assert "物联网" not in media
+
+
+def test_list_numbers_dates_bylines_and_clause_openers_are_no_part_of_names() -> None:
+    ex = extract(
+        "2.2021年全球市长论坛暨世界大都市协会第十三届世界大会在广州举行。\n"
+        "一是市委外事工作委员会会议顺利召开。\n"
+        "(王五 李四)长江中游城市群国际友城合作论坛开幕。\n"
+        "常务副区长王某带队赴德国巴鲁夫控股有限公司洽谈，外交部部长一行访问江西中医药大学。",
+        title="广州市外办2021年工作总结",
+    )
+    labels = set(entities(ex))
+    assert "2021年全球市长论坛暨世界大都市协会第十三届世界大会" in labels
+    assert "市委外事工作委员会" in labels
+    assert "长江中游城市群国际友城合作论坛" in labels
+    assert "江西中医药大学" in labels
+    assert any(label.endswith("巴鲁夫控股有限公司") and "带队" not in label for label in labels)
+    assert "世界大都市协会" in labels
+    assert not [label for label in labels if label[:2] in ("2.", "一是") or label[0] in "(访"]
+
+
+def test_a_bare_head_after_a_verb_refers_back_and_names_nothing() -> None:
+    ex = extract(
+        "越南多个省市均派代表出席活动，市长以协会主席身份致辞，RCEP生效落地烟台启动仪式举行。"
+    )
+    labels = set(entities(ex))
+    assert not [label for label in labels if label.endswith(("出席活动", "以协会"))]
+    assert "RCEP生效落地烟台启动仪式" in labels
+
+
+def test_a_listed_city_after_a_country_is_the_city_not_the_phrase() -> None:
+    ex = extract("推动代表团赴杭州国际友城瑞士卢加诺、芬兰奥鲁等城市开展合作。")
+    found = entities(ex)
+    assert found["卢加诺"] == ("City", "CH") and found["瑞士"][0] == "Country"
+    assert not [label for label in found if label.startswith("杭州国际友城")]
+
+
+def test_initiatives_by_city_clusters_corridors_and_named_plans() -> None:
+    ex = extract(
+        "推进长江中游城市群建设，共建大南昌都市圈，发布武汉倡议，实施国际友城“百城计划”，"
+        "参与中蒙俄经济走廊建设，制定2023年工作计划，搭建拉美合作平台。"
+    )
+    initiatives = {label for label, (kind, _) in entities(ex).items() if kind == "Initiative"}
+    assert {
+        "长江中游城市群",
+        "大南昌都市圈",
+        "武汉倡议",
+        "百城计划",
+        "中蒙俄经济走廊",
+    } <= initiatives
+    assert not [label for label in initiatives if label.endswith(("工作计划", "合作平台"))]
+
+
+def test_event_heads_of_meetings_days_tours_and_quoted_names() -> None:
+    ex = extract(
+        "出席中国与老挝、越南外长会晤和大湄公河次区域经济合作第八次领导人会议，办好“烟台国际日”，"
+        "在第7个“澜湄周”之际举办“中美友好在烟台”图片展，开展合作发展山东行活动，"
+        "参加高水平国际会议和亚太经合组织相关会议，到银行办理业务。"
+    )
+    events = {label for label, (kind, _) in entities(ex).items() if kind == "Event"}
+    assert {"大湄公河次区域经济合作第八次领导人会议", "烟台国际日", "澜湄周"} <= events
+    assert "“中美友好在烟台”图片展" in events
+    assert any(label.endswith("山东行") for label in events)
+    assert not [label for label in events if "高水平" in label or "相关会议" in label]
+    assert not [label for label in events if "银行" in label]
+
+
+def test_english_names_link_to_the_entities_of_their_chinese_names() -> None:
+    ex = extract(
+        "今年，我市与突尼斯首都突尼斯市结好。\n"
+        "Yantai paired up with Tunis (the capital of Tunisia) and Victoria (the capital of "
+        "Seychelles). The Chamber of Commerce and the Enterprise Reading Room opened in Nice.",
+    )
+    keys = {m.surface: (m.entity.label_zh, m.entity.type) for m in ex.mentions}
+    assert keys["Tunis"] == ("突尼斯", "City") and keys["Tunisia"] == ("突尼斯", "Country")
+    assert keys["Victoria"][1] == "City" and keys["Seychelles"] == ("塞舌尔", "Country")
+    assert keys["Yantai"] == ("烟台", "City")
+    tunis = {
+        m.entity.key
+        for m in ex.mentions
+        if m.entity.label_zh == "突尼斯" and m.entity.type == "City"
+    }
+    assert len(tunis) == 1  # 突尼斯市 and Tunis are one entity
+    assert not {"Commerce", "Enterprise", "Reading", "Nice"} & set(keys)
+
+
+def test_twinned_pairs_each_with_its_own_chinese_place() -> None:
+    ex = extract(
+        "此次新缔结的友好城市(省州)分别为山西省与蒙古国东戈壁省、湖北省武汉市与泰国曼谷市、"
+        "甘肃省庆阳市与加拿大安大略省伦敦市。",
+        title="2018年中国国际友好城市大会",
+    )
+    twinned = {(s, o) for s, p, o in facts(ex) if p == "sisterCityOf"}
+    assert twinned == {("山西", "东戈壁省"), ("武汉", "曼谷"), ("庆阳", "伦敦")}
+
+
+def test_a_relation_is_planned_only_in_the_segment_that_states_it() -> None:
+    ex = extract("今年，我市与塔什干市正式签署友好城市协议，双方将在经贸领域深化合作。")
+    status = {dict(f.qualifiers)["status"] for f in ex.facts if f.predicate == "sisterCityOf"}
+    signed = {
+        dict(f.qualifiers)["status"] for f in ex.facts if f.predicate == "signedAgreementWith"
+    }
+    assert status == {"established"} and signed == {"signed"}
+    ex = extract("今年，我市将推动与塔什干市签署友好城市协议。")
+    status = {dict(f.qualifiers)["status"] for f in ex.facts if f.predicate == "sisterCityOf"}
+    assert status == {"planned"}
