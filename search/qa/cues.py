@@ -7,84 +7,90 @@ from __future__ import annotations
 
 import re
 
-TYPE_WORDS: list[tuple[str, tuple[str, ...], str]] = [
-    (r"大学|高校|院校|\buniversit(?:y|ies)\b|\bcolleges?\b", ("Organization",), "大学"),
+from ingest import terms
+
+# The words for classes and relations come from the shared vocabulary (ingest/terms.toml, also
+# read by extraction); below are only the question's own additions and readings.
+PARTIES = ("City", "Country", "Enterprise", "Organization")
+# question words for a class that ingest/terms.toml does not list (to move there)
+EXTRA_ASK: dict[str, list[str]] = {
+    "Organization": [
+        "院校", "领馆", "外媒", "新闻机构", "新闻单位", r"\bcolleges?\b", r"\bconsular\b",
+        r"\bnews outlets?\b", r"\bpress\b", r"\bschools?\b", r"\bsecretariats?\b",
+    ],
+    "Enterprise": ["海港", r"\bseaports?\b"],
+    "City": ["姊妹城市", "首都", r"(?<!registered )\bcapital\b"],
+    "Country": ["哪(?:几|一)?国"],
+    "Event": [
+        "会谈", "博览会", r"\btalks\b", r"\bconferences?\b", r"\bfairs?\b", r"\bexpos?\b",
+    ],
+    "Initiative": [
+        "平台", "倡议", "示范区", "试验区", r"\bplatforms?\b", r"\binitiatives?\b", r"\bzones?\b",
+    ],
+}
+# words that ask for more than one class: a 单位 may be a company or a zone's administration
+BROAD_ASK: list[tuple[list[str], tuple[str, ...]]] = [
     (
-        r"使馆|领事馆|领馆|\bembass(?:y|ies)\b|\bconsulates?\b|\bconsular\b",
-        ("Organization",),
-        "馆",
-    ),
-    (
-        r"媒体|外媒|新闻机构|新闻单位|\bmedia\b|\bnewspapers?\b|\bnews agenc(?:y|ies)\b"
-        r"|\bnews outlets?\b|\bpress\b",
-        ("Organization",),
-        "",
-    ),
-    (
-        r"企业|公司|集团|\bcompan(?:y|ies)\b|\benterprises?\b|\bfirms?\b|\bbusiness(?:es)?\b",
-        ("Enterprise",),
-        "",
-    ),
-    (r"港口|海港|\bports?\b|\bharbou?rs?\b|\bseaports?\b", ("Enterprise",), ""),
-    (r"友城|友好城市|姊妹城市|城市|\bcit(?:y|ies)\b|\btowns?\b", ("City",), ""),
-    (r"首都|(?<!registered )\bcapital\b", ("City",), ""),
-    (
-        r"国家|哪(?:几|一)?国|\bcountr(?:y|ies)\b|\bnations?\b|\bstates\b",
-        ("Country",),
-        "",
-    ),
-    (
-        r"外长会|(?<![国际])会议|会谈|活动|论坛|展会|博览会|\bevents?\b|\bmeetings?\b|\bforums?\b"
-        r"|\bactivit(?:y|ies)\b|\btalks\b|\bconferences?\b|\bfairs?\b|\bexpos?\b",
-        ("Event",),
-        "",
-    ),
-    (
-        r"平台|倡议|示范区|试验区|\bplatforms?\b|\binitiatives?\b|\bzones?\b",
-        ("Initiative",),
-        "",
-    ),
-    (
-        r"机构|组织(?!国)|单位|学院|\borgani[sz]ations?\b|\binstitutions?\b|\bbod(?:y|ies)\b"
-        r"|\bschools?\b|\bsecretariats?\b",
+        [
+            "机构", "组织(?!国)", "单位", "学院", r"\borgani[sz]ations?\b", r"\binstitutions?\b",
+            r"\bbod(?:y|ies)\b",
+        ],
         ("Organization", "Enterprise", "Initiative"),
-        "",
     ),
-    (r"合作伙伴|伙伴|\bpartners?\b", ("City", "Country", "Enterprise", "Organization"), ""),
-    (r"省|地区|区市|\bregions?\b|\bprovinces?\b|\bdistricts?\b", ("Region",), ""),
+    (["合作伙伴", "伙伴", r"\bpartners?\b"], PARTIES),
 ]
+CLASSES = ("Organization", "Enterprise", "City", "Country", "Event", "Initiative", "Region")
+
+
+def _type_words() -> list[tuple[str, tuple[str, ...], str]]:
+    broad = {w for words, _ in BROAD_ASK for w in words}
+    found: list[tuple[str, tuple[str, ...], str]] = []
+    for kind in CLASSES:
+        asked = (*terms.words(kind, "ask_zh"), *terms.words(kind, "ask_en"))
+        words = [w for w in (*asked, *EXTRA_ASK.get(kind, [])) if w not in broad]
+        if words:
+            found.append(("|".join(dict.fromkeys(words)), (kind,), ""))
+    found.extend(("|".join(words), kinds, "") for words, kinds in BROAD_ASK)
+    return found
+
+
+# answer type words: (pattern, types, "") — a kind within the type (港口, 大学) is read from the
+# graph's names by `Lexicon.name_head`
+TYPE_WORDS = _type_words()
+
+# relation words of questions beyond ingest/terms.toml's `ask` (to move there), and what each
+# relation asks for: a meeting held somewhere has participants, a settled project serves a goal
+EXTRA_RELATION: dict[str, list[str]] = {
+    "sisterCityOf": ["友好关系", "friendship[- ]cit"],
+    "signedAgreementWith": ["签约", r"\bdeal\b", r"\baccord\b", r"\bink\b", "conclude"],
+    "diplomaticRelationsWith": ["邦交", "外交关系"],
+    "reportedBy": ["报导", r"cover(?:ed)?\b", "wrote about"],
+    "participatedIn": [],
+    "heldIn": ["承办", "took place", "take place"],
+    "cooperatesWith": ["协作", "携手", "往来", r"partner(?:s|ed)? with"],
+    "projectSettledIn": ["落地", r"\blanded\b"],
+    "organisedBy": [],
+}
+_READS_AS = {
+    "heldIn": ("heldIn", "participatedIn"),
+    "projectSettledIn": ("projectSettledIn", "supportsGoal"),
+}
+
+
+def _relation_words() -> list[tuple[str, tuple[str, ...]]]:
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for predicate, extra in EXTRA_RELATION.items():
+        words = [*terms.words(predicate, "ask"), *extra]
+        if predicate == "participatedIn":  # joined the SCO is membership, not taking part
+            words = [w if w != "join" else "join(?!ed the)" for w in words]
+        found.append(("|".join(dict.fromkeys(words)), _READS_AS.get(predicate, (predicate,))))
+        if predicate == "sisterCityOf":  # a letter of intent to twin is both
+            found.append((r"意向书|letter of intent", ("sisterCityOf", "signedAgreementWith")))
+    return found
+
+
 # relation cue words -> predicates
-RELATION_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    (
-        r"结好|友城|友好城市|姊妹城市|友好关系|sister[- ]cit|twin|friendship[- ]cit",
-        ("sisterCityOf",),
-    ),
-    (r"意向书|letter of intent", ("sisterCityOf", "signedAgreementWith")),
-    (
-        r"签署|签订|签约|协议|协定|\bsign|agreement|\bdeal\b|\baccord\b|\bink\b|conclude",
-        ("signedAgreementWith",),
-    ),
-    (r"建交|邦交|外交关系|diplomatic", ("diplomaticRelationsWith",)),
-    (r"报道|报导|report(?:ed)? (?:on|about)|cover(?:ed)?\b|wrote about", ("reportedBy",)),
-    (
-        r"参加|参与|出席|应邀|participat|take part|took part|attend|join(?!ed the)",
-        ("participatedIn",),
-    ),
-    (
-        r"举行|举办|召开|承办|\bheld\b|\bhold\b|\bhost|took place|take place",
-        ("heldIn", "participatedIn"),
-    ),
-    (
-        r"合作|交流|交往|协作|携手|往来|cooperat|collaborat|work(?:s|ed)? with"
-        r"|partner(?:s|ed)? with",
-        ("cooperatesWith",),
-    ),
-    (
-        r"落户|落地|settled|located its project|set up in|\blanded\b",
-        ("projectSettledIn", "supportsGoal"),
-    ),
-    (r"主办|组织|organi[sz]ed by|organi[sz]er|hosted by", ("organisedBy",)),
-]
+RELATION_WORDS = _relation_words()
 # the question's own phrasing: what kind of answer it wants. 哪几个 asks which, not how many.
 QUANTITY = re.compile(
     r"多少|(?<![哪第])几(?:个|家|座|场|名|位|次|件|人)|how many|number of|how much"

@@ -240,6 +240,16 @@ class Lexicon:
             self._english_places = places
         return self._english_places.get(name.lower(), "")
 
+    def names_ending(self, head: str, types: tuple[str, ...]) -> int:
+        """How many names of entities of these types end with `head` (and are longer)."""
+        return sum(
+            1
+            for n, iris in self.names_zh.items()
+            if n.endswith(head)
+            and n != head
+            and any(i in self.entities and self.entities[i].type in types for i in iris)
+        )
+
     def name_head(self, word: str, types: tuple[str, ...]) -> str:
         """The head that names of this kind end with, when the type word names a kind within
         its type (港口 -> 港: 长滩港, 博多港; 外长会; 大学), else "". Read from the graph's own

@@ -143,6 +143,7 @@ def link_english_names(
         *(en_tokens(name) for name in lex.regions if name.isascii() and _names(name, lower))
     )
     cue_tokens = _cue_tokens(lower)
+    words = re.findall(r"[a-z0-9]+", free)
     if question_tokens:
         scored: list[tuple[float, URIRef]] = []
         for iri, token_sets in lex.names_en.items():
@@ -151,6 +152,8 @@ def link_english_names(
             best = 0.0
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
+                if overlap >= 2 and not _together(tokens & question_tokens, words):
+                    continue  # a name's words stand together ("Suzhou … international": none)
                 if overlap < len(tokens) and tokens & question_tokens <= region_tokens:
                     continue
                 if overlap < len(tokens) and len(tokens & question_tokens - goal_tokens) < 2:
@@ -196,6 +199,18 @@ def link_english_names(
                     for match in re.finditer(rf"{_WORD_START}{re.escape(token)}{_WORD_END}", lower):
                         mark(used, match.start(), match.end(), info.type if info else "Entity")
     return anchors, countries
+
+
+def _together(hit: frozenset[str] | set[str], words: list[str]) -> bool:
+    """Whether the words of a name stand within a stretch of the question a few words longer
+    than the name (the China University of Petroleum; not "Suzhou companies … international")."""
+    positions = [k for k, w in enumerate(words) if w in hit]
+    slack = len(hit) + 2
+    for start in positions:
+        seen = {words[k] for k in positions if start <= k < start + slack + len(hit)}
+        if seen >= hit:
+            return True
+    return False
 
 
 def _names(region: str, text: str) -> re.Match[str] | None:

@@ -14,7 +14,7 @@ from graph.queries import select
 from search.corpus import SearchItem
 from search.lexical import LexicalIndex, tokenize
 from search.qa.lexicon import EN_STOP, SENTENCES, Lexicon
-from search.qa.slots import Slots
+from search.qa.slots import Slots, singular
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its index build logs at DEBUG
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
@@ -80,7 +80,7 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
         for word in _ENGLISH_WORD.findall(blanked):
             if word in EN_STOP or len(word) < 3:
                 continue
-            for form in dict.fromkeys([word, word.rstrip("s")]):
+            for form in dict.fromkeys([word, singular(word)]):
                 glossed = [
                     w
                     for w in lex.english_to_chinese(form)

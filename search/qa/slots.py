@@ -214,6 +214,13 @@ activities partner partners region regions province provinces district districts
 ENGLISH_CLASS_WORDS = frozenset(_ENGLISH_CLASS_TEXT.split())
 
 
+def singular(word: str) -> str:
+    """embassies -> embassy, zones -> zone (for looking English words up in the glosses)."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _twice(types: tuple[str, ...], lower: str) -> bool:
     """Whether the question has that type's word twice (both "university" words of "Which
     Korean university … the China University of Petroleum?" were taken by the name)."""
@@ -235,14 +242,13 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
         if match:
             word = match.group(0)
             if not keyword and word.isascii() and word not in ENGLISH_CLASS_WORDS:
-                # demonstration zones -> 示范区: a gloss that two names of the type end with
-                before = re.findall(r"[a-z]+", lower[: match.start()])[-1:]
+                # zones -> 示范区: a gloss that names of the type end with
                 keyword = next(
                     (
                         c
-                        for w in [word, word.rstrip("s"), *before]
+                        for w in dict.fromkeys([word, singular(word)])
                         for c in lex.english_to_chinese(w)
-                        if len(c) >= 2 and lex.name_head(c, types) == c
+                        if len(c) >= 2 and lex.names_ending(c, types) >= 1
                     ),
                     "",
                 )
