@@ -181,6 +181,7 @@ def score_answers(
                 "gold_intent": q.get("intent", ""),
                 "split": q.get("split", ""),
                 "confidence": answer.confidence,
+                "raw_confidence": answer.raw_confidence,
                 "correct": correct,
                 "message": answer.message,
             }

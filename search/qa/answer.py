@@ -16,7 +16,7 @@ from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
 from search.hybrid import HybridSearch
 from search.qa.abstain import refusal
-from search.qa.calibration import calibrated
+from search.qa.calibration import calibrated, raw_score
 from search.qa.from_text import TextAnswer, expected_type, read_answers, text_sparql
 from search.qa.intents import Intent
 from search.qa.intents.base import PLANNED
@@ -60,6 +60,7 @@ class Answer:
     fallback: bool = False
     message: str = ""
     inferred: list[AnswerRow] = field(default_factory=list)
+    raw_confidence: float = 0.0  # before calibration (search.qa.calibration)
 
     def to_json(self) -> dict[str, Any]:
         def row(r: AnswerRow) -> dict[str, Any]:
@@ -77,6 +78,7 @@ class Answer:
             "confidence": round(self.confidence, 2),
             "fallback": self.fallback,
             "message": self.message,
+            "raw_confidence": self.raw_confidence,
         }
 
 
@@ -102,8 +104,9 @@ class QuestionAnswerer:
         for rank, choice in enumerate(reading.choices[:INTENTS_TRIED]):
             if rank and not choice.fits:
                 break  # an intent that gives another kind of answer than the one asked
-            answer = self._from_graph(question, choice.intent, reading, unfiltered)
-            answer.confidence = calibrated("graph", choice.score, rank, len(answer.answers))
+            answer, used = self._from_graph(question, choice.intent, reading, unfiltered)
+            answer.raw_confidence = raw_score("graph", choice.score, rank, used)
+            answer.confidence = calibrated(answer.raw_confidence)
             if answer.answers or answer.inferred:
                 return answer
             first = first or answer
@@ -111,7 +114,11 @@ class QuestionAnswerer:
         wanted = expected_type(slots, intent.expects if intent else ())
         found, hits = read_answers(slots, self.lexicon, self.sentences, self.dataset, wanted)
         if found:
-            return self._text_answer(question, intent, found)
+            score = reading.choices[0].score if reading.choices else 0.0
+            answer = self._text_answer(question, intent, found)
+            answer.raw_confidence = raw_score("text", score, 0, 0) * found[0].score
+            answer.confidence = calibrated(answer.raw_confidence)
+            return answer
         answer = first or Answer(question, [], "", [], intent.name if intent else "none", 0.0)
         answer.confidence = 0.0
         answer.fallback = bool(hits)
@@ -127,13 +134,15 @@ class QuestionAnswerer:
         intent: Intent,
         reading: Any,
         unfiltered: dict[str, list[dict[str, Any]]],
-    ) -> Answer:
+    ) -> tuple[Answer, int]:
+        """The answer of the intent's first reading that has one, and that reading's index."""
         plans = intent.readings(reading.slots, self.lexicon)
         if not plans:
-            return Answer(question, [], "", [], intent.name, 0.0)
+            return Answer(question, [], "", [], intent.name, 0.0), 0
         rows: list[dict[str, Any]] = []
         plan = plans[0]
-        for candidate in plans:
+        used = 0
+        for used, candidate in enumerate(plans):  # noqa: B007 - the index is returned
             plan = _paged(candidate)
             rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
             if rows:
@@ -145,7 +154,7 @@ class QuestionAnswerer:
             more = _more(plan, rows)
         self._mark_planned(answers + inferred)
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
-        return Answer(
+        answer = Answer(
             question,
             answers,
             plan.sparql(),
@@ -155,6 +164,7 @@ class QuestionAnswerer:
             inferred=inferred,
             message=more,
         )
+        return answer, used
 
     def _run(
         self, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]
@@ -267,14 +277,13 @@ class QuestionAnswerer:
                     basis="text",
                 )
             )
-        best = found[0].score
         return Answer(
             question,
             rows,
             text_sparql(found),
             _one_per_sentence(e for r in rows for e in r.evidence),
             intent.name if intent else "none",
-            calibrated("text", best, 0, len(rows)),
+            0.0,
             fallback=True,
             message=(
                 "no stored relation answers this; the answers are read from the sentences "

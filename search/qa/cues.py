@@ -101,7 +101,7 @@ COUNTRY_OF = re.compile(
 )
 CAPITAL = re.compile(r"首都|(?<!registered )\bcapital\b")
 YEAR_ASKED = re.compile(r"哪一年|哪年|何年|什么时候|\bwhich year\b|\bwhat year\b|\bwhen\b")
-WHERE = re.compile(r"哪里|何处|在哪|什么地方|\bwhere\b")
+WHERE = re.compile(r"哪里|何处|在哪(?![个些家所座一几])|什么地方|\bwhere\b")
 MENTIONED = re.compile(r"提到|提及|出现|列出|列举|\bmentioned\b|\bnamed\b|\bappear|\blist\b")
 WHO = re.compile(r"谁|\bwho\b|\bwhom\b|\bwhose\b")
 SUPPORT = re.compile(

@@ -15,7 +15,7 @@ from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
 from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
-from search.qa.quantity import asked_phrase
+from search.qa.quantity import asked_phrase, english_count_words
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
 from search.qa.slots import Slots
 from search.qa.text_match import nearness
@@ -97,8 +97,11 @@ def read_answers(
     if wanted[0] in ("Number", "Year"):
         pattern = _YEAR if wanted[0] == "Year" else _NUMBER
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
+        asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         for hit in hits:
-            if head and head not in hit.text and head[-1] not in hit.text:
+            if head and head not in hit.text:
+                continue
+            if asked is not None and not any(w in hit.text for w in asked):
                 continue
             for match in pattern.finditer(hit.text):
                 value = match.group(1)

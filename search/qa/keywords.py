@@ -38,11 +38,17 @@ _QUESTION_WORDS = frozenset(
         "新",
         "位于",
         "相关",
-        "青岛",
         "我市",
         "计划",
+        # words about the reports themselves, never what they report
+        "报告",
+        "提到",
+        "提及",
+        "出现",
+        "列出",
     ]
 )
+_ENGLISH_META = frozenset(["report", "reports", "mentioned", "named", "appear", "appears", "list"])
 
 
 def residual_keywords(
@@ -75,7 +81,7 @@ def keyword_groups(
     groups: list[list[str]] = []
     masked = "".join(" " if u else ch for ch, u in zip(stripped.lower(), used, strict=True))
     for token in re.findall(r"[a-z]+", masked):
-        if token in EN_STOP or len(token) < 4:
+        if token in EN_STOP or token in _ENGLISH_META or len(token) < 4:
             continue
         translations = lex.english_to_chinese(token)
         if any(lex.is_common(w) for w in translations):

@@ -9,7 +9,7 @@ import re
 from rdflib import URIRef
 
 from search.qa.cues import MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
-from search.qa.lexicon import Lexicon, en_tokens
+from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
 
 _TYPE_AFTER = re.compile(r"\s*(?:城市|企业|机构|cities|city|companies|organi[sz]ations)")
 _WORD_START = r"(?<![a-z0-9])"
@@ -205,11 +205,13 @@ def _together(hit: frozenset[str] | set[str], words: list[str]) -> bool:
     """Whether the words of a name stand within a stretch of the question a few words longer
     than the name (the China University of Petroleum; not "Suzhou companies … international")."""
     positions = [k for k, w in enumerate(words) if w in hit]
-    slack = len(hit) + 2
     for start in positions:
-        seen = {words[k] for k in positions if start <= k < start + slack + len(hit)}
-        if seen >= hit:
-            return True
+        for end in positions:
+            if end < start or {words[k] for k in positions if start <= k <= end} < hit:
+                continue
+            linking = sum(1 for w in words[start : end + 1] if w in EN_STOP and w not in hit)
+            if end - start + 1 <= len(hit) + 1 + linking:
+                return True
     return False
 
 
@@ -226,7 +228,8 @@ def _names(region: str, text: str) -> re.Match[str] | None:
 def link_region(masked: str, lex: Lexicon, used: list[str]) -> list[URIRef]:
     """A world region named in the question (拉美, Latin American); its words are marked used
     so that "American" in it is no demonym. A region inside a hyphenated compound (China-Europe)
-    qualifies the compound."""
+    qualifies the compound. Several regions named are all meant (European and Central Asian)."""
+    found: list[URIRef] = []
     for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
         match = _names(name, masked)
         if match and name.isascii() and (
@@ -234,10 +237,10 @@ def link_region(masked: str, lex: Lexicon, used: list[str]) -> list[URIRef]:
             or masked[max(0, match.start() - 1) : match.start()] == "-"
         ):
             continue
-        if match:
+        if match and not any(used[match.start() : match.end()]):
             mark(used, match.start(), match.end(), "Region")
-            return iris
-    return []
+            found.extend(i for i in iris if i not in found)
+    return found
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")

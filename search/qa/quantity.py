@@ -5,6 +5,7 @@ question's asked phrase names (多少个国际友城, 友城总数达到多少�
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from search.qa.lexicon import Lexicon, en_tokens
 
@@ -35,6 +36,25 @@ def asked_phrase(text: str, used: list[str]) -> str:
     for long, short in _CANONICAL:
         phrase = phrase.replace(long, short)
     return phrase
+
+
+def english_count_words(slots: Any, lex: Lexicon) -> list[str] | None:
+    """The corpus's Chinese words for an English question's counted phrase (how many sister
+    cities -> 友城, 城市 …); None when the question names no phrase."""
+    masked_lower = "".join(" " if u else ch for ch, u in zip(slots.lower, slots.used, strict=True))
+    english = _EN.search(masked_lower.strip(" ?"))
+    phrase = english.group(1).strip() if english else ""
+    if not phrase:
+        return None
+    named = {t for iri in slots.named for tokens in lex.names_en.get(iri, ()) for t in tokens}
+    forms = {
+        form
+        for t in en_tokens(phrase)
+        for form in dict.fromkeys([t, t[:-1] if t.endswith("s") else t])
+    }
+    if not forms or forms & named:  # how many APEC Business Travel Cards: the named thing
+        return None
+    return [w for form in forms for w in lex.english_to_chinese(form)]
 
 
 def count_nouns(text: str, lower: str, lex: Lexicon, used: list[str]) -> list[list[str]]:

@@ -104,8 +104,9 @@ def base_plan(intent: str, slots: Slots, lex: Lexicon) -> QueryPlan:
     anchors = list(slots.anchors)
     if slots.types and "Country" not in slots.types:
         plan.countries = list(dict.fromkeys(slots.countries + slots.demonyms))
-    else:
+    else:  # a country named is what the answers relate to; a demonym says what they are
         anchors = list(dict.fromkeys(anchors + slots.countries))
+        plan.countries = list(slots.demonyms)
     if slots.region:
         plan.countries = list(dict.fromkeys(plan.countries + slots.region))
     plan.anchors = anchors

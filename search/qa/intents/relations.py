@@ -55,12 +55,16 @@ class Related(Intent):
         return render_related(plan)
 
 
-def related_readings(plan: QueryPlan, slots: Slots, lex: Lexicon) -> list[QueryPlan]:
-    """Readings of a relation question, strictest first. The home city (or a reporting city)
-    usually only qualifies the answers (青岛企业, Qingdao's partners), so a reading without it
-    comes first when something else anchors the question; words the slots left are only a hint
-    (each narrows the evidence in turn, then none)."""
-    if slots.goals and slots.member_roles is not None:
+def related_readings(
+    plan: QueryPlan, slots: Slots, lex: Lexicon, goals_as_anchors: bool = False
+) -> list[QueryPlan]:
+    """Readings of a relation question, strictest first. The home city, a reporting city or
+    anything named in sentence after sentence (the reporting office) usually only qualifies the
+    answers (青岛企业, Qingdao's partners), so a reading without it comes first when something
+    else anchors the question; words the slots left are only a hint (each narrows the evidence in
+    turn, then none); a status asked (planned) is a hint too, dropped last. A reading must keep
+    some constraint beyond the answer type."""
+    if slots.goals and slots.member_roles is not None and not goals_as_anchors:
         plan.goals, plan.roles = list(slots.goals), list(slots.member_roles)
     elif slots.goals:
         plan.anchors = list(dict.fromkeys(plan.anchors + slots.goals))
@@ -69,7 +73,9 @@ def related_readings(plan: QueryPlan, slots: Slots, lex: Lexicon) -> list[QueryP
         g for g in keyword_groups(slots.text, slots.used, lex, plan.types) if g not in naming_events
     ]
     readings: list[QueryPlan] = []
-    qualifiers = {lex.home_city, *slots.reporting} & set(plan.anchors)
+    qualifiers = {lex.home_city, *slots.reporting, *_ubiquitous(plan.anchors, lex)} & set(
+        plan.anchors
+    )
     if qualifiers and plan.predicates != ["sisterCityOf"]:
         without_home = replace(plan, anchors=[a for a in plan.anchors if a not in qualifiers])
         if without_home.anchors:
@@ -90,13 +96,39 @@ def related_readings(plan: QueryPlan, slots: Slots, lex: Lexicon) -> list[QueryP
         for group in groups[:2]:
             result.append(replace(reading, evidence_keywords=group))
         result.append(replace(reading, evidence_keywords=[]))
-    result = result[:MAX_READINGS]
+    result = [r for r in result if _constrained(r)][:MAX_READINGS]
     # a named entity other than the home city, tied by any relation: the question's relation
     # word may not be the one the report uses (合作框架 for a signed agreement)
     named = [a for a in plan.anchors if a not in qualifiers]
     if named and plan.predicates and "sisterCityOf" not in plan.predicates:
         result.append(replace(plan, anchors=named, predicates=[], evidence_keywords=[]))
+    if plan.status:  # a report's targets may not mark what they plan
+        result.extend(replace(r, status="") for r in list(result))
     return result
+
+
+def _ubiquitous(anchors: list[URIRef], lex: Lexicon) -> list[URIRef]:
+    """Anchors named so in sentence after sentence (市外办, the reporting office)."""
+    found = []
+    for anchor in anchors:
+        names = lex.zh_names(anchor)
+        if any(lex.is_common(n) for n in names):
+            found.append(anchor)
+    return found
+
+
+def _constrained(plan: QueryPlan) -> bool:
+    """Whether a reading asks more than "anything of this type related to anything"."""
+    return bool(
+        plan.anchors
+        or plan.anchor_keywords
+        or plan.predicates
+        or plan.countries
+        or plan.goals
+        or plan.year
+        or plan.evidence_keywords
+        or plan.label_keywords
+    )
 
 
 def render_related(plan: QueryPlan) -> str:
@@ -203,7 +235,12 @@ class Participants(Intent):
         events = _events(slots, lex)
         if events:
             plan.anchors = events + [a for a in plan.anchors if a not in events]
-        return related_readings(plan, slots, lex)
+        # a goal named beside taking part names the events (the RCEP launch ceremony): those
+        # involving it first, then the goal's members taking part in anything
+        readings = related_readings(plan, slots, lex, goals_as_anchors=True)
+        if slots.goals and slots.member_roles is not None:
+            readings += related_readings(plan, slots, lex)
+        return readings
 
     def render(self, plan: QueryPlan) -> str:
         return render_related(plan)
@@ -250,10 +287,13 @@ class Events(Intent):
             )
             return [where]
         plan.types = ["Event"]
-        plan.predicates = [p for p in plan.predicates if p != "participatedIn"]
-        if plan.predicates == []:
-            plan.predicates = ["heldIn", "involves"]
+        # an event is tied to a place or a party by being held there or involving it: the
+        # relation asked first (held in Qingdao), then involving it too
+        asked = [p for p in plan.predicates if p != "participatedIn"]
+        plan.predicates = asked or ["heldIn", "involves"]
         readings = related_readings(plan, slots, lex)
+        if asked and "involves" not in asked:
+            readings += related_readings(replace(plan, predicates=[*asked, "involves"]), slots, lex)
         # an event about a country often names it (中韩外长会, 中以…对接会) and states nothing else
         about = [a for a in plan.anchors + plan.countries if a != lex.home_city]
         if about:

@@ -12,7 +12,7 @@ from search.qa.intents.base import MAX_READINGS, Intent, Label, base_plan, home_
 from search.qa.keywords import residual_keywords
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan, values
-from search.qa.quantity import asked_phrase, count_nouns
+from search.qa.quantity import asked_phrase, count_nouns, english_count_words
 from search.qa.retrieve import query_terms
 from search.qa.slots import Slots
 from search.qa.text_match import nearness
@@ -90,7 +90,11 @@ class Quantity(Intent):
         words in the sentence that shares most of them."""
         head = asked_phrase(slots.text, slots.used)[-2:]
         if head:
-            rows = [r for r in rows if head in str(r["sentence"]) or head[-1] in str(r["sentence"])]
+            rows = [r for r in rows if head in str(r["sentence"]) + str(r.get("noun") or "")]
+        elif not slots.chinese:  # how many tourists: a word the reports never use asks nothing
+            asked = english_count_words(slots, lex)
+            if asked is not None:
+                rows = [r for r in rows if any(w in str(r["sentence"]) for w in asked)]
         terms = [t for t in query_terms(slots, lex) if len(t) >= 2]
         if not rows or not terms:
             return rows
