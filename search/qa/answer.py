@@ -17,12 +17,13 @@ from graph.queries import select_values
 from search.hybrid import HybridSearch
 from search.qa.abstain import refusal
 from search.qa.calibration import calibrated, raw_score
-from search.qa.from_text import TextAnswer, expected_type, read_answers, text_sparql
+from search.qa.from_text import ANY, TextAnswer, expected_type, read_answers, text_sparql
 from search.qa.intents import Intent
 from search.qa.intents.base import PLANNED
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan, planned_only_query
 from search.qa.retrieve import SentenceHit, SentenceIndex
+from search.qa.text_match import simplified
 from search.qa.understand import understand
 
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
@@ -117,6 +118,8 @@ class QuestionAnswerer:
             score = reading.choices[0].score if reading.choices else 0.0
             answer = self._text_answer(question, intent, found)
             answer.raw_confidence = raw_score("text", score, 0, 0) * found[0].score
+            if wanted == ANY:  # no type asked: whatever the sentence names there
+                answer.raw_confidence *= 0.7
             answer.confidence = calibrated(answer.raw_confidence)
             return answer
         answer = first or Answer(question, [], "", [], intent.name if intent else "none", 0.0)
@@ -179,7 +182,8 @@ class QuestionAnswerer:
         if loose not in unfiltered:
             unfiltered[loose] = self._select(loose)
         keywords = plan.evidence_keywords
-        return [r for r in unfiltered[loose] if any(k in str(r["sentence"]) for k in keywords)]
+        rows = unfiltered[loose]
+        return [r for r in rows if any(k in simplified(str(r["sentence"])) for k in keywords)]
 
     def _select(self, sparql: str) -> list[dict[str, Any]]:
         return select_values(self.dataset, sparql)

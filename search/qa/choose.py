@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from search.qa.cues import CJK
@@ -63,14 +64,27 @@ class Choice:
     fits: bool = True  # it gives the kind of answer asked for (a count …), or none was asked
 
 
+Featurize = Callable[[str, frozenset[str]], Counter[str]]
+
+
 class IntentChooser:
-    def __init__(self, intents: dict[str, Intent] | None = None) -> None:
+    """`featurize` and `cues` are there for benchmarks/intent_choice.py, which measures the
+    choice without the concepts or without the examples' wording."""
+
+    def __init__(
+        self,
+        intents: dict[str, Intent] | None = None,
+        featurize: Featurize = features,
+        cues: bool = True,
+    ) -> None:
         self.intents = intents or INTENTS
+        self.featurize = featurize
+        self.cues = cues
         examples: list[tuple[str, str, Counter[str]]] = []
         for intent in self.intents.values():
             for example in intent.examples:
                 shape, concepts = example_slots(example)
-                examples.append((intent.name, example, features(shape, concepts)))
+                examples.append((intent.name, example, featurize(shape, concepts)))
         df: Counter[str] = Counter()
         for _, _, feats in examples:
             df.update(feats.keys())
@@ -87,19 +101,19 @@ class IntentChooser:
 
     def rank(self, slots: Slots, lex: Lexicon) -> list[Choice]:
         """The intents whose slot matcher accepts the question, best first."""
-        question = self._vector(features(slots.shape, slots.concepts))
+        question = self._vector(self.featurize(slots.shape, slots.concepts))
         best: dict[str, tuple[float, str]] = {}
         for name, text, vector in self.examples:
             similarity = sum(w * vector.get(f, 0.0) for f, w in question.items())
             if similarity > best.get(name, (-1.0, ""))[0]:
                 best[name] = (similarity, text)
-        asked = slots.concepts & ASKING & self._asking_cues
+        asked = slots.concepts & ASKING & self._asking_cues if self.cues else frozenset()
         choices = []
         for name, (similarity, text) in best.items():
             intent = self.intents[name]
             if not intent.applies(slots, lex):
                 continue
-            bonus = CUE_BONUS if intent.cues & slots.concepts else 0.0
+            bonus = CUE_BONUS if self.cues and intent.cues & slots.concepts else 0.0
             penalty = ASK_PENALTY if asked - intent.cues else 0.0
             fits = not asked or bool(asked & intent.cues)
             choices.append(Choice(intent, similarity + bonus - penalty, text, fits))

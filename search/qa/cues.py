@@ -15,8 +15,9 @@ PARTIES = ("City", "Country", "Enterprise", "Organization")
 # question words for a class that ingest/terms.toml does not list (to move there)
 EXTRA_ASK: dict[str, list[str]] = {
     "Organization": [
-        "院校", "领馆", "外媒", "新闻机构", "新闻单位", r"\bcolleges?\b", r"\bconsular\b",
-        r"\bnews outlets?\b", r"\bpress\b", r"\bschools?\b", r"\bsecretariats?\b",
+        "院校", "领馆", "外媒", "新闻机构", "新闻单位", "外办", "委员会", r"\bcolleges?\b",
+        r"\bconsular\b", r"\bnews outlets?\b", r"\bpress\b", r"\bschools?\b",
+        r"\bsecretariats?\b", r"\boffices?\b", r"\bcommittees?\b", r"\bassociations?\b",
     ],
     "Enterprise": ["海港", r"\bseaports?\b"],
     "City": ["姊妹城市", "首都", r"(?<!registered )\bcapital\b"],
@@ -125,6 +126,12 @@ PLANNED = re.compile(
 )
 FOREIGN = re.compile(r"外国|国外|境外|海外|国际|foreign|overseas|international")
 PARTNER = re.compile(r"合作伙伴|伙伴|partner")
+# a question after one thing (哪个城市, which city is, what is): a text answer gives the best only
+ONE = re.compile(
+    r"哪(?:个|座|家|所|一|位|项|次|场)|什么(?!样)|\bwhich (?:\w+ )?(?:city|country|company|"
+    r"organi[sz]ation|event|forum|university|port|province|region|year|one)\b|\bwhat is\b"
+    r"|\bwhat year\b|\bwhen\b|\bwhere\b"
+)
 THIS_YEAR = re.compile(r"今年|本年|this year")
 LAST_YEAR = re.compile(r"去年|上一年|last year")
 CJK = re.compile(r"[\u4e00-\u9fff]")

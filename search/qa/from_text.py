@@ -13,16 +13,19 @@ from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
+from search.qa.cues import ONE
 from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
 from search.qa.quantity import asked_phrase, english_count_words
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
 from search.qa.slots import Slots
-from search.qa.text_match import nearness
+from search.qa.text_match import nearness, simplified
 
 TOP_SENTENCES = 5
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
+ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
+WHICH = re.compile(r"哪些|什么|\bwhich\b|\bwhat\b")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|[-—–至到])")
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 
@@ -62,6 +65,8 @@ def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
     if "Q:who" in slots.concepts:
         # who took part, whose project: parties; who is the mayor: a person
         return PARTIES if slots.predicates else ("Person",)
+    if ONE.search(slots.blanked) or WHICH.search(slots.blanked):
+        return ANY  # 开发了什么应用, which goal: whatever the reports name there
     return ()
 
 
@@ -79,16 +84,21 @@ def read_answers(
         return [], hits
     # what the question names, the answer's sentence names too (an answer about the Belt and
     # Road comes from a sentence about it)
+    # (or the sentence after one that does: 大会由…主办). Countries are abbreviated (韩中, 中以),
+    # a reporting city is 我市 in its own reports, the reporting office is everywhere.
     names = [
         n
         for iri in slots.named
         if iri not in (lex.home_city, lex.home_country)
-        and getattr(lex.entities.get(iri), "type", "") != "Country"  # 韩中, 中以: abbreviated
+        and iri not in lex.reports_of
+        and getattr(lex.entities.get(iri), "type", "") != "Country"
         for n in lex.zh_names(iri)
-        if not lex.is_common(n)  # the reporting office, in sentence after sentence
+        if not lex.is_common(n)
     ]
     if names:
-        hits = [h for h in hits if any(n in h.text for n in names)]
+        naming = [h for h in hits if any(n in simplified(h.text) for n in names)]
+        after = [f for h in naming if (f := index.following(h)) is not None]
+        hits = list({h.iri: h for h in naming + after}.values())
         if not hits:
             return [], []
     top = hits[0].score
@@ -99,15 +109,16 @@ def read_answers(
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         for hit in hits:
-            if head and head not in hit.text:
+            text = simplified(hit.text)
+            if head and head not in text:
                 continue
-            if asked is not None and not any(w in hit.text for w in asked):
+            if asked is not None and not any(w in text for w in asked):
                 continue
-            for match in pattern.finditer(hit.text):
+            for match in pattern.finditer(text):
                 value = match.group(1)
-                if wanted[0] == "Number" and _YEAR.match(hit.text, match.start()):
+                if wanted[0] == "Number" and _YEAR.match(text, match.start()):
                     continue  # 2022年 is a date, not a count
-                score = hit.score / top * nearness(hit.text, match.start(), match.end(), words)
+                score = hit.score / top * nearness(text, match.start(), match.end(), words)
                 _keep(found, TextAnswer(value, value, "", wanted[0], score, hit,
                                         hit.start + match.start(), hit.start + match.end()))
     else:
@@ -126,7 +137,7 @@ def read_answers(
                 continue
             hit = sentences[str(row["s"])]
             start, end = int(row["start"]), int(row["end"])
-            near = nearness(hit.text, start - hit.start, end - hit.start, words)
+            near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
             label = str(row.get("label") or entity.rsplit("/", 1)[-1])
             _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
                                     hit.score / top * near, hit, start, end))
@@ -136,6 +147,9 @@ def read_answers(
     answers = sorted(
         (a for a in found.values() if a.score >= KEEP * best), key=lambda a: -a.score
     )
+    # one thing asked (哪个城市, which year, how many): the best alone
+    if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
+        answers = answers[:1]
     return answers, hits
 
 

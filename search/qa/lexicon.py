@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import jieba
 from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSD
 from graph.queries import select
+from ingest.normalise import normalise
 
 _WORD = re.compile(r"[a-z0-9]+")
 EN_STOP = frozenset(
@@ -219,10 +221,16 @@ class Lexicon:
         """Big cities and countries the reference data names in `text`: (start, end, name)."""
         if self.gazetteer is None:
             return []
+        # a name inside a word is none (太平 in 太平洋岛国): matches start and end where words do
+        edges = {0}
+        for word in jieba.cut(text):
+            edges.add(max(edges) + len(word))
         return [
             (start, end, text[start:end])
             for start, end, refs in self.gazetteer.scan(text)
             if any(_big_place(r) for r in refs)
+            and start in edges
+            and (end in edges or text[end : end + 1] in ("市", "县", "省"))
         ]
 
     def english_place(self, name: str) -> str:
@@ -355,7 +363,7 @@ def build_lexicon(
     lex.home_country = WSD[f"country/{home_country}"] if home_country else None
     lex.years = sorted(int(str(y)[:4]) for (y,) in select(dataset, YEARS))
     lex.nouns = sorted(str(n) for (n,) in select(dataset, NOUNS) if str(n))
-    lex.sentences = [str(t) for (t,) in select(dataset, SENTENCE_TEXTS)]
+    lex.sentences = [normalise(str(t)) for (t,) in select(dataset, SENTENCE_TEXTS)]
     for city, doc in select(dataset, REPORTING):
         lex.reports_of.setdefault(URIRef(str(city)), set()).add(URIRef(str(doc)))
     lex.mentioned = {URIRef(str(e)) for (e,) in select(dataset, MENTIONED)}

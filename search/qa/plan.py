@@ -115,9 +115,13 @@ class QueryPlan:
                 "  FILTER EXISTS { ?e rdfs:label|wsh:name|skos:altLabel ?name0 . "
                 "FILTER(CONTAINS(STR(?name0), ?labelKw)) }\n"
             )
-        if self.countries:
-            text += values("cc", self.countries)
-            text += "  { ?e wsh:country ?cc } UNION { FILTER(?e = ?cc) }\n"
+        if self.countries:  # of these countries, or one of them (a filter: a union of groups is
+            # evaluated apart from the rows it narrows)
+            countries = ", ".join(c.n3() for c in self.countries)
+            text += (
+                f"  FILTER(?e IN ({countries}) || EXISTS {{ ?e wsh:country ?cc ."
+                f" FILTER(?cc IN ({countries})) }})\n"
+            )
         if self.home_country is not None:  # the reports' own city and country never answer
             home = self.home_country.n3()
             text += f"  FILTER(?e != {home})\n"
@@ -134,17 +138,20 @@ class QueryPlan:
         ties ?e to such a city, or to an event that involves it or is held there."""
         preds = " ".join(WSH[p].n3() for p in PARTNER_PREDICATES)
         homes = " ".join(h.n3() for h in self.partners)
-        # VALUES sit inside each branch: a group does not see bindings from outside
-        return (
-            "  FILTER EXISTS {\n"
-            f"    VALUES ?partnerP {{ {preds} }}\n"
-            f"    {{ VALUES ?tie {{ {homes} }} }} UNION\n"
-            f"    {{ VALUES ?home {{ {homes} }} ?tie wsh:involves|wsh:heldIn ?home }}\n"
-            "    ?pf rdf:predicate ?partnerP .\n"
-            "    { ?pf rdf:subject ?e ; rdf:object ?tie } UNION"
-            " { ?pf rdf:subject ?tie ; rdf:object ?e }\n"
-            "  }\n"
-        )
+        # each branch whole, starting from ?e: Oxigraph evaluates a group apart from what
+        # binds it outside
+        branches = []
+        for side, other in (("rdf:subject", "rdf:object"), ("rdf:object", "rdf:subject")):
+            branches.append(f"{{ VALUES ?tie {{ {homes} }} ?pf {side} ?e ; {other} ?tie .")
+            branches.append(
+                f"{{ VALUES ?home {{ {homes} }} ?pf {side} ?e ; {other} ?tie ."
+                " ?tie wsh:involves|wsh:heldIn ?home ."
+            )
+        branches = [
+            f"{b} ?pf rdf:predicate ?partnerP . VALUES ?partnerP {{ {preds} }} }}"
+            for b in branches
+        ]
+        return "  FILTER EXISTS {\n    " + "\n    UNION ".join(branches) + "\n  }\n"
 
     def evidence_and_labels(self, fact: str = "") -> str:
         """Evidence (required) first, optional labels last: Oxigraph plans an OPTIONAL that

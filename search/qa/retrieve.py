@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Dataset, URIRef
 
@@ -15,6 +15,7 @@ from search.corpus import SearchItem
 from search.lexical import LexicalIndex, tokenize
 from search.qa.lexicon import EN_STOP, SENTENCES, Lexicon
 from search.qa.slots import Slots, singular
+from search.qa.text_match import simplified
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its index build logs at DEBUG
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
@@ -44,9 +45,18 @@ class SentenceIndex:
             self.hits.append(
                 SentenceHit(str(s), str(doc), URIRef(str(doc_iri)), int(start), str(text), 0.0)
             )
+        self.hits.sort(key=lambda h: (h.doc, h.start))
+        self._at = {h.iri: k for k, h in enumerate(self.hits)}
         self.lexical = LexicalIndex(
-            [SearchItem(h.iri, "sentence", h.text, h.doc, h.start) for h in self.hits]
+            [SearchItem(h.iri, "sentence", simplified(h.text), h.doc, h.start) for h in self.hits]
         )
+
+    def following(self, hit: SentenceHit) -> SentenceHit | None:
+        """The sentence after `hit` in its report (它, 大会 often continue what it named)."""
+        k = self._at.get(hit.iri, -1) + 1
+        if 0 < k < len(self.hits) and self.hits[k].doc == hit.doc:
+            return replace(self.hits[k], score=hit.score)
+        return None
 
     def search(
         self, terms: list[str], k: int = 5, documents: list[URIRef] | None = None
@@ -89,6 +99,8 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
                 if glossed and len(glossed) <= 6:
                     terms.extend(glossed)
                     break
+    if not slots.chinese:  # years and figures the question gives (2020)
+        terms.extend(re.findall(r"\d{2,}", slots.text))
     for iri in slots.named:
         terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])
     return list(dict.fromkeys(terms))

@@ -1,8 +1,20 @@
-"""How near an answer stands to the question's words in a sentence."""
+"""Matching a question's words in a report's sentences: in Simplified characters (a report in
+Traditional script is read as extraction reads it, one character for one), and how near an
+answer stands to the question's words.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from ingest.normalise import normalise
+
+
+@lru_cache(maxsize=8192)
+def simplified(text: str) -> str:
+    """`text` in Simplified characters, of the same length (spans stay valid)."""
+    return normalise(text)
 
 
 def nearness(text: str, start: int, end: int, words: list[str]) -> float:

@@ -31,7 +31,11 @@ class CountryOf(Intent):
         return "Q:country" in slots.concepts and bool(slots.anchors)
 
     def readings(self, slots: Slots, lex: Lexicon) -> list[QueryPlan]:
-        return [replace(base_plan(self.name, slots, lex), anchors=slots.anchors[:1])]
+        # 杭州的国际友城滨松位于哪个国家: the reporting city only qualifies; the last other name
+        # is the one asked about
+        home = {lex.home_city, *slots.reporting, *lex.reports_of}
+        asked = [a for a in slots.anchors if a not in home] or slots.anchors
+        return [replace(base_plan(self.name, slots, lex), anchors=asked[-1:])]
 
     def render(self, plan: QueryPlan) -> str:
         text = (

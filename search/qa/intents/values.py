@@ -15,7 +15,7 @@ from search.qa.plan import QueryPlan, values
 from search.qa.quantity import asked_phrase, count_nouns, english_count_words
 from search.qa.retrieve import query_terms
 from search.qa.slots import Slots
-from search.qa.text_match import nearness
+from search.qa.text_match import nearness, simplified
 
 KEEP_COUNT = 0.95  # a count question wants one figure: the best, and any as good
 
@@ -90,17 +90,17 @@ class Quantity(Intent):
         words in the sentence that shares most of them."""
         head = asked_phrase(slots.text, slots.used)[-2:]
         if head:
-            rows = [r for r in rows if head in str(r["sentence"]) + str(r.get("noun") or "")]
+            rows = [r for r in rows if head in simplified(str(r["sentence"])) + str(r.get("noun"))]
         elif not slots.chinese:  # how many tourists: a word the reports never use asks nothing
             asked = english_count_words(slots, lex)
             if asked is not None:
-                rows = [r for r in rows if any(w in str(r["sentence"]) for w in asked)]
+                rows = [r for r in rows if any(w in simplified(str(r["sentence"])) for w in asked)]
         terms = [t for t in query_terms(slots, lex) if len(t) >= 2]
         if not rows or not terms:
             return rows
         scored = []
         for row in rows:
-            sentence, value = str(row["sentence"]), str(row["value"])
+            sentence, value = simplified(str(row["sentence"])), str(row["value"])
             shared = sum(1 for t in terms if t in sentence)
             at = sentence.find(value)
             near = nearness(sentence, at, at + len(value), terms) if at >= 0 else 0.2
