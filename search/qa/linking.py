@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+import jieba
 from rdflib import URIRef
 
-from search.qa.cues import MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
+from search.qa.cues import CJK, MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
 from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
 
 _TYPE_AFTER = re.compile(r"\s*(?:城市|企业|机构|cities|city|companies|organi[sz]ations)")
@@ -250,16 +251,49 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
     """Places the question names that the reference data knows but no stored report mentions
     (武汉, Wuhan, Paris): a question about them cannot be answered from the reports."""
     unknown: list[str] = []
-    covered = [False] * len(text)
-    for (start, end), _ in _name_spans(text, lex):
-        if lex.mentioned_name(text[start:end]):
-            for k in range(start, end):
-                covered[k] = True
+    # a place inside a name the reports use is that name's (青岛 of 青岛港); one that starts
+    # before such a name is not (合肥 of 合肥市外办, where only 市外办 is known)
+    known = [
+        (start, end)
+        for (start, end), _ in _name_spans(text, lex)
+        if lex.mentioned_name(text[start:end])
+    ]
     for start, end, name in lex.place_names(text):
-        if not any(covered[start:end]) and not lex.mentioned_name(name):
+        inside = any(a <= start and end <= b for a, b in known)
+        if not inside and not lex.mentioned_name(name) and not lex.mentioned_name(
+            name.rstrip("市县省")
+        ):
             unknown.append(name)
     for match in _CAPITALISED.finditer(text):
         name = match.group(0)
         if lex.english_place(name) and not lex.mentioned_english(name):
             unknown.append(name)
+    unknown.extend(_unheard_places(text, lex))
     return list(dict.fromkeys(unknown))
+
+
+def _unheard_places(text: str, lex: Lexicon) -> list[str]:
+    """A place named with 市, 省 or 县 that no stored name, place or sentence has
+    (呜啦啦哒哒市): jieba leaves an unknown name as single characters before the suffix."""
+    tokens = list(jieba.cut(text))
+    found = []
+    for k, token in enumerate(tokens):
+        if token in ("市", "省", "县"):
+            j = k
+            while j > 0 and len(tokens[j - 1]) == 1 and CJK.match(tokens[j - 1]):
+                j -= 1
+            stem, suffix = "".join(tokens[j:k]), token
+        elif len(token) >= 3 and token[-1] in "市省县" and CJK.match(token):
+            stem, suffix = token[:-1], token[-1]
+        else:
+            continue
+        if (
+            len(stem) >= 2
+            and stem not in lex.names_zh
+            and stem + suffix not in lex.names_zh
+            and not lex.is_specific(stem)
+            and not lex.is_common(stem)
+            and not lex.place_names(stem + suffix)
+        ):
+            found.append(stem + suffix)
+    return found
