@@ -37,7 +37,7 @@ CITY_FIELDS = [
     "geonameid", "name_en", "name_zh", "aliases_zh", "country", "lat", "lon", "population",
     "is_capital", "name_source", "province_zh",
 ]
-MEMBERSHIP_FIELDS = ["org", "country", "role", "since", "until", "source"]
+MEMBERSHIP_FIELDS = ["org", "country", "role", "since", "until", "source", "source_url", "cited"]
 ORGANIZATION_FIELDS = [
     "label_zh", "label_en", "aliases_zh", "type", "country", "wikidata", "source",
 ]
@@ -547,6 +547,8 @@ def build_memberships(countries: list[dict[str, str]]) -> list[dict[str, str]]:
         int(row["since"])  # years are integers
         if row["until"]:
             int(row["until"])
+        if not row["source_url"].startswith(("http://", "https://")):
+            raise ValueError(f"curated/memberships.csv: no address for the source of {row}")
         rows.append({k: row[k] for k in MEMBERSHIP_FIELDS})
     return sorted(rows, key=lambda r: (r["org"], r["country"], int(r["since"]), r["role"]))
 

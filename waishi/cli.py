@@ -439,13 +439,17 @@ def eval_qa(
     gold: Annotated[Path, typer.Option(help="Gold entities TSV, for aliases.")] = Path(
         "tests/data/gold_entities.tsv"
     ),
+    split: Annotated[
+        str | None, typer.Option(help="Only the questions marked with this split.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Per-question precision, recall and F1, and their mean."""
+    """Per-question precision, recall and F1, their mean, F1 per intent and the calibration
+    table (answers by confidence, and the share of them that is right)."""
     from waishi.evaluate import load_gold_entities, load_questions, score_answers
 
     with workspace(need_corpus=True, read_only=True) as ws:
-        results = score_answers(ws, load_questions(questions), load_gold_entities(gold))
+        results = score_answers(ws, load_questions(questions), load_gold_entities(gold), split)
         _emit(results, as_json, _print_qa)
 
 
@@ -456,5 +460,15 @@ def _print_qa(data: dict[str, Any]) -> None:
             f"{r['question']}"
         )
         if r["f1"] < 1:
-            typer.echo(f"        got {r['predicted']}  want {r['gold']}")
+            typer.echo(f"        got {r['predicted']}  want {r['gold']}  [{r['intent']}]")
     typer.echo(f"mean    P={data['precision']:.3f} R={data['recall']:.3f} F1={data['f1']:.3f}")
+    if data["unanswerable"]:
+        typer.echo(f"unanswerable: {data['abstained']} of {data['unanswerable']} abstained")
+    typer.echo(f"\n{'intent':<16}{'questions':>10}{'F1':>8}{'chosen':>8}")
+    for row in data["intents"]:
+        chosen = "" if row["chosen"] is None else f"{row['chosen']:.2f}"
+        typer.echo(f"{row['intent']:<16}{row['questions']:>10}{row['f1']:>8.3f}{chosen:>8}")
+    typer.echo(f"\n{'confidence':<12}{'answers':>8}{'right':>8}")
+    for row in data["calibration"]:
+        right = "" if row["right"] is None else f"{row['right']:.2f}"
+        typer.echo(f"{row['confidence']:<12}{row['answers']:>8}{right:>8}")

@@ -5,6 +5,7 @@ answering per question. Matching is by label or alias, within the same type.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,24 +137,37 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+CONFIDENCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+
+
 def score_answers(
-    workspace: Any, questions: list[dict[str, Any]], gold: list[GoldEntity]
+    workspace: Any,
+    questions: list[dict[str, Any]],
+    gold: list[GoldEntity],
+    split: str | None = None,
 ) -> dict[str, Any]:
     """Ask each question; an answer is right when its label or an alias names a gold answer.
+    A question whose gold list is empty is unanswerable: answering nothing scores 1, anything
+    else 0. `split` keeps only the questions marked with it (`"split": "calibration"`).
     `workspace` is a `waishi.workspace.Workspace` (typed loosely: this module is below it)."""
     names_of = {g.label: g.names for g in gold}
     aliases = {str(e["iri"]): {*e["aliases"], str(e["label"])} for e in workspace.entities()}
     rows: list[dict[str, Any]] = []
     for q in questions:
+        if split and q.get("split", "") != split:
+            continue
         answer = workspace.ask(str(q["question"]))
         wanted = [str(a) for a in q["answers"]]
         predicted = [r.label for r in answer.answers]
         found = [aliases.get(r.iri, set()) | {r.label} for r in answer.answers]
+        correct = [any(names_of.get(w, {w}) & f for w in wanted) for f in found]
         hit_gold = sum(1 for w in wanted if any(names_of.get(w, {w}) & f for f in found))
-        right = sum(1 for f in found if any(names_of.get(w, {w}) & f for w in wanted))
-        p = right / len(found) if found else 0.0
-        r = hit_gold / len(wanted) if wanted else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if not wanted:  # unanswerable: right only when nothing is answered
+            p = r = f1 = 0.0 if found else 1.0
+        else:
+            p = sum(correct) / len(found) if found else 0.0
+            r = hit_gold / len(wanted)
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
         rows.append(
             {
                 "id": q.get("id", ""),
@@ -163,6 +177,13 @@ def score_answers(
                 "precision": p,
                 "recall": r,
                 "f1": f1,
+                "intent": answer.intent,
+                "gold_intent": q.get("intent", ""),
+                "split": q.get("split", ""),
+                "confidence": answer.confidence,
+                "raw_confidence": answer.raw_confidence,
+                "correct": correct,
+                "message": answer.message,
             }
         )
     n = max(len(rows), 1)
@@ -171,4 +192,49 @@ def score_answers(
         "precision": sum(x["precision"] for x in rows) / n,
         "recall": sum(x["recall"] for x in rows) / n,
         "f1": sum(x["f1"] for x in rows) / n,
+        "intents": per_intent(rows),
+        "calibration": calibration_table(rows),
+        "abstained": sum(1 for x in rows if not x["gold"] and not x["predicted"]),
+        "unanswerable": sum(1 for x in rows if not x["gold"]),
     }
+
+
+def per_intent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean F1 per intent: the gold intent when the file gives one, else the intent Waishi chose;
+    with how often Waishi chose the gold intent."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["gold_intent"] or row["intent"], []).append(row)
+    table = []
+    for intent, members in sorted(groups.items()):
+        labelled = [m for m in members if m["gold_intent"]]
+        table.append(
+            {
+                "intent": intent,
+                "questions": len(members),
+                "f1": sum(m["f1"] for m in members) / len(members),
+                "chosen": (
+                    sum(m["intent"] == m["gold_intent"] for m in labelled) / len(labelled)
+                    if labelled
+                    else None
+                ),
+            }
+        )
+    return table
+
+
+def calibration_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answers by the confidence their question got: how many, and the share that is right."""
+    table = []
+    for low, high in itertools.pairwise(CONFIDENCE_BINS):
+        marks = [
+            ok for row in rows if low <= row["confidence"] < high for ok in row["correct"]
+        ]
+        table.append(
+            {
+                "confidence": f"{low:.1f}-{min(high, 1.0):.1f}",
+                "answers": len(marks),
+                "right": sum(marks) / len(marks) if marks else None,
+            }
+        )
+    return table

@@ -466,6 +466,7 @@ class Workspace:
             ],
             english_name=names.english_name,
             english_to_chinese=names.to_chinese,
+            gazetteer=gaz,
         )
         names.save()
         return lexicon

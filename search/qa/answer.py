@@ -1,47 +1,41 @@
-"""Answering: run the plan's SPARQL, group rows into answers with a `why` and evidence, and
-fall back to hybrid retrieval, saying so, when the graph has no structured answer.
+"""Answering: a question ends in one of three ways, in this order. A registered intent's query
+plan answers from the graph; else the answer is read from the best-matching sentences (*from
+text*); else Waishi abstains and says what it did not find.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDFS
 
+from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
 from search.hybrid import HybridSearch
+from search.qa.abstain import refusal
+from search.qa.calibration import calibrated, raw_score
+from search.qa.from_text import ANY, TextAnswer, expected_type, read_answers, text_sparql
+from search.qa.intents import Intent
+from search.qa.intents.base import PLANNED
 from search.qa.lexicon import Lexicon
-from search.qa.plan import QueryPlan
+from search.qa.plan import QueryPlan, planned_only_query
+from search.qa.retrieve import SentenceHit, SentenceIndex
+from search.qa.text_match import simplified
 from search.qa.understand import understand
 
-MIN_CONFIDENCE = 0.55
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
 PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
-_PLANNED = " (planned)"
-_PREDICATE_EN = {
-    "sisterCityOf": "sister city of",
-    "cooperatesWith": "cooperates with",
-    "signedAgreementWith": "signed an agreement with",
-    "participatedIn": "participated in",
-    "heldIn": "held in",
-    "involves": "involves",
-    "reportedBy": "reported by",
-    "supportsGoal": "supports",
-    "diplomaticRelationsWith": "diplomatic relations with",
-    "locatedIn": "located in",
-    "organisedBy": "organised by",
-    "projectSettledIn": "project settled in",
-    "capitalOf": "capital of",
-}
+INTENTS_TRIED = 2  # the best intents whose plans are tried, in turn
 
 
 @dataclass(frozen=True)
 class Evidence:
     doc: str
     sentence: str
-    start: int
+    start: int  # the span, in the report, of the mention or fact that supports the answer
     end: int
 
 
@@ -53,6 +47,7 @@ class AnswerRow:
     type: str
     why: str
     evidence: list[Evidence] = field(default_factory=list)
+    basis: str = "graph"  # graph | explicit | inferred | text
 
 
 @dataclass
@@ -66,6 +61,7 @@ class Answer:
     fallback: bool = False
     message: str = ""
     inferred: list[AnswerRow] = field(default_factory=list)
+    raw_confidence: float = 0.0  # before calibration (search.qa.calibration)
 
     def to_json(self) -> dict[str, Any]:
         def row(r: AnswerRow) -> dict[str, Any]:
@@ -83,6 +79,7 @@ class Answer:
             "confidence": round(self.confidence, 2),
             "fallback": self.fallback,
             "message": self.message,
+            "raw_confidence": self.raw_confidence,
         }
 
 
@@ -90,100 +87,136 @@ class QuestionAnswerer:
     def __init__(self, dataset: Dataset, lexicon: Lexicon, search: HybridSearch | None = None):
         self.dataset = dataset
         self.lexicon = lexicon
-        self.search = search
+        self.search = search  # kept for callers; answers read from text use `sentences`
         self._labels: dict[Any, str] = {}
+
+    @cached_property
+    def sentences(self) -> SentenceIndex:
+        return SentenceIndex(self.dataset)
 
     def ask(self, question: str) -> Answer:
         reading = understand(question, self.lexicon)
-        plan = _paged(reading.plan)
+        slots = reading.slots
+        refused = refusal(slots, self.lexicon)
+        if refused:
+            return Answer(question, [], "", [], "none", 0.0, message=refused)
         unfiltered: dict[str, list[dict[str, Any]]] = {}
-        rows, sparql = self._run(plan, unfiltered)
-        for looser in reading.alternatives:
+        first: Answer | None = None
+        for rank, choice in enumerate(reading.choices[:INTENTS_TRIED]):
+            if rank and not choice.fits:
+                break  # an intent that gives another kind of answer than the one asked
+            answer, used = self._from_graph(question, choice.intent, reading, unfiltered)
+            answer.raw_confidence = raw_score("graph", choice.score, rank, used)
+            answer.confidence = calibrated(answer.raw_confidence)
+            if answer.answers or answer.inferred:
+                return answer
+            first = first or answer
+        intent = reading.choices[0].intent if reading.choices else None
+        wanted = expected_type(slots, intent.expects if intent else ())
+        found, hits = read_answers(slots, self.lexicon, self.sentences, self.dataset, wanted)
+        if found:
+            score = reading.choices[0].score if reading.choices else 0.0
+            answer = self._text_answer(question, intent, found)
+            answer.raw_confidence = raw_score("text", score, 0, 0) * found[0].score
+            if wanted == ANY:  # no type asked: whatever the sentence names there
+                answer.raw_confidence *= 0.7
+            answer.confidence = calibrated(answer.raw_confidence)
+            return answer
+        answer = first or Answer(question, [], "", [], intent.name if intent else "none", 0.0)
+        answer.confidence = 0.0
+        answer.fallback = bool(hits)
+        answer.evidence = [Evidence(h.doc, h.text, h.start, h.start + len(h.text)) for h in hits]
+        answer.message = _nothing(wanted, bool(hits))
+        return answer
+
+    # -- the graph ----------------------------------------------------------------------------
+
+    def _from_graph(
+        self,
+        question: str,
+        intent: Intent,
+        reading: Any,
+        unfiltered: dict[str, list[dict[str, Any]]],
+    ) -> tuple[Answer, int]:
+        """The answer of the intent's first reading that has one, and that reading's index."""
+        plans = intent.readings(reading.slots, self.lexicon)
+        if not plans:
+            return Answer(question, [], "", [], intent.name, 0.0), 0
+        rows: list[dict[str, Any]] = []
+        plan = plans[0]
+        used = 0
+        for used, candidate in enumerate(plans):  # noqa: B007 - the index is returned
+            plan = _paged(candidate)
+            rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
             if rows:
                 break
-            plan = _paged(looser)
-            rows, sparql = self._run(plan, unfiltered)
-        answers, inferred = self._group(plan, rows)
+        answers, inferred = self._group(intent, plan, rows)
         more = ""
-        if plan.intent == "supports_goal" and (answers or inferred):
-            self._add_evidence(plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
+        if hasattr(intent, "evidence_query") and (answers or inferred):
+            self._add_evidence(intent, plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
             more = _more(plan, rows)
+        self._mark_planned(answers + inferred)
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
         answer = Answer(
             question,
             answers,
-            sparql,
+            plan.sparql(),
             evidence[:10],
-            plan.intent,
-            reading.confidence,
+            intent.name,
+            0.0,
             inferred=inferred,
             message=more,
         )
-        if answers or inferred:
-            return answer
-        constrained = plan.countries or plan.goals or plan.year or plan.status
-        answer.message = "nothing in the reports answers this"
-        # a goal no partner is tied to may still be named near its partners: show those sentences
-        if reading.confidence < MIN_CONFIDENCE or not constrained or plan.intent == "supports_goal":
-            self._retrieve(answer, reading.linked)
-        return answer
+        return answer, used
 
     def _run(
         self, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]
-    ) -> tuple[list[dict[str, Any]], str]:
+    ) -> list[dict[str, Any]]:
         """The rows of the plan's query. Readings that differ only in the words their evidence
         must contain share one query without them (kept in `unfiltered`), filtered here as the
         query's `FILTER(CONTAINS(STR(?sentence), ?evKw))` would: the rows are the same, and a
         question tried in several readings costs one query instead of several."""
-        sparql = plan.sparql()
         if not plan.evidence_keywords or plan.intent == "supports_goal":
-            return self._select(sparql), sparql
+            return self._select(plan.sparql())
         loose = replace(plan, evidence_keywords=[]).sparql()
         if loose not in unfiltered:
             unfiltered[loose] = self._select(loose)
         keywords = plan.evidence_keywords
-        rows = [r for r in unfiltered[loose] if any(k in str(r["sentence"]) for k in keywords)]
-        return rows, sparql
+        rows = unfiltered[loose]
+        return [r for r in rows if any(k in simplified(str(r["sentence"])) for k in keywords)]
 
     def _select(self, sparql: str) -> list[dict[str, Any]]:
         return select_values(self.dataset, sparql)
 
     def _add_evidence(
-        self, plan: QueryPlan, explicit: list[AnswerRow], inferred: list[AnswerRow]
+        self, intent: Any, plan: QueryPlan, explicit: list[AnswerRow], inferred: list[AnswerRow]
     ) -> None:
         """Evidence looked up for the partners shown only: at a million triples the goal's
         inferred partners are thousands, each named in many sentences."""
         by_iri = {row.iri: row for row in explicit + inferred}
-        sparql = plan.evidence_sparql(
-            [URIRef(r.iri) for r in explicit], [URIRef(r.iri) for r in inferred]
+        sparql = intent.evidence_query(
+            plan, [URIRef(r.iri) for r in explicit], [URIRef(r.iri) for r in inferred]
         )
-        for row in self._select(sparql):
+        for row in self._select(SPARQL_PREFIXES + sparql):
             evidence = _row_evidence(row)
             target = by_iri[str(row["e"])]
             if evidence not in target.evidence:
                 target.evidence.append(evidence)
 
     def _group(
-        self, plan: QueryPlan, rows: list[dict[str, Any]]
+        self, intent: Intent, plan: QueryPlan, rows: list[dict[str, Any]]
     ) -> tuple[list[AnswerRow], list[AnswerRow]]:
         answers: dict[str, AnswerRow] = {}
         inferred: dict[str, AnswerRow] = {}
         for row in rows:
-            if plan.intent == "quantity":
+            if intent.values:
                 key = str(row["value"])
                 target = answers.setdefault(
                     key,
-                    AnswerRow(
-                        key,
-                        key,
-                        "",
-                        "Quantity",
-                        " ".join(filter(None, (str(row["value"]), str(row["noun"] or ""))))
-                        + " (a count stated in the report)",
-                    ),
+                    AnswerRow(key, key, "", "Quantity", intent.explain(plan, row, self._label)),
                 )
             else:
-                basis = str(row.get("basis") or "")
+                basis = str(row.get("basis") or "graph")
                 bucket = inferred if basis == "inferred" else answers
                 iri = str(row["e"])
                 if basis == "inferred" and iri in answers:
@@ -195,41 +228,32 @@ class QuestionAnswerer:
                         str(row.get("label_en") or ""),
                         iri,
                         str(row["type"]).rsplit("#", 1)[-1],
-                        self._why(plan, row),
+                        intent.explain(plan, row, self._label),
+                        basis=basis,
                     ),
                 )
-                if target.why.endswith(_PLANNED) and row.get("factStatus") != "planned":
-                    target.why = self._why(plan, row)  # what exists says more than a plan
+                if target.why.endswith(PLANNED) and row.get("factStatus") != "planned":
+                    target.why = intent.explain(plan, row, self._label)  # what exists says more
             if row.get("sentence") is not None:
                 evidence = _row_evidence(row)
                 if evidence not in target.evidence:
                     target.evidence.append(evidence)
         return list(answers.values()), list(inferred.values())
 
-    def _why(self, plan: QueryPlan, row: dict[str, Any]) -> str:
-        if (
-            plan.intent in ("membership", "supports_goal")
-            and row.get("memberCountry") is not None
-            and str(row.get("basis") or "inferred") == "inferred"
-        ):
-            since = f" since {row['since']}" if row.get("since") else ""
-            prefix = "inferred: " if plan.intent == "supports_goal" else ""
-            role = str(row["role"]).replace("_", " ")
-            article = "an" if role[:1] in "aeiou" else "a"
-            return (
-                f"{prefix}{self._label(row['memberCountry'])} is {article} {role} of "
-                f"{self._label(row['goal'])}{since}"
-            )
-        if plan.intent == "supports_goal":
-            return f"explicit: the report ties it to {self._label(row['i'])}"
-        if plan.intent == "country_of":
-            return f"{self._label(row['x'])} is located in {row.get('label') or row['e']}"
-        if plan.intent == "describe":
-            return "mentioned in the reports"
-        predicate = str(row.get("p", "")).rsplit("#", 1)[-1]
-        why = f"{_PREDICATE_EN.get(predicate, predicate)} {self._label(row['x'])}".strip()
-        # a relation a report only plans (a target, 推动与…结好) is not one that exists
-        return f"{why}{_PLANNED}" if row.get("factStatus") == "planned" else why
+    def _mark_planned(self, rows: list[AnswerRow]) -> None:
+        """A partner whose every tie a report states is only planned says so in every answer
+        list (a membership, an inferred support, a country), not only where the planned fact
+        itself is the evidence."""
+        iris = [URIRef(r.iri) for r in rows if r.iri and not r.why.endswith(PLANNED)]
+        if not iris:
+            return
+        planned = {
+            str(row["e"])
+            for row in self._select(SPARQL_PREFIXES + planned_only_query(iris))
+        }
+        for row in rows:
+            if row.iri in planned and not row.why.endswith(PLANNED):
+                row.why += PLANNED
 
     def _label(self, iri: Any) -> str:
         """The Chinese label of a goal, initiative or member country named in a `why`: the same
@@ -240,20 +264,52 @@ class QuestionAnswerer:
             self._labels[iri] = zh[0] if zh else str(iri).rsplit("/", 1)[-1]
         return self._labels[iri]
 
-    def _retrieve(self, answer: Answer, linked: tuple[Any, ...]) -> None:
-        if self.search is None:
-            return
-        hits = self.search.search(
-            answer.question, 5, entities=[str(i) for i in linked], kind="sentence"
+    # -- the text -----------------------------------------------------------------------------
+
+    def _text_answer(self, question: str, intent: Intent | None, found: list[TextAnswer]) -> Answer:
+        rows = []
+        for item in found:
+            evidence = Evidence(item.hit.doc, item.hit.text, item.start, item.end)
+            rows.append(
+                AnswerRow(
+                    item.label,
+                    item.label_en,
+                    item.iri,
+                    item.type,
+                    f"from text: {_snippet(item.hit.text, item.start - item.hit.start)}",
+                    [evidence],
+                    basis="text",
+                )
+            )
+        return Answer(
+            question,
+            rows,
+            text_sparql(found),
+            _one_per_sentence(e for r in rows for e in r.evidence),
+            intent.name if intent else "none",
+            0.0,
+            fallback=True,
+            message=(
+                "no stored relation answers this; the answers are read from the sentences "
+                "that best match the question"
+            ),
         )
-        answer.fallback = True
-        answer.message = (
-            "nothing in the graph answers this directly (no fact of this shape); "
-            "the closest sentences from hybrid retrieval are shown as evidence"
+
+
+def _snippet(text: str, at: int, width: int = 24) -> str:
+    start = max(0, at - width)
+    end = at + width
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _nothing(wanted: tuple[str, ...], hits: bool) -> str:
+    if wanted == ("Person",):
+        return "the stored reports hold no people: nothing answers a question about a person"
+    if hits:
+        return (
+            "nothing in the reports answers this; the closest sentences are shown as evidence"
         )
-        answer.evidence = [
-            Evidence(h.item.doc, h.item.text, h.item.start, h.item.end) for h in hits
-        ]
+    return "nothing in the reports answers this"
 
 
 def _paged(plan: QueryPlan) -> QueryPlan:
@@ -275,8 +331,22 @@ def _more(plan: QueryPlan, rows: list[dict[str, Any]]) -> str:
     )
 
 
+_CLAUSE_EDGE = "，,。；;：:！？!?()（）"
+
+
 def _row_evidence(row: dict[str, Any]) -> Evidence:
-    return Evidence(str(row["doc"]), str(row["sentence"]), int(row["start"]), int(row["end"]))
+    """The evidence of a row; a one-character mention (韩 of 韩、日、泰三国) stands for its
+    clause, not for itself."""
+    sentence, start, end = str(row["sentence"]), int(row["start"]), int(row["end"])
+    base = row.get("sentenceStart")
+    if end - start == 1 and base is not None:
+        left = right = start - int(base)
+        while left > 0 and sentence[left - 1] not in _CLAUSE_EDGE:
+            left -= 1
+        while right < len(sentence) and sentence[right] not in _CLAUSE_EDGE:
+            right += 1
+        start, end = int(base) + left, int(base) + right
+    return Evidence(str(row["doc"]), sentence, start, end)
 
 
 def _one_per_sentence(items: Any) -> list[Evidence]:
@@ -285,3 +355,6 @@ def _one_per_sentence(items: Any) -> list[Evidence]:
     for item in items:
         seen.setdefault((item.doc, item.sentence), item)
     return list(seen.values())
+
+
+__all__ = ["Answer", "AnswerRow", "Evidence", "QuestionAnswerer", "SentenceHit"]

@@ -13,7 +13,7 @@ from search.qa.cues import CJK, RELATION_WORDS, TYPE_WORDS
 from search.qa.lexicon import EN_STOP, Lexicon
 
 
-def content_words(text: str, used: list[bool]) -> list[str]:
+def content_words(text: str, used: list[str]) -> list[str]:
     words = []
     position = 0
     for word in jieba.cut(text):
@@ -38,22 +38,28 @@ _QUESTION_WORDS = frozenset(
         "新",
         "位于",
         "相关",
-        "青岛",
         "我市",
         "计划",
+        # words about the reports themselves, never what they report
+        "报告",
+        "提到",
+        "提及",
+        "出现",
+        "列出",
     ]
 )
+_ENGLISH_META = frozenset(["report", "reports", "mentioned", "named", "appear", "appears", "list"])
 
 
 def residual_keywords(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[str]:
     """Words the slots did not consume, flattened (see `_keyword_groups`)."""
     return [w for group in keyword_groups(text, used, lex, answer_types) for w in group]
 
 
 def keyword_groups(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[list[str]]:
     """Words the slots did not consume, one group per question word; an English word's group
     holds the corpus words its glosses name (youth -> 青少年, 青年). Type words are no
@@ -75,7 +81,7 @@ def keyword_groups(
     groups: list[list[str]] = []
     masked = "".join(" " if u else ch for ch, u in zip(stripped.lower(), used, strict=True))
     for token in re.findall(r"[a-z]+", masked):
-        if token in EN_STOP or len(token) < 4:
+        if token in EN_STOP or token in _ENGLISH_META or len(token) < 4:
             continue
         translations = lex.english_to_chinese(token)
         if any(lex.is_common(w) for w in translations):
@@ -89,7 +95,7 @@ def keyword_groups(
 
 
 def event_keywords(
-    text: str, used: list[bool], lex: Lexicon, answer_types: Sequence[str] = ()
+    text: str, used: list[str], lex: Lexicon, answer_types: Sequence[str] = ()
 ) -> list[list[str]]:
     """Question words that name events (外长会, youth -> 青少年), for when no entity anchors
     the question; the word naming the fewest events first."""

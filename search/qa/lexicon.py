@@ -7,13 +7,16 @@ Built once from the graph (and the reference tables the workspace hands over), t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+import jieba
 from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSD
 from graph.queries import select
+from ingest.normalise import normalise
 
 _WORD = re.compile(r"[a-z0-9]+")
 EN_STOP = frozenset(
@@ -97,6 +100,45 @@ REPORTING = (  # the city each report speaks for ("我市"): its home mentions
 )
 
 
+MENTIONED = (  # entities some stored report names
+    SPARQL_PREFIXES + "SELECT DISTINCT ?e WHERE { ?m a wsh:Mention ; wsh:mentionOf ?e }"
+)
+SENTENCES = (  # every sentence with its report and offset, for answers read from the text
+    SPARQL_PREFIXES
+    + """SELECT ?s ?t ?doc ?docIri ?start WHERE {
+  ?s a wsh:Sentence ; wsh:text ?t ; wsh:start ?start ; wsh:inDocument ?docIri .
+  ?docIri dcterms:identifier ?doc .
+}"""
+)
+# a place known only to the reference data is taken for a place in a question when it is a big
+# city or a capital: small towns' names are everyday words (合作, 友好, 青年 are towns)
+MIN_PLACE_POPULATION = 100_000
+# type words naming a whole class, never a kind within it (公司 ends many enterprises' names)
+_CLASS_WORDS_TEXT = """
+企业 公司 集团 城市 友城 友好城市 姊妹城市 国家 机构 组织 单位 活动 伙伴 合作伙伴 地区 省 区市
+会议 平台 倡议 学院 首都
+"""
+_CLASS_WORDS = frozenset(_CLASS_WORDS_TEXT.split())
+
+
+class PlaceNames(Protocol):
+    """What the reference gazetteer offers question understanding (`ingest.gazetteer`)."""
+
+    countries: dict[str, Any]
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, list[Any]]]: ...
+
+
+def _big_place(ref: Any) -> bool:
+    if ref.type == "Country":
+        return True
+    if ref.type != "City":
+        return False
+    ids = dict(ref.ids)
+    population = int(ids.get("population") or 0)
+    return population >= MIN_PLACE_POPULATION or ids.get("capital") == "1"
+
+
 def acronyms(name: str) -> list[str]:
     """`Shanghai Cooperation Organisation (SCO)` -> SCO; `Asia-Pacific Economic Cooperation`
     -> APEC: analysts ask by acronym."""
@@ -134,7 +176,112 @@ class Lexicon:
     english_to_chinese: Callable[[str], list[str]] = lambda word: []
     sentences: list[str] = field(default_factory=list)
     reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
+    mentioned: set[URIRef] = field(default_factory=set)  # entities a stored report names
+    gazetteer: PlaceNames | None = None
     _counts: dict[str, int] = field(default_factory=dict, repr=False)  # word -> sentences with it
+    _heads: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
+    _english_places: dict[str, str] | None = field(default=None, repr=False)
+    _country_tokens: frozenset[str] | None = field(default=None, repr=False)
+    _zh_names: dict[URIRef, list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def country_tokens(self) -> frozenset[str]:
+        """The words of countries' English names (korea, zealand …)."""
+        if self._country_tokens is None:
+            self._country_tokens = frozenset(
+                t
+                for iri, info in self.entities.items()
+                if info.type == "Country"
+                for tokens in self.names_en.get(iri, ())
+                for t in tokens
+            )
+        return self._country_tokens
+
+    def zh_names(self, iri: URIRef) -> list[str]:
+        """The Chinese names of an entity that a stored report uses."""
+        if self._zh_names is None:
+            self._zh_names = {}
+            for name, iris in self.names_zh.items():
+                if self.mentioned_name(name):
+                    for i in iris:
+                        self._zh_names.setdefault(i, []).append(name)
+        return self._zh_names.get(iri, [])
+
+    def mentioned_name(self, name: str) -> bool:
+        """Whether a stored report names an entity called so (Chinese)."""
+        return any(i in self.mentioned for i in self.names_zh.get(name, ()))
+
+    def mentioned_english(self, name: str) -> bool:
+        tokens = en_tokens(name)
+        return bool(tokens) and any(
+            tokens <= t for i in self.mentioned for t in self.names_en.get(i, ())
+        )
+
+    def place_names(self, text: str) -> list[tuple[int, int, str]]:
+        """Big cities and countries the reference data names in `text`: (start, end, name)."""
+        if self.gazetteer is None:
+            return []
+        # a name inside a word is none (太平 in 太平洋岛国): matches start and end where words do
+        edges = {0}
+        for word in jieba.cut(text):
+            edges.add(max(edges) + len(word))
+        return [
+            (start, end, text[start:end])
+            for start, end, refs in self.gazetteer.scan(text)
+            if any(_big_place(r) for r in refs)
+            and start in edges
+            and (end in edges or text[end : end + 1] in ("市", "县", "省"))
+        ]
+
+    def english_place(self, name: str) -> str:
+        """The Chinese name of a big city or a country the reference data calls `name`."""
+        if self.gazetteer is None:
+            return ""
+        if self._english_places is None:
+            places: dict[str, str] = {}
+            for country in self.gazetteer.countries.values():
+                places.setdefault(country.ref.label_en.lower(), country.ref.label_zh)
+            for refs in getattr(self.gazetteer, "names", {}).values():
+                for ref in refs:
+                    if ref.type == "City" and ref.label_en and _big_place(ref):
+                        places.setdefault(ref.label_en.lower(), ref.label_zh)
+            self._english_places = places
+        return self._english_places.get(name.lower(), "")
+
+    def names_ending(self, head: str, types: tuple[str, ...]) -> int:
+        """How many names of entities of these types end with `head` (and are longer)."""
+        return sum(
+            1
+            for n, iris in self.names_zh.items()
+            if n.endswith(head)
+            and n != head
+            and any(i in self.entities and self.entities[i].type in types for i in iris)
+        )
+
+    def name_head(self, word: str, types: tuple[str, ...]) -> str:
+        """The head that names of this kind end with, when the type word names a kind within
+        its type (港口 -> 港: 长滩港, 博多港; 外长会; 大学), else "". Read from the graph's own
+        names: a word no two names of the type end with names no kind."""
+        key = (word, types)
+        if key not in self._heads:
+            self._heads[key] = self._head(word, types)
+        return self._heads[key]
+
+    def _head(self, word: str, types: tuple[str, ...]) -> str:
+        if word in _CLASS_WORDS or not re.search(r"[\u4e00-\u9fff]", word):
+            return ""
+        names = [
+            n
+            for n, iris in self.names_zh.items()
+            if any(i in self.entities and self.entities[i].type in types for i in iris)
+        ]
+        if any(n.endswith(word) for n in names):
+            return word
+        # a two-character word may be a one-character morpheme and its suffix (港口: 港);
+        # a longer word's first characters only modify its head (新闻机构)
+        if len(word) == 2 and sum(1 for n in names if n.endswith(word[0])) >= 2:
+            return word[0]
+        return ""
 
     def is_specific(self, word: str) -> bool:
         """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
@@ -159,6 +306,18 @@ class Lexicon:
         return max(self.years) if self.years else None
 
 
+# an enterprise is asked about without its legal suffix (欧力士集团 -> 欧力士, 海尔集团 -> 海尔)
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|控股集团|集团|公司)$")
+
+
+def _add_short_names(lex: Lexicon) -> None:
+    for name, iris in list(lex.names_zh.items()):
+        short = _LEGAL_SUFFIX.sub("", name)
+        enterprise = all(getattr(lex.entities.get(i), "type", "") == "Enterprise" for i in iris)
+        if short != name and len(short) >= 2 and short not in lex.names_zh and enterprise:
+            lex.names_zh[short] = set(iris)
+
+
 def build_lexicon(
     dataset: Dataset,
     *,
@@ -168,8 +327,9 @@ def build_lexicon(
     regions: Iterable[tuple[Iterable[str], Iterable[str]]],  # (names, iso2 codes)
     english_name: Callable[[str], str | None] = lambda word: None,
     english_to_chinese: Callable[[str], list[str]] = lambda word: [],
+    gazetteer: PlaceNames | None = None,
 ) -> Lexicon:
-    lex = Lexicon(english_to_chinese=english_to_chinese)
+    lex = Lexicon(english_to_chinese=english_to_chinese, gazetteer=gazetteer)
     for e, kind, name, country in select(dataset, ENTITY_NAMES):
         iri = URIRef(str(e))
         lex.entities[iri] = EntityInfo(
@@ -187,6 +347,7 @@ def build_lexicon(
             gloss = english_name(text)
             if gloss and en_tokens(gloss):
                 lex.names_en.setdefault(iri, set()).add(en_tokens(gloss))
+    _add_short_names(lex)
     for goal, name in select(dataset, GOALS):
         names = lex.goals.setdefault(URIRef(str(goal)), set())
         names.add(str(name))
@@ -202,7 +363,8 @@ def build_lexicon(
     lex.home_country = WSD[f"country/{home_country}"] if home_country else None
     lex.years = sorted(int(str(y)[:4]) for (y,) in select(dataset, YEARS))
     lex.nouns = sorted(str(n) for (n,) in select(dataset, NOUNS) if str(n))
-    lex.sentences = [str(t) for (t,) in select(dataset, SENTENCE_TEXTS)]
+    lex.sentences = [normalise(str(t)) for (t,) in select(dataset, SENTENCE_TEXTS)]
     for city, doc in select(dataset, REPORTING):
         lex.reports_of.setdefault(URIRef(str(city)), set()).add(URIRef(str(doc)))
+    lex.mentioned = {URIRef(str(e)) for (e,) in select(dataset, MENTIONED)}
     return lex

@@ -6,26 +6,30 @@ from __future__ import annotations
 
 import re
 
+import jieba
 from rdflib import URIRef
 
-from search.qa.cues import MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
-from search.qa.lexicon import Lexicon, en_tokens
+from search.qa.cues import CJK, MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
+from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
 
+_TYPE_AFTER = re.compile(r"\s*(?:城市|企业|机构|cities|city|companies|organi[sz]ations)")
 _WORD_START = r"(?<![a-z0-9])"
 _WORD_END = r"(?![a-z0-9])"
 
 
-def mark(used: list[bool], start: int, end: int) -> None:
+def mark(used: list[str], start: int, end: int, kind: str = "Entity") -> None:
+    """Marks characters as part of a name of that kind (City, Goal …)."""
     for k in range(start, end):
-        used[k] = True
+        used[k] = kind
 
 
 def link_goals(
-    text: str, lower: str, lex: Lexicon, used: list[bool]
+    text: str, lower: str, lex: Lexicon, used: list[str]
 ) -> tuple[list[URIRef], list[str] | None]:
     """The goals the question names (上合组织, RCEP) and the membership roles it asks about
     (成员国: members; 上合组织国家: every role), or None when it asks about no membership."""
     found: list[URIRef] = []
+    typed = False  # a type word right after the goal (上合组织城市, SCO cities): its states' ones
     # a goal's name inside a longer name the question gives (APEC商务旅行卡, 第二十届中国—东盟
     # 博览会) is part of that name, not the goal
     inside = [span for span, _ in _name_spans(text, lex)]
@@ -40,17 +44,21 @@ def link_goals(
             match = next((m for m in re.finditer(pattern, hay) if not _within(m, inside)), None)
             if match and not any(used[match.start() : match.end()]):
                 found.append(goal)
-                mark(used, match.start(), match.end())
+                mark(used, match.start(), match.end(), "Goal")
                 after = MEMBERSHIP_PHRASE.match(lower, match.end())
                 if after:  # 上合组织国家 / SCO member states: part of the goal phrase
-                    mark(used, after.start(), after.end())
+                    mark(used, after.start(), after.end(), "Goal")
+                end = after.end() if after else match.end()
+                typed = typed or bool(_TYPE_AFTER.match(lower, end))
                 break
     roles: list[str] | None = None
-    if found and re.search(r"成员国|member state|member countr|members\b", lower):
+    if found and re.search(
+        r"成员|加入|member state|member countr|members?\b|belong|\bjoined\b", lower
+    ):
         roles = ["member"]
     elif (
         found
-        and re.search(r"(上合|组织|\w{2,})国家|countries|states", text + lower)
+        and (typed or re.search(r"(上合|组织|\w{2,})国家|countries|states", text + lower))
         and not SUPPORT.search(lower)
     ):
         roles = ["member", "observer", "dialogue_partner"]
@@ -64,7 +72,7 @@ def _within(match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
 
 
 def _name_spans(
-    text: str, lex: Lexicon, used: list[bool] | None = None
+    text: str, lex: Lexicon, used: list[str] | None = None
 ) -> list[tuple[tuple[int, int], set[URIRef]]]:
     """The Chinese names of entities in `text`, longest first from left to right, outside
     `used` characters: ((start, end), entities)."""
@@ -82,16 +90,18 @@ def _name_spans(
 
 
 def link_names(
-    text: str, lower: str, lex: Lexicon, used: list[bool]
+    text: str, lower: str, lex: Lexicon, used: list[str]
 ) -> tuple[list[URIRef], list[URIRef]]:
     """Entities the question names in Chinese, longest names first: (anchors, countries)."""
     anchors: list[URIRef] = []
     countries: list[URIRef] = []
     for (start, end), iris in _name_spans(text, lex, used):
+        kinds = []
         for iri in sorted(iris):
             info = lex.entities.get(iri)
             (countries if info and info.type == "Country" else anchors).append(iri)
-        mark(used, start, end)
+            kinds.append(info.type if info else "Entity")
+        mark(used, start, end, min(kinds))
     if "我国" in text and lex.home_country is not None:
         countries.append(lex.home_country)
     return anchors, countries
@@ -107,7 +117,7 @@ def _cue_tokens(lower: str) -> set[str]:
 
 
 def link_english_names(
-    lower: str, lex: Lexicon, used: list[bool]
+    lower: str, lex: Lexicon, used: list[str], goals: list[URIRef] | None = None
 ) -> tuple[list[URIRef], list[URIRef]]:
     """Entities whose English name (reference label, acronym or glossed name) the question's
     words cover; their words are marked used. A name only partly covered does not count when
@@ -115,26 +125,50 @@ def link_english_names(
     America" is no question about the Latin America Bridge initiative)."""
     anchors: list[URIRef] = []
     countries: list[URIRef] = []
-    question_tokens = en_tokens(lower)
+    # words a Chinese name took name nothing else; a goal's words (SCO, APEC) may belong to a
+    # longer name (the APEC Business Travel Card) when two more of its words are the question's
+    # (Qingdao is no second word of the SCO Qingdao Summit)
+    free = "".join(" " if u and u != "Goal" else ch for ch, u in zip(lower, used, strict=True))
+    question_tokens = en_tokens(free)
+    goal_tokens = en_tokens(
+        "".join(ch if u == "Goal" else " " for ch, u in zip(lower, used, strict=True))
+    )
+    # a place named inside a hyphenated compound (China-Europe, Sino-German) qualifies that
+    # compound; it is no country or region of its own
+    compounds = {
+        t
+        for match in re.finditer(r"[a-z]+(?:-[a-z]+)+", free)
+        for t in match.group(0).split("-")
+    }
     region_tokens = set().union(
         *(en_tokens(name) for name in lex.regions if name.isascii() and _names(name, lower))
     )
     cue_tokens = _cue_tokens(lower)
+    words = re.findall(r"[a-z0-9]+", free)
     if question_tokens:
         scored: list[tuple[float, URIRef]] = []
         for iri, token_sets in lex.names_en.items():
+            if goals and iri in goals:
+                continue  # linked as a goal already
             best = 0.0
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
+                if overlap >= 2 and not _together(tokens & question_tokens, words):
+                    continue  # a name's words stand together ("Suzhou … international": none)
                 if overlap < len(tokens) and tokens & question_tokens <= region_tokens:
+                    continue
+                if overlap < len(tokens) and len(tokens & question_tokens - goal_tokens) < 2:
                     continue
                 if overlap < len(tokens) and len(tokens & question_tokens - cue_tokens) < 2:
                     # a name partly covered mostly by the question's cue words is not named
                     # ("which sister cities does Harbin have": no Harbin sister-city event)
                     continue
+                # a long name is named by most of its words, not by three of a dozen (an
+                # exhibition celebrating China-Japan diplomatic relations is not named by
+                # "diplomatic relations with China")
                 if (
                     (overlap and overlap == len(tokens))
-                    or overlap >= 3
+                    or (overlap >= 3 and overlap / len(tokens) >= 0.5)
                     or (overlap >= 2 and overlap / len(tokens) >= 0.6)
                 ):
                     best = max(best, overlap + overlap / len(tokens))
@@ -151,15 +185,35 @@ def link_english_names(
             # them may: the pilot free trade zone in the Qingdao area of the free trade zone);
             # a country named inside a name (South Korea in the China-Japan-South Korea forum)
             # is no constraint
-            if hit <= taken and (score < 3 or target is countries):
+            # a name partly named by words a better name took, whose other words name another
+            # country, is not named (China-Nepal foreign ministers' talks: not the China-South
+            # Korea meeting too)
+            other_country = bool((tokens - question_tokens) & lex.country_tokens)
+            if hit <= taken and (score < 3 or target is countries or other_country):
+                continue
+            if target is countries and hit <= compounds:
                 continue
             if iri not in target and (score >= 2 or len(tokens) == 1):
                 target.append(iri)
                 taken |= hit
                 for token in hit:
                     for match in re.finditer(rf"{_WORD_START}{re.escape(token)}{_WORD_END}", lower):
-                        mark(used, match.start(), match.end())
+                        mark(used, match.start(), match.end(), info.type if info else "Entity")
     return anchors, countries
+
+
+def _together(hit: frozenset[str] | set[str], words: list[str]) -> bool:
+    """Whether the words of a name stand within a stretch of the question a few words longer
+    than the name (the China University of Petroleum; not "Suzhou companies … international")."""
+    positions = [k for k, w in enumerate(words) if w in hit]
+    for start in positions:
+        for end in positions:
+            if end < start or {words[k] for k in positions if start <= k <= end} < hit:
+                continue
+            linking = sum(1 for w in words[start : end + 1] if w in EN_STOP and w not in hit)
+            if end - start + 1 <= len(hit) + 1 + linking:
+                return True
+    return False
 
 
 def _names(region: str, text: str) -> re.Match[str] | None:
@@ -172,12 +226,74 @@ def _names(region: str, text: str) -> re.Match[str] | None:
     return re.search(pattern, text)
 
 
-def link_region(masked: str, lex: Lexicon, used: list[bool]) -> list[URIRef]:
+def link_region(masked: str, lex: Lexicon, used: list[str]) -> list[URIRef]:
     """A world region named in the question (拉美, Latin American); its words are marked used
-    so that "American" in it is no demonym."""
+    so that "American" in it is no demonym. A region inside a hyphenated compound (China-Europe)
+    qualifies the compound. Several regions named are all meant (European and Central Asian)."""
+    found: list[URIRef] = []
     for name, iris in sorted(lex.regions.items(), key=lambda kv: -len(kv[0])):
         match = _names(name, masked)
-        if match:
-            mark(used, match.start(), match.end())
-            return iris
-    return []
+        if match and name.isascii() and (
+            masked[match.end() : match.end() + 1] == "-"
+            or masked[max(0, match.start() - 1) : match.start()] == "-"
+        ):
+            continue
+        if match and not any(used[match.start() : match.end()]):
+            mark(used, match.start(), match.end(), "Region")
+            found.extend(i for i in iris if i not in found)
+    return found
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+
+
+def unknown_places(text: str, lex: Lexicon) -> list[str]:
+    """Places the question names that the reference data knows but no stored report mentions
+    (武汉, Wuhan, Paris): a question about them cannot be answered from the reports."""
+    unknown: list[str] = []
+    # a place inside a name the reports use is that name's (青岛 of 青岛港); one that starts
+    # before such a name is not (合肥 of 合肥市外办, where only 市外办 is known)
+    known = [
+        (start, end)
+        for (start, end), _ in _name_spans(text, lex)
+        if lex.mentioned_name(text[start:end])
+    ]
+    for start, end, name in lex.place_names(text):
+        inside = any(a <= start and end <= b for a, b in known)
+        if not inside and not lex.mentioned_name(name) and not lex.mentioned_name(
+            name.rstrip("市县省")
+        ):
+            unknown.append(name)
+    for match in _CAPITALISED.finditer(text):
+        name = match.group(0)
+        if lex.english_place(name) and not lex.mentioned_english(name):
+            unknown.append(name)
+    unknown.extend(_unheard_places(text, lex))
+    return list(dict.fromkeys(unknown))
+
+
+def _unheard_places(text: str, lex: Lexicon) -> list[str]:
+    """A place named with 市, 省 or 县 that no stored name, place or sentence has
+    (呜啦啦哒哒市): jieba leaves an unknown name as single characters before the suffix."""
+    tokens = list(jieba.cut(text))
+    found = []
+    for k, token in enumerate(tokens):
+        if token in ("市", "省", "县"):
+            j = k
+            while j > 0 and len(tokens[j - 1]) == 1 and CJK.match(tokens[j - 1]):
+                j -= 1
+            stem, suffix = "".join(tokens[j:k]), token
+        elif len(token) >= 3 and token[-1] in "市省县" and CJK.match(token):
+            stem, suffix = token[:-1], token[-1]
+        else:
+            continue
+        if (
+            len(stem) >= 2
+            and stem not in lex.names_zh
+            and stem + suffix not in lex.names_zh
+            and not lex.is_specific(stem)
+            and not lex.is_common(stem)
+            and not lex.place_names(stem + suffix)
+        ):
+            found.append(stem + suffix)
+    return found

@@ -5,6 +5,7 @@ question's asked phrase names (多少个国际友城, 友城总数达到多少�
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from search.qa.lexicon import Lexicon, en_tokens
 
@@ -12,27 +13,57 @@ from search.qa.lexicon import Lexicon, en_tokens
 # count before its number (国际友好城市总数将达到多少个); English: up to its verb
 _AFTER = re.compile(r"多少个?((?!个)[\u4e00-\u9fff]{1,6})")
 _BEFORE = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)(?:总数|总量|数量)?(?:将|已|会)?(?:达到|达|为|共计|共有|有|是)?"
+    r"([\u4e00-\u9fff]{2,8}?)(?:总数|总量|数量)?"
+    r"(?:一共|总共|共计|共有|共|将|已|会|增加到|增加至|增至|增长到|达到|达|为|有|是|到|了)*"
     r"(?:多少|几个)"
 )
 _EN = re.compile(
-    r"how many ([a-z' -]+?)(?= (?:do|does|did|is|are|was|were|has|have|had|will|can|would)\b|$)"
+    r"(?:how many|number of) ([a-z' -]+?)"
+    r"(?= (?:do|does|did|is|are|was|were|has|have|had|will|can|would|in|for)\b|$)"
 )
 # the report's own word for a kind of count, as extraction stores it (国际友好城市 -> 友城)
 _CANONICAL = (("友好城市", "友城"),)
 
 
-def count_nouns(text: str, lower: str, lex: Lexicon, used: list[bool]) -> list[list[str]]:
+def asked_phrase(text: str, used: list[str]) -> str:
+    """The Chinese phrase a count question asks about (多少个国际友城 -> 国际友城), as the
+    reports word it (友城), or ""."""
+    masked = "".join(" " if u else ch for ch, u in zip(text, used, strict=True))
+    asked = _AFTER.search(text) or _BEFORE.search(masked)
+    if not asked:
+        return ""
+    phrase = asked.group(1).lstrip("的之")
+    for long, short in _CANONICAL:
+        phrase = phrase.replace(long, short)
+    return phrase
+
+
+def english_count_words(slots: Any, lex: Lexicon) -> list[str] | None:
+    """The corpus's Chinese words for an English question's counted phrase (how many sister
+    cities -> 友城, 城市 …); None when the question names no phrase."""
+    masked_lower = "".join(" " if u else ch for ch, u in zip(slots.lower, slots.used, strict=True))
+    english = _EN.search(masked_lower.strip(" ?"))
+    phrase = english.group(1).strip() if english else ""
+    if not phrase:
+        return None
+    named = {t for iri in slots.named for tokens in lex.names_en.get(iri, ()) for t in tokens}
+    forms = {
+        form
+        for t in en_tokens(phrase)
+        for form in dict.fromkeys([t, t[:-1] if t.endswith("s") else t])
+    }
+    if not forms or forms & named:  # how many APEC Business Travel Cards: the named thing
+        return None
+    return [w for form in forms for w in lex.english_to_chinese(form)]
+
+
+def count_nouns(text: str, lower: str, lex: Lexicon, used: list[str]) -> list[list[str]]:
     """The stated counts' nouns that match the asked phrase, in (at most two) tiers, best
     first; none when the question names no phrase of its own (how many APEC business travel
     cards: the card is the anchor, and its counts carry no noun)."""
-    masked = "".join(" " if u else ch for ch, u in zip(text, used, strict=True))
     masked_lower = "".join(" " if u else ch for ch, u in zip(lower, used, strict=True))
-    asked = _AFTER.search(text) or _BEFORE.search(masked)
-    if asked:
-        phrase = asked.group(1)
-        for long, short in _CANONICAL:
-            phrase = phrase.replace(long, short)
+    phrase = asked_phrase(text, used)
+    if phrase:
         words = [phrase]
     else:
         english = _EN.search(masked_lower.strip(" ?"))

@@ -174,7 +174,8 @@ def test_words_of_an_english_name_are_neither_a_country_nor_an_answer_type(
     assert plan.countries == []  # South Korea is part of the name, no constraint on the media
     assert any("%E4%B8%AD%E9%9F%A9" in str(a) for a in plan.anchors)  # 中韩外长会
     plan = understand(f"At the {meeting}, which embassies took part?", lexicon).plan
-    assert plan.types == ["Organization"] and plan.label_keywords == ["馆"]
+    # the answers are organisations of the kind whose names end like the embassies' (使馆)
+    assert plan.types == ["Organization"] and plan.label_keywords[0].endswith("馆")
 
 
 def test_a_name_covered_only_by_cue_words_and_the_city_is_not_the_anchor(tmp_path: Path) -> None:

@@ -1,0 +1,189 @@
+"""Answers read from the text when no query plan answers: the answer type the question expects
+(a city, a company, an event …, a number, a year), and the entities of that type (or the values)
+in the sentences that best match the question, ranked by the sentence's score, the answer's
+nearness to the question's words in it, and the question's constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Dataset, URIRef
+
+from graph.namespaces import SPARQL_PREFIXES
+from graph.queries import select_values
+from search.qa.cues import ONE
+from search.qa.lexicon import Lexicon
+from search.qa.plan import LABELS, SENTENCE, values
+from search.qa.quantity import asked_phrase, english_count_words
+from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
+from search.qa.slots import Slots
+from search.qa.text_match import nearness, simplified
+
+TOP_SENTENCES = 5
+KEEP = 0.6  # answers scoring at least this share of the best one are kept
+PARTIES = ("City", "Country", "Enterprise", "Organization")
+ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
+WHICH = re.compile(r"哪些|什么|\bwhich\b|\bwhat\b")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|[-—–至到])")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+
+MENTIONS = (
+    SPARQL_PREFIXES
+    + """SELECT ?s ?e ?type ?start ?end ?country ?label ?label_en WHERE {
+%s  ?m wsh:inSentence ?s ; wsh:mentionOf ?e ; wsh:start ?start ; wsh:end ?end .
+  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))
+  OPTIONAL { ?e wsh:country ?country }
+  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }
+  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }
+}"""
+)
+
+
+@dataclass
+class TextAnswer:
+    label: str
+    label_en: str
+    iri: str
+    type: str
+    score: float
+    hit: SentenceHit
+    start: int  # span of the answer in its report
+    end: int
+
+
+def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
+    """What the answer is: the intent's answer types, else the type the question names, else a
+    place for "where"; a person ("who" with nothing else) is nothing the graph holds."""
+    if expects:
+        return expects
+    if slots.types:
+        return tuple(slots.types)
+    if "Q:where" in slots.concepts:
+        return ("City", "Region", "Country")
+    if "Q:who" in slots.concepts:
+        # who took part, whose project: parties; who is the mayor: a person
+        return PARTIES if slots.predicates else ("Person",)
+    if ONE.search(slots.blanked) or WHICH.search(slots.blanked):
+        return ANY  # 开发了什么应用, which goal: whatever the reports name there
+    return ()
+
+
+def read_answers(
+    slots: Slots,
+    lex: Lexicon,
+    index: SentenceIndex,
+    dataset: Dataset,
+    wanted: tuple[str, ...],
+) -> tuple[list[TextAnswer], list[SentenceHit]]:
+    """Answers of the wanted type from the best sentences, and those sentences."""
+    terms = query_terms(slots, lex)
+    hits = index.search(terms, TOP_SENTENCES, slots.documents or None)
+    if not hits or not wanted or wanted == ("Person",):
+        return [], hits
+    # what the question names, the answer's sentence names too (an answer about the Belt and
+    # Road comes from a sentence about it)
+    # (or the sentence after one that does: 大会由…主办). Countries are abbreviated (韩中, 中以),
+    # a reporting city is 我市 in its own reports, the reporting office is everywhere.
+    names = [
+        n
+        for iri in slots.named
+        if iri not in (lex.home_city, lex.home_country)
+        and iri not in lex.reports_of
+        and getattr(lex.entities.get(iri), "type", "") != "Country"
+        for n in lex.zh_names(iri)
+        if not lex.is_common(n)
+    ]
+    if names:
+        naming = [h for h in hits if any(n in simplified(h.text) for n in names)]
+        after = [f for h in naming if (f := index.following(h)) is not None]
+        hits = list({h.iri: h for h in naming + after}.values())
+        if not hits:
+            return [], []
+    top = hits[0].score
+    words = [t for t in terms if len(t) >= 2]
+    found: dict[str, TextAnswer] = {}
+    if wanted[0] in ("Number", "Year"):
+        pattern = _YEAR if wanted[0] == "Year" else _NUMBER
+        head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
+        asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
+        for hit in hits:
+            text = simplified(hit.text)
+            if head and head not in text:
+                continue
+            if asked is not None and not any(w in text for w in asked):
+                continue
+            for match in pattern.finditer(text):
+                value = match.group(1)
+                if wanted[0] == "Number" and _YEAR.match(text, match.start()):
+                    continue  # 2022年 is a date, not a count
+                score = hit.score / top * nearness(text, match.start(), match.end(), words)
+                _keep(found, TextAnswer(value, value, "", wanted[0], score, hit,
+                                        hit.start + match.start(), hit.start + match.end()))
+    else:
+        named = set(slots.named) | {lex.home_country} - {None}
+        if not lex.home_city or "Q:where" not in slots.concepts:
+            named.add(lex.home_city)
+        sentences = {h.iri: h for h in hits}
+        query = MENTIONS % values("s", [URIRef(i) for i in sentences])
+        constraint = set(slots.countries + slots.demonyms + slots.region)
+        for row in select_values(dataset, query):
+            kind = str(row["type"]).rsplit("#", 1)[-1]
+            entity = URIRef(str(row["e"]))
+            if kind not in wanted or entity in named:
+                continue
+            if constraint and "Country" not in wanted and row.get("country") not in constraint:
+                continue
+            hit = sentences[str(row["s"])]
+            start, end = int(row["start"]), int(row["end"])
+            near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
+            label = str(row.get("label") or entity.rsplit("/", 1)[-1])
+            _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
+                                    hit.score / top * near, hit, start, end))
+    if not found:
+        return [], hits
+    best = max(a.score for a in found.values())
+    answers = sorted(
+        (a for a in found.values() if a.score >= KEEP * best), key=lambda a: -a.score
+    )
+    # one thing asked (哪个城市, which year, how many): the best alone
+    if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
+        answers = answers[:1]
+    return answers, hits
+
+
+def _keep(found: dict[str, TextAnswer], answer: TextAnswer) -> None:
+    key = answer.iri or answer.label
+    if key not in found or found[key].score < answer.score:
+        found[key] = answer
+
+
+def text_sparql(found: list[TextAnswer]) -> str:
+    """The query that shows where each answer read from the text stands: the mention of each
+    entity in its sentence, or each value cut from its sentence at its span."""
+    entities = [a for a in found if a.iri]
+    if entities:
+        pairs = " ".join(f"({URIRef(a.iri).n3()} {URIRef(a.hit.iri).n3()})" for a in entities)
+        return (
+            SPARQL_PREFIXES
+            + "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end WHERE {\n"
+            + f"  VALUES (?e ?s) {{ {pairs} }}\n"
+            + "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+            + "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
+            + SENTENCE
+            + LABELS
+            + "}\nORDER BY ?label ?doc ?start\n"
+        )
+    rows = " ".join(
+        f"({URIRef(a.hit.iri).n3()} {a.start - a.hit.start + 1} {a.end - a.start})" for a in found
+    )
+    return (
+        SPARQL_PREFIXES
+        + "SELECT DISTINCT ?value ?doc ?sentence ?start ?end WHERE {\n"
+        + f"  VALUES (?s ?at ?length) {{ {rows} }}\n"
+        + SENTENCE
+        + "  BIND(SUBSTR(?sentence, ?at, ?length) AS ?value)\n"
+        + "  BIND(?sentenceStart + ?at - 1 AS ?start) BIND(?start + ?length AS ?end)\n"
+        + "}\nORDER BY ?doc ?start\n"
+    )

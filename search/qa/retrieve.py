@@ -1,0 +1,106 @@
+"""Sentences for answers read from the text: BM25 over the stored sentences (jieba tokens), with
+English questions carried into the corpus's Chinese words through their glosses. No model runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+
+from rdflib import Dataset, URIRef
+
+from graph.queries import select
+from search.corpus import SearchItem
+from search.lexical import LexicalIndex, tokenize
+from search.qa.lexicon import EN_STOP, SENTENCES, Lexicon
+from search.qa.slots import Slots, singular
+from search.qa.text_match import simplified
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # its index build logs at DEBUG
+_ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
+# question words that say how to answer, not what about
+_ASKING_TEXT = """
+哪些 哪个 哪几 哪家 哪所 哪座 哪里 哪国 哪一年 哪年 什么 多少 几个 是否 有哪些 是 谁 如何 怎么样
+"""
+_ASKING = frozenset(_ASKING_TEXT.split())
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    iri: str
+    doc: str
+    doc_iri: URIRef
+    start: int  # the sentence's offset in its report
+    text: str
+    score: float
+
+
+class SentenceIndex:
+    """Every stored sentence, searchable by words."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.hits: list[SentenceHit] = []
+        for s, text, doc, doc_iri, start in select(dataset, SENTENCES):
+            self.hits.append(
+                SentenceHit(str(s), str(doc), URIRef(str(doc_iri)), int(start), str(text), 0.0)
+            )
+        self.hits.sort(key=lambda h: (h.doc, h.start))
+        self._at = {h.iri: k for k, h in enumerate(self.hits)}
+        self.lexical = LexicalIndex(
+            [SearchItem(h.iri, "sentence", simplified(h.text), h.doc, h.start) for h in self.hits]
+        )
+
+    def following(self, hit: SentenceHit) -> SentenceHit | None:
+        """The sentence after `hit` in its report (它, 大会 often continue what it named)."""
+        k = self._at.get(hit.iri, -1) + 1
+        if 0 < k < len(self.hits) and self.hits[k].doc == hit.doc:
+            return replace(self.hits[k], score=hit.score)
+        return None
+
+    def search(
+        self, terms: list[str], k: int = 5, documents: list[URIRef] | None = None
+    ) -> list[SentenceHit]:
+        """The best `k` sentences for the terms, from `documents` only when given."""
+        if not terms or not self.hits:
+            return []
+        depth = len(self.hits) if documents else k
+        found = []
+        for index, score in self.lexical.search(" ".join(terms), depth):
+            if score <= 0:
+                continue
+            hit = self.hits[index]
+            if documents and hit.doc_iri not in documents:
+                continue
+            found.append(SentenceHit(hit.iri, hit.doc, hit.doc_iri, hit.start, hit.text, score))
+            if len(found) == k:
+                break
+        return found
+
+
+def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
+    """The question's words in the corpus's language: Chinese words as they are (and the names
+    it gives), English words through their glosses, the Chinese names of what it names."""
+    terms: list[str] = []
+    if slots.chinese:
+        terms = [t for t in tokenize(slots.text) if t not in _ASKING and not t.isascii()]
+        terms += [t for t in tokenize(slots.text) if t.isascii() and len(t) > 1]
+    else:
+        blanked = slots.blanked
+        for word in _ENGLISH_WORD.findall(blanked):
+            if word in EN_STOP or len(word) < 3:
+                continue
+            for form in dict.fromkeys([word, singular(word)]):
+                glossed = [
+                    w
+                    for w in lex.english_to_chinese(form)
+                    if lex.is_specific(w) or lex.is_common(w)
+                ]
+                if glossed and len(glossed) <= 6:
+                    terms.extend(glossed)
+                    break
+    if not slots.chinese:  # years and figures the question gives (2020)
+        terms.extend(re.findall(r"\d{2,}", slots.text))
+    for iri in slots.named:
+        terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])
+    return list(dict.fromkeys(terms))
