@@ -29,6 +29,8 @@ _ADVICE: tuple[tuple[re.Pattern[str], str], ...] = (
      "文件中没有文字 · no text in the file (a scanned PDF?): upload a version with text"),
     (re.compile(r"not a (?:valid|readable) \.docx.*", re.S),
      "无法读取 .docx · not a readable .docx: open and save it again in Word, or upload a PDF"),
+    (re.compile(r"(the id '[^']+' is already taken by \S+?);.*", re.S),
+     r"名称已被占用 · \1: rename the file, or remove that report first (Documents → remove)"),
     (re.compile(r"not a readable PDF.*", re.S),
      "无法读取 PDF · not a readable PDF: save it again, or upload the .docx"),
 )
@@ -58,7 +60,7 @@ def ingest_message(message: str) -> str:
     """The ingest report for the page: each failure line in the page's terms."""
     lines = []
     for line in without_paths(message).split("\n"):
-        if line.startswith("⚠️ "):
+        if line.startswith("⚠️ ") and "拒绝 refused" not in line:  # the app's own: as it is
             lines.append("⚠️ " + page_message(line[len("⚠️ "):]))
         else:
             lines.append(line)

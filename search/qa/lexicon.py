@@ -221,16 +221,18 @@ class Lexicon:
         """Big cities and countries the reference data names in `text`: (start, end, name)."""
         if self.gazetteer is None:
             return []
+        found = [(start, end) for start, end, refs in self.gazetteer.scan(text)
+                 if any(_big_place(r) for r in refs)]
+        if not found:  # jieba's dictionary is loaded only for a question that names a place
+            return []
         # a name inside a word is none (太平 in 太平洋岛国): matches start and end where words do
         edges = {0}
         for word in jieba.cut(text):
             edges.add(max(edges) + len(word))
         return [
             (start, end, text[start:end])
-            for start, end, refs in self.gazetteer.scan(text)
-            if any(_big_place(r) for r in refs)
-            and start in edges
-            and (end in edges or text[end : end + 1] in ("市", "县", "省"))
+            for start, end in found
+            if start in edges and (end in edges or text[end : end + 1] in ("市", "县", "省"))
         ]
 
     def english_place(self, name: str) -> str:

@@ -275,6 +275,8 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
 def _unheard_places(text: str, lex: Lexicon) -> list[str]:
     """A place named with 市, 省 or 县 that no stored name, place or sentence has
     (呜啦啦哒哒市): jieba leaves an unknown name as single characters before the suffix."""
+    if not any(suffix in text for suffix in "市省县"):
+        return []
     tokens = list(jieba.cut(text))
     found = []
     for k, token in enumerate(tokens):

@@ -1,7 +1,8 @@
 """A crash mid-ingest leaves the previous graph: an ingest process is killed at several
 moments while it replaces a report, and the store holds the old or the new version, whole.
 Killed after a report's write or removal, before the derived graph and the search index caught
-up, the next command of any kind rebuilds them: labels and answers as if nothing happened."""
+up, readers still show the stored reports, the next writer rebuilds the derived graph and the
+first search the index: labels and answers as if nothing happened."""
 
 from __future__ import annotations
 
@@ -251,18 +252,24 @@ def test_killed_after_a_reports_write_any_command_rebuilds_the_labels(
     assert outcome(data_dir) == expected["more"]
 
 
-def test_killed_while_indexing_an_ingest_the_first_question_rebuilds_the_index(
+def searched(data_dir: Path) -> None:
+    """One search, as an analyst runs it: the search index is built on first use."""
+    assert waishi(data_dir, "search", "sister cities").stdout.strip()
+
+
+def test_killed_while_indexing_an_ingest_the_first_search_rebuilds_the_index(
     stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(stores["seeds"], data_dir)
     kill_on_log(data_dir, "derived graph refreshed", "ingest", str(EXTRA))
     assert stale(data_dir) == Stale(derived=False, index=True)
-    assert answers(data_dir) == expected["more"].answers
+    assert answers(data_dir) == expected["more"].answers  # questions read the store itself
+    searched(data_dir)
     assert stale(data_dir) == Stale(derived=False, index=False)
 
 
-def test_killed_after_a_removal_any_command_rebuilds_the_labels(
+def test_killed_after_a_removal_the_next_writer_rebuilds_the_labels(
     stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
@@ -270,12 +277,17 @@ def test_killed_after_a_removal_any_command_rebuilds_the_labels(
     kill_on_log(data_dir, f"{EXTRA.stem} removed; refreshing the derived graph",
                 "ingest", "--remove", EXTRA.stem)
     assert stale(data_dir) == Stale(derived=True, index=True)
+    # readers (entities, ask) never write, and show the stored reports all the same
     assert entities(data_dir) == expected["seeds"].entities
     assert answers(data_dir) == expected["seeds"].answers
+    assert stale(data_dir) == Stale(derived=True, index=True)
+    again = waishi(data_dir, "ingest", "--json")  # the next writer: the bundled reports
+    assert json.loads(again.stdout)["added"] == []
     assert stale(data_dir) == Stale(derived=False, index=False)
+    assert outcome(data_dir) == expected["seeds"]
 
 
-def test_killed_while_indexing_a_removal_the_first_question_rebuilds_the_index(
+def test_killed_while_indexing_a_removal_the_first_search_rebuilds_the_index(
     stores: dict[str, Path], expected: dict[str, Outcome], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
@@ -283,4 +295,5 @@ def test_killed_while_indexing_a_removal_the_first_question_rebuilds_the_index(
     kill_on_log(data_dir, "derived graph refreshed", "ingest", "--remove", EXTRA.stem)
     assert stale(data_dir) == Stale(derived=False, index=True)
     assert answers(data_dir) == expected["seeds"].answers
+    searched(data_dir)
     assert stale(data_dir) == Stale(derived=False, index=False)

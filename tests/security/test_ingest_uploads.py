@@ -36,6 +36,7 @@ def write_secret(path: Path) -> str:
 class App:
     url: str
     workspace: Any  # waishi.workspace.Workspace
+    blocks: Any  # gradio.Blocks
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     blocks.queue(default_concurrency_limit=2)
     blocks.launch(**app_gradio.launch_options(settings), prevent_thread_lock=True, quiet=True)
     try:
-        yield App(f"http://127.0.0.1:{port}", ws)
+        yield App(f"http://127.0.0.1:{port}", ws, blocks)
     finally:
         blocks.close()
         ws.close()
@@ -76,7 +77,9 @@ def call_ingest(app: App, files: list[dict[str, Any]]) -> tuple[str, Any]:
     """The ingest endpoint called over HTTP with the file paths as given: what a client that
     names a path instead of uploading a file sends. Returns the event and its data."""
     base = f"{app.url}/gradio_api/call/on_ingest"
-    started = httpx.post(base, json={"data": [files]}, timeout=30)
+    # the files, then the page's state, the kinds shown and the drawn flag: the server takes
+    # the two states from the session, so a client sends None for them
+    started = httpx.post(base, json={"data": [files, None, [], None]}, timeout=30)
     started.raise_for_status()
     event = data = None
     with httpx.stream("GET", f"{base}/{started.json()['event_id']}", timeout=300) as stream:
@@ -146,7 +149,9 @@ def test_an_uploaded_report_is_ingested_and_a_named_path_beside_it_is_not(
     assert "harbour-visit" in app.workspace.documents()
 
     # the uploaded copy's path, and a planted file beside it, named in one request
-    uploaded = next(Path(gradio_utils.get_upload_folder()).glob("*/harbour-visit.txt"))
+    # the path the upload route gave it (the folder also holds Gradio's cached copy by content)
+    uploaded = next(Path(p) for p in app.blocks.upload_file_set
+                    if Path(p).name == "harbour-visit.txt")
     stray = planted / "stray-notes.txt"
     mark = write_secret(stray)
     event, data = call_ingest(app, [_file(uploaded, "harbour-visit.txt"),
@@ -169,7 +174,8 @@ def test_an_upload_with_a_taken_stem_is_refused_and_the_same_name_again_replaces
     assert "added: trade-week" in message
 
     message = client.predict([handle_file(str(other / "trade-week.md"))], api_name="/on_ingest")[0]
-    assert "trade-week.md: the id 'trade-week' is already taken by upload:trade-week.txt" in message
+    assert ("trade-week.md: 名称已被占用 · the id 'trade-week' is already taken by "
+            "upload:trade-week.txt: rename the file" in message)
     assert app.workspace.documents()["trade-week"]["title"] == "青岛与大阪(日本)举办经贸周。"
 
     (first / "trade-week.txt").write_text("青岛与大阪(日本)举办第二届经贸周。\n", encoding="utf-8")
