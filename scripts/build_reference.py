@@ -52,7 +52,7 @@ CITY_ABBREVIATION_FIELDS = ["name_zh", "abbr_zh", "source"]
 NON_ISO_COUNTRY = {"XK": "RS"}
 ORGS = {"SCO", "RCEP", "APEC", "BRI", "ASEAN"}
 ROLES = {"member", "observer", "dialogue_partner"}
-ORG_TYPES = {"Organization", "Initiative"}
+ORG_TYPES = {"Organization", "Initiative", "Event"}  # Event: fairs held every year (进博会)
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_NAME = re.compile(f"^[{_HAN}][{_HAN}·]*[{_HAN}]$")
