@@ -346,3 +346,11 @@ def test_a_host_s_role_word_is_no_part_of_the_name_after_it() -> None:
     ex = extract("活动由美方主办方国际友好城市协会承办。", title="青岛市外办工作总结")
     assert "国际友好城市协会" in {m.entity.label_zh for m in ex.mentions}
     assert not any(m.entity.label_zh.startswith("方") for m in ex.mentions)
+
+
+def test_english_short_forms_and_hyphenated_pairs_name_countries() -> None:
+    ex = extract("Officials of the U.S. and the UK joined the China-US dialogue on Sino-Korean "
+                 "trade; Korea sent a delegation.", title="Hangzhou FAO notes")
+    found = {(m.surface, m.entity.label_zh) for m in ex.mentions if m.entity.type == "Country"}
+    assert {("U.S.", "美国"), ("UK", "英国"), ("China", "中国"), ("US", "美国"),
+            ("Sino", "中国"), ("Korea", "韩国")} <= found
