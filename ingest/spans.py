@@ -84,6 +84,8 @@ def after_trigger(span: str, keep: int = 2, gazetteer: Gazetteer | None = None) 
             continue
         if gazetteer is not None and _in_name(span, match.start(), match.end(), gazetteer):
             continue
+        if span[match.end() : match.end() + 1] == "暨":
+            continue  # …会晤暨…会晤: the head of a name joined to the next, not a verb
         return match.end()
     return 0
 

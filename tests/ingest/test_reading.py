@@ -354,3 +354,19 @@ def test_english_short_forms_and_hyphenated_pairs_name_countries() -> None:
     found = {(m.surface, m.entity.label_zh) for m in ex.mentions if m.entity.type == "Country"}
     assert {("U.S.", "美国"), ("UK", "英国"), ("China", "中国"), ("US", "美国"),
             ("Sino", "中国"), ("Korea", "韩国")} <= found
+
+
+def test_two_meetings_joined_by_ji_are_one_event() -> None:
+    ex = extract("2023年两省友好交流年开幕会晤暨联委会第三次会晤在昆明举行。",
+                 title="云南省外办工作总结")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"2023年两省友好交流年开幕会晤暨联委会第三次会晤"}
+
+
+def test_china_meeting_several_countries_is_one_meeting() -> None:
+    ex = extract("中国与柬埔寨、泰国外长会晤在青岛举行。", title="青岛市外办工作总结")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"中国与柬埔寨、泰国外长会晤"}
+    pairs = extract("保障中韩、中尼外长会顺利举行。", title="青岛市外办工作总结")
+    assert {m.entity.label_zh for m in pairs.mentions if m.entity.type == "Event"} == {
+        "中韩外长会", "中尼外长会"}  # two meetings, one with each country
