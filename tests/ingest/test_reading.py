@@ -370,3 +370,12 @@ def test_china_meeting_several_countries_is_one_meeting() -> None:
     pairs = extract("保障中韩、中尼外长会顺利举行。", title="青岛市外办工作总结")
     assert {m.entity.label_zh for m in pairs.mentions if m.entity.type == "Event"} == {
         "中韩外长会", "中尼外长会"}  # two meetings, one with each country
+
+
+def test_counties_and_prefectures_of_the_home_country_are_places() -> None:
+    ex = extract("甘肃省兰考县、云南桐庐县与楚雄彝族自治州代表出席，全县、贫困县、示范县和"
+                 "日本长野县也有介绍。", title="昆明市外办工作总结")
+    counties = {m.surface: (m.entity.type, m.entity.country) for m in ex.mentions
+                if m.rule == "home-county"}
+    assert counties == {"兰考县": ("City", "CN"), "桐庐县": ("City", "CN"),
+                        "楚雄彝族自治州": ("City", "CN")}
