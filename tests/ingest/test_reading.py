@@ -379,3 +379,12 @@ def test_counties_and_prefectures_of_the_home_country_are_places() -> None:
                 if m.rule == "home-county"}
     assert counties == {"兰考县": ("City", "CN"), "桐庐县": ("City", "CN"),
                         "楚雄彝族自治州": ("City", "CN")}
+
+
+def test_the_word_for_a_partner_city_is_no_part_of_its_name() -> None:
+    ex = extract("我市分别与德国友城埃尔兰根市、斐济友好城市劳托卡市签订合作项目。",
+                 title="绍兴市外办工作总结")
+    cities = {m.surface for m in ex.mentions if m.entity.type == "City"}
+    assert {"埃尔兰根市", "劳托卡市"} <= {c if c.endswith("市") else c + "市" for c in cities}
+    assert not any("友城" in c or "友好城市" in c for c in cities)
+    assert not [m for m in ex.mentions if m.entity.type == "Initiative"]  # 签订…项目 names none
