@@ -402,3 +402,15 @@ def test_countries_listed_as_cities_are_countries() -> None:
     ex = extract("我市还与美国、德国、俄罗斯等6个国外城市签订了协议。", title="晋中市外办工作总结")
     kinds = {m.entity.label_zh: m.entity.type for m in ex.mentions}
     assert kinds["美国"] == kinds["德国"] == kinds["俄罗斯"] == "Country"
+
+
+def test_a_medium_before_its_dateline_and_message() -> None:
+    ex = extract("华商网宝鸡3月2日消息 据了解，宝鸡市与友城代表举行座谈。", title="")
+    assert "华商网" in {m.entity.label_zh for m in ex.mentions if m.rule == "media-credit"}
+
+
+def test_first_time_is_no_part_of_an_event_and_halls_are_organisations() -> None:
+    ex = extract("首次宝鸡国际友城大会举行，代表参观了周原青铜艺术馆。", title="宝鸡市外办工作总结")
+    labels = {m.entity.label_zh: m.entity.type for m in ex.mentions}
+    assert labels.get("宝鸡国际友城大会") == "Event"
+    assert labels.get("周原青铜艺术馆") == "Organization"
