@@ -131,6 +131,7 @@ def main() -> None:
             env = {**os.environ, "HF_HUB_OFFLINE": "1"}
             done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, check=True)
             results.append((size, real, json.loads(done.stdout.strip().splitlines()[-1])))
+            print(f"[{size}] {json.dumps(results[-1][2])}", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"# large reports — {os.cpu_count()} CPUs")
