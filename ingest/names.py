@@ -128,7 +128,14 @@ def _emit(
     if len(rest) < 3 and kind != "Enterprise":
         return
     label = canonical_label(rest, ctx)
-    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx, kind, listed):
+    # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
+    # events: recognise_quoted_names)
+    quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"
+    if (
+        kind in ("Event", "Initiative", "Organization")
+        and not quoted
+        and not _name_like(label, ctx, kind, listed)
+    ):
         return
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name
@@ -183,6 +190,8 @@ def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
         return False
     first_s, first_e = items[0]
     first = text[first_s:first_e]
+    if any(sep in first and _place_name(first.rsplit(sep, 1)[1], ctx) for sep in "与同"):
+        return False  # 中国与老挝、越南、东帝汶外长会晤: one meeting of China with all three
     trailing = ""
     for k in range(len(first)):
         if _place_name(first[k:], ctx):

@@ -19,6 +19,19 @@ _MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
 _MID_CITY = 100_000
 
 
+def _local_counterpart(text: str, start: int, end: int, refs: list[EntityRef]) -> bool:
+    """市发改委, 省贸促会, 三市发改委: a national body's short name after 市, 省, 区 or 县 names
+    that level's own body, not the national one (its full name, 国家发改委, is never so)."""
+    return (
+        start > 0
+        and text[start - 1] in "市省区县"
+        and all(
+            r.type == "Organization" and r.country == "CN" and r.label_zh != text[start:end]
+            for r in refs
+        )
+    )
+
+
 def recognise_gazetteer(ctx: DocContext) -> None:
     """Every reference name in the text, keeping all candidates of an ambiguous name; a small
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
@@ -48,6 +61,8 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                 if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx, in_report)
             ]
             if not kept:
+                continue
+            if _local_counterpart(sentence.text, start, end, kept):
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]
@@ -288,6 +303,9 @@ def _longest_suffix_refs(text: str, ctx: DocContext) -> list[EntityRef]:
     return []
 
 
+_PARTNER_WORD = re.compile(r"(?:国际)?(?:友城|友好城市|姊妹城市|姐妹城市)(?=[\u4e00-\u9fff])")
+
+
 def recognise_country_city(ctx: DocContext) -> None:
     """`国家首都X`, `国家X市` and `国家X、…`: a country name directly followed by a city."""
     gaz = ctx.gazetteer
@@ -302,6 +320,9 @@ def recognise_country_city(ctx: DocContext) -> None:
         if iso2 == ctx.home_country and not match.group(2):
             continue  # 中国中心项目: the home country's name starts many ordinary phrases
         start = match.end()
+        partner = _PARTNER_WORD.match(text, start)
+        if partner and not match.group(2):
+            start = partner.end()  # 韩国友城大邱市: the city after the word for a partner city
         end = start
         while end < len(text) and is_cjk(text[end]) and end - start < 8:
             end += 1

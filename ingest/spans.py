@@ -25,13 +25,13 @@ _TRIGGER = re.compile(
     r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话|外)"
     # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
     # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
-    r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
+    r"|(?:承办|主办|协办)(?:方|单位)?|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
     # prepositions and verbs of visits that end a clause's subject: 广州作为协会主席城市,
     # 以…身份 (not 以色列, 中以), 在 (not 在线)…, 由…主办, 副区长王某带队赴…公司,
     # 部长一行访问…大学, 成功筹办
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
-    r"|落实|转载自|来自"
+    r"|落实|转载自|来自|签署|签订"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
@@ -84,6 +84,8 @@ def after_trigger(span: str, keep: int = 2, gazetteer: Gazetteer | None = None) 
             continue
         if gazetteer is not None and _in_name(span, match.start(), match.end(), gazetteer):
             continue
+        if span[match.end() : match.end() + 1] == "暨":
+            continue  # …会晤暨…会晤: the head of a name joined to the next, not a verb
         return match.end()
     return 0
 
