@@ -5,12 +5,11 @@ with ratios.
 Each store runs in its own worker process (peak memory is then its own); the server is started by
 the worker on 127.0.0.1 and loaded through its HTTP store endpoint, as one would feed a running
 server. The queries are the application's own, run as the application runs them
-(`graph.queries.select_values`): one `search.qa.plan.QueryPlan` per shape each intent the answerer
-renders can take (with and without anchors, event keywords, years, statuses, goals, evidence
-keywords, pages), with anchors picked from the data as the most mentioned entities of their type;
-for "Which partners support SCO goals?" also the evidence query `ask` runs for the partners shown;
-and the `waishi entities` listing (`graph.queries.entity_pages`), its first page and the whole.
-An intent the renderer knows and no plan here covers is named in the output. Each query first runs
+(`graph.queries.select_values`): every reading of every registered intent's example questions
+(`plans.py`: the intents of `search.qa.intents`, each example read as the answerer reads it over
+the synthetic graph's lexicon, each distinct reading with the follow-up queries `ask` runs on its
+rows), and the `waishi entities` listing (`graph.queries.entity_pages`), its first page and the
+whole. An intent that gives no plan is named in the output with why. Each query first runs
 once in a forked child stopped after --timeout seconds (a warm-up that also catches queries too
 slow to measure), then up to --runs times in process while the --budget lasts; p95 over fewer
 than 20 runs is the slowest run. Generated graphs are cached per size, seed and graph layout
