@@ -75,12 +75,33 @@ def _matches(
                 start, end = words[k][0], words[k + n - 1][1]
                 name = text[start:end].rstrip(".,").replace("’", "'")
                 refs = index.get(name.lower())
+                if not refs and text[end - 1 : end] == "." and n == 1:
+                    name += "."  # U.S.
+                    refs = index.get(name.lower())
                 if refs:
                     yield start, start + len(name), refs
                     k += n
                     break
             else:
+                yield from _pair_parts(text, *words[k], index)
                 k += 1
+
+
+def _pair_parts(
+    text: str, start: int, end: int, index: dict[str, tuple[EntityRef, ...]]
+) -> Iterator[tuple[int, int, tuple[EntityRef, ...]]]:
+    """The countries of a hyphenated pair (China-US, Sino-German is not: only names are
+    read, and Sino is China): each part that is a country's name."""
+    word = text[start:end].rstrip(".,")
+    if "-" not in word:
+        return
+    at = start
+    for part in word.split("-"):
+        key = "china" if part == "Sino" else part.replace("’", "'").lower()
+        refs = tuple(r for r in index.get(key, ()) if r.type == "Country")
+        if refs and part[:1].isupper():
+            yield at, at + len(part), refs
+        at += len(part) + 1
 
 
 def _plausible(ref: EntityRef, named: set[str], ctx: DocContext) -> bool:

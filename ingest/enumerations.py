@@ -11,7 +11,7 @@ import jieba.posseg as pseg
 from ingest.context import Candidate, DocContext, is_cjk
 from ingest.model import PLACE_TYPES
 from ingest.spans import after_trigger, canonical_label, mask_quotes, strip_leading
-from ingest.terms import table
+from ingest.terms import table, words
 
 _ENUM_TYPE = table("enumeration")  # head noun -> the class of every item
 _ENUM = re.compile(
@@ -19,6 +19,24 @@ _ENUM = re.compile(
     f"({'|'.join(_ENUM_TYPE)})"
 )
 _ORDINARY = {"n", "vn", "v", "a", "an", "ad", "d"}
+# an item that ends in a head of its own is of that head's class, whatever the list's head
+# (北外滩论坛 in `…、北外滩论坛等平台` is a forum, 江西大学 in `…等机构` a university)
+_OWN_HEAD = tuple(
+    (kind, re.compile(f"(?:{'|'.join(heads)})$"))
+    for kind in ("Event", "Organization", "Enterprise", "Initiative")
+    if (heads := [h for h in words(kind, "heads") if h not in words(kind, "weak_heads")])
+)
+_TYPED_LISTS = {"Event", "Organization", "Enterprise", "Initiative"}
+
+
+def _own_kind(item: str, kind: str) -> str:
+    """The class of a list item: its own head noun's, else the list's."""
+    if kind not in _TYPED_LISTS:
+        return kind
+    for own, head in _OWN_HEAD:
+        if head.search(item):
+            return own
+    return kind
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
 
 
@@ -83,8 +101,9 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if quoted_item:
                 rest, rest_start = quoted_item.group(1), rest_start + 1
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
+                item_kind = _own_kind(rest, kind)
                 known = ctx.gazetteer.lookup(rest)
-                refs = [r for r in known if r.type == kind]
+                refs = [r for r in known if r.type == item_kind]
                 if kind in PLACE_TYPES and not known and _ordinary_word(rest):
                     continue  # 经贸、教育、城市规划等城市信息: fields, not places
                 if known and not refs and not any(r.type in PLACE_TYPES for r in known):
@@ -96,7 +115,7 @@ def recognise_enumerations(ctx: DocContext) -> None:
                     Candidate(
                         rest_start,
                         rest_start + len(rest),
-                        kind,
+                        item_kind,
                         canonical_label(rest, ctx),
                         "enumeration",
                         0.95 if kind in ("Region", "City") else 0.6,

@@ -42,6 +42,7 @@ class Country:
     demonyms: tuple[str, ...]
     continent: str
     capital_en: str
+    names_en: tuple[str, ...] = ()  # other English names (US, Republic of Korea)
 
 
 @dataclass
@@ -103,6 +104,9 @@ class Gazetteer:
                 name = ref.label_en.strip()
                 if name[:1].isupper():
                     index.setdefault(name.lower(), {})[ref.key] = ref
+        for country in self.countries.values():
+            for name in country.names_en:
+                index.setdefault(name.lower(), {})[country.ref.key] = country.ref
         return {name: tuple(refs.values()) for name, refs in index.items()}
 
     def prefixes(self, text: str, at: int = 0) -> Iterator[tuple[int, list[EntityRef]]]:
@@ -174,6 +178,7 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
             demonyms=tuple(d.lower() for d in _split(row.get("demonyms_en"))),
             continent=row.get("continent", ""),
             capital_en=row.get("capital_en", ""),
+            names_en=tuple(_split(row.get("aliases_en"))),
         )
         gaz.countries[iso2] = country
         for name in (row["name_zh"], *ref.aliases):

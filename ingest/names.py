@@ -128,7 +128,14 @@ def _emit(
     if len(rest) < 3 and kind != "Enterprise":
         return
     label = canonical_label(rest, ctx)
-    if kind in ("Event", "Initiative", "Organization") and not _name_like(label, ctx, kind, listed):
+    # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
+    # events: recognise_quoted_names)
+    quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"
+    if (
+        kind in ("Event", "Initiative", "Organization")
+        and not quoted
+        and not _name_like(label, ctx, kind, listed)
+    ):
         return
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name

@@ -19,6 +19,19 @@ _MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
 _MID_CITY = 100_000
 
 
+def _local_counterpart(text: str, start: int, end: int, refs: list[EntityRef]) -> bool:
+    """市发改委, 省贸促会, 三市发改委: a national body's short name after 市, 省, 区 or 县 names
+    that level's own body, not the national one (its full name, 国家发改委, is never so)."""
+    return (
+        start > 0
+        and text[start - 1] in "市省区县"
+        and all(
+            r.type == "Organization" and r.country == "CN" and r.label_zh != text[start:end]
+            for r in refs
+        )
+    )
+
+
 def recognise_gazetteer(ctx: DocContext) -> None:
     """Every reference name in the text, keeping all candidates of an ambiguous name; a small
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
@@ -48,6 +61,8 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                 if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx, in_report)
             ]
             if not kept:
+                continue
+            if _local_counterpart(sentence.text, start, end, kept):
                 continue
             types = {r.type for r in kept}
             kind = "Country" if "Country" in types else sorted(types)[0]

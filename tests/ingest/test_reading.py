@@ -316,3 +316,41 @@ def test_zones_sides_regions_and_cities_of_a_country_the_report_names() -> None:
 def test_a_chinese_province_is_no_foreign_city_of_its_name() -> None:
     ex = extract("湖南省外办组织企业赴湖南参加对接会。", title="长沙市外办工作总结")
     assert entities(ex).get("湖南", ("Region", "CN")) == ("Region", "CN")
+
+
+def test_a_list_item_with_a_head_of_its_own_keeps_its_class() -> None:
+    ex = extract("我们将办好滨江论坛、友城合作计划、消博会等平台，服务对外开放。",
+                 title="杭州市外办工作要点")
+    typed: dict[str, set[str]] = {}
+    for m in ex.mentions:
+        typed.setdefault(m.entity.label_zh, set()).add(m.entity.type)
+    assert typed["滨江论坛"] == {"Event"}  # a forum in a list of platforms
+    assert typed["中国国际消费品博览会"] == {"Event"}  # a fair held every year, by its short name
+    assert typed["友城合作计划"] == {"Initiative"}  # the list's own class
+
+
+def test_a_national_body_short_name_after_a_level_is_that_level_s_own_body() -> None:
+    ex = extract("市发改委、省贸促会与国家发改委共同举办推介会。", title="合肥市外办工作总结")
+    national = [m.surface for m in ex.mentions if m.entity.label_zh == "国家发展和改革委员会"]
+    assert national == ["国家发改委"]
+    assert not any(m.entity.label_zh == "中国国际贸易促进委员会" for m in ex.mentions)
+
+
+def test_a_quoted_name_is_taken_by_its_head_without_a_place_in_it() -> None:
+    ex = extract("会上推介了“长株潭都市圈”和“北部湾城市群”。", title="长沙市外办工作总结")
+    found = {m.entity.label_zh: m.entity.type for m in ex.mentions}
+    assert found["长株潭都市圈"] == "Initiative" and found["北部湾城市群"] == "Initiative"
+
+
+def test_a_host_s_role_word_is_no_part_of_the_name_after_it() -> None:
+    ex = extract("活动由美方主办方国际友好城市协会承办。", title="青岛市外办工作总结")
+    assert "国际友好城市协会" in {m.entity.label_zh for m in ex.mentions}
+    assert not any(m.entity.label_zh.startswith("方") for m in ex.mentions)
+
+
+def test_english_short_forms_and_hyphenated_pairs_name_countries() -> None:
+    ex = extract("Officials of the U.S. and the UK joined the China-US dialogue on Sino-Korean "
+                 "trade; Korea sent a delegation.", title="Hangzhou FAO notes")
+    found = {(m.surface, m.entity.label_zh) for m in ex.mentions if m.entity.type == "Country"}
+    assert {("U.S.", "美国"), ("UK", "英国"), ("China", "中国"), ("US", "美国"),
+            ("Sino", "中国"), ("Korea", "韩国")} <= found
