@@ -190,6 +190,8 @@ def _distribute(ctx: DocContext, head: re.Match[str]) -> bool:
         return False
     first_s, first_e = items[0]
     first = text[first_s:first_e]
+    if any(sep in first and _place_name(first.rsplit(sep, 1)[1], ctx) for sep in "与同"):
+        return False  # 中国与老挝、越南、东帝汶外长会晤: one meeting of China with all three
     trailing = ""
     for k in range(len(first)):
         if _place_name(first[k:], ctx):

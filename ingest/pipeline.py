@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ingest import names
 from ingest.context import DocContext
+from ingest.counties import recognise_home_counties
 from ingest.english import recognise_english_names
 from ingest.gazetteer import Gazetteer
 from ingest.home import find_home
@@ -34,6 +35,7 @@ def recogniser_registry() -> dict[str, Recogniser]:
     English names, names, then the statistical ones, which fill what the others left."""
     chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
     chosen["regions-abroad"] = recognise_regions_abroad
+    chosen["home-counties"] = recognise_home_counties
     chosen["english-names"] = recognise_english_names
     chosen.update(names.NAME_RECOGNISERS)
     for name, recognise in STATISTICAL_RECOGNISERS.items():

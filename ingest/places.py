@@ -303,6 +303,9 @@ def _longest_suffix_refs(text: str, ctx: DocContext) -> list[EntityRef]:
     return []
 
 
+_PARTNER_WORD = re.compile(r"(?:国际)?(?:友城|友好城市|姊妹城市|姐妹城市)(?=[\u4e00-\u9fff])")
+
+
 def recognise_country_city(ctx: DocContext) -> None:
     """`国家首都X`, `国家X市` and `国家X、…`: a country name directly followed by a city."""
     gaz = ctx.gazetteer
@@ -317,6 +320,9 @@ def recognise_country_city(ctx: DocContext) -> None:
         if iso2 == ctx.home_country and not match.group(2):
             continue  # 中国中心项目: the home country's name starts many ordinary phrases
         start = match.end()
+        partner = _PARTNER_WORD.match(text, start)
+        if partner and not match.group(2):
+            start = partner.end()  # 韩国友城大邱市: the city after the word for a partner city
         end = start
         while end < len(text) and is_cjk(text[end]) and end - start < 8:
             end += 1

@@ -31,7 +31,7 @@ _TRIGGER = re.compile(
     # 部长一行访问…大学, 成功筹办
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
-    r"|落实|转载自|来自"
+    r"|落实|转载自|来自|签署|签订"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
@@ -84,6 +84,8 @@ def after_trigger(span: str, keep: int = 2, gazetteer: Gazetteer | None = None) 
             continue
         if gazetteer is not None and _in_name(span, match.start(), match.end(), gazetteer):
             continue
+        if span[match.end() : match.end() + 1] == "暨":
+            continue  # …会晤暨…会晤: the head of a name joined to the next, not a verb
         return match.end()
     return 0
 

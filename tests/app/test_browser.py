@@ -91,6 +91,10 @@ def test_every_answer_row_shows_its_own_sentence_with_its_span_marked(
     yerevan.locator("summary").click()
     expect(yerevan.locator(".memberships")).to_contain_text("dialogue partner")
     expect(yerevan.locator(".memberships")).to_contain_text("亚美尼亚")
+    korea = rows.filter(has=page.locator(".c-label", has_text="韩国"))
+    korea.locator("summary").click()
+    marked = korea.locator(".provenance mark.answer").all_inner_texts()
+    assert "中韩" in marked  # the pair of 中韩、中尼外长会 marked whole, with its name
 
     bishkek = rows.filter(has=page.locator(".c-label", has_text="比什凯克"))
     bishkek.locator("summary").click()

@@ -47,6 +47,9 @@ def test_abbreviations_are_marked_with_what_they_stand_in(rows: list[Any]) -> No
     assert marked.get("韩、日、泰三国") == "日本"  # not 日 alone
     assert "日" not in marked
     korea = next(r for r in rows if r.label == "韩国")
+    pairs = {s.text[m.start:m.end]: m.tag for s, marks in korea.sentences for m in marks
+             if m.role == "answer" and "中韩、中尼外长会" in s.text}
+    assert pairs == {"中韩": "韩国"}  # the pair 中韩 of 中韩、中尼外长会, not 韩 inside it
     marks = [(s.text[m.start:m.end], m.tag) for s, found in korea.sentences for m in found
              if m.role == "answer"]
     assert ("韩国", "") in marks and ("中韩", "韩国") in marks  # 中韩 is marked as Korea's

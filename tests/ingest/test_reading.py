@@ -354,3 +354,37 @@ def test_english_short_forms_and_hyphenated_pairs_name_countries() -> None:
     found = {(m.surface, m.entity.label_zh) for m in ex.mentions if m.entity.type == "Country"}
     assert {("U.S.", "美国"), ("UK", "英国"), ("China", "中国"), ("US", "美国"),
             ("Sino", "中国"), ("Korea", "韩国")} <= found
+
+
+def test_two_meetings_joined_by_ji_are_one_event() -> None:
+    ex = extract("2023年两省友好交流年开幕会晤暨联委会第三次会晤在昆明举行。",
+                 title="云南省外办工作总结")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"2023年两省友好交流年开幕会晤暨联委会第三次会晤"}
+
+
+def test_china_meeting_several_countries_is_one_meeting() -> None:
+    ex = extract("中国与柬埔寨、泰国外长会晤在青岛举行。", title="青岛市外办工作总结")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"中国与柬埔寨、泰国外长会晤"}
+    pairs = extract("保障中韩、中尼外长会顺利举行。", title="青岛市外办工作总结")
+    assert {m.entity.label_zh for m in pairs.mentions if m.entity.type == "Event"} == {
+        "中韩外长会", "中尼外长会"}  # two meetings, one with each country
+
+
+def test_counties_and_prefectures_of_the_home_country_are_places() -> None:
+    ex = extract("甘肃省兰考县、云南桐庐县与楚雄彝族自治州代表出席，全县、贫困县、示范县和"
+                 "日本长野县也有介绍。", title="昆明市外办工作总结")
+    counties = {m.surface: (m.entity.type, m.entity.country) for m in ex.mentions
+                if m.rule == "home-county"}
+    assert counties == {"兰考县": ("City", "CN"), "桐庐县": ("City", "CN"),
+                        "楚雄彝族自治州": ("City", "CN")}
+
+
+def test_the_word_for_a_partner_city_is_no_part_of_its_name() -> None:
+    ex = extract("我市分别与德国友城埃尔兰根市、斐济友好城市劳托卡市签订合作项目。",
+                 title="绍兴市外办工作总结")
+    cities = {m.surface for m in ex.mentions if m.entity.type == "City"}
+    assert {"埃尔兰根市", "劳托卡市"} <= {c if c.endswith("市") else c + "市" for c in cities}
+    assert not any("友城" in c or "友好城市" in c for c in cities)
+    assert not [m for m in ex.mentions if m.entity.type == "Initiative"]  # 签订…项目 names none
