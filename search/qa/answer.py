@@ -17,7 +17,14 @@ from graph.queries import select_values
 from search.hybrid import HybridSearch
 from search.qa.abstain import refusal
 from search.qa.calibration import calibrated, raw_score
-from search.qa.from_text import ANY, TextAnswer, expected_type, read_answers, text_sparql
+from search.qa.from_text import (
+    ANY,
+    TextAnswer,
+    expected_type,
+    naming_documents,
+    read_answers,
+    text_sparql,
+)
 from search.qa.intents import Intent
 from search.qa.intents.base import PLANNED
 from search.qa.lexicon import Lexicon
@@ -100,6 +107,8 @@ class QuestionAnswerer:
         refused = refusal(slots, self.lexicon)
         if refused:
             return Answer(question, [], "", [], "none", 0.0, message=refused)
+        if not slots.documents:  # a question about Kaifeng's office: Kaifeng's reports answer
+            slots.documents = naming_documents(slots, self.lexicon, self.dataset)
         unfiltered: dict[str, list[dict[str, Any]]] = {}
         first: Answer | None = None
         for rank, choice in enumerate(reading.choices[:INTENTS_TRIED]):
@@ -148,6 +157,7 @@ class QuestionAnswerer:
         for used, candidate in enumerate(plans):  # noqa: B007 - the index is returned
             plan = _paged(candidate)
             rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
+            rows = _of_asked_type(rows, intent, candidate)
             if rows:
                 break
         answers, inferred = self._group(intent, plan, rows)
@@ -294,6 +304,18 @@ class QuestionAnswerer:
                 "that best match the question"
             ),
         )
+
+
+def _of_asked_type(
+    rows: list[dict[str, Any]], intent: Intent, plan: QueryPlan
+) -> list[dict[str, Any]]:
+    """The rows of the type the plan asks for (哪座城市, which country): an event or an office
+    is no answer to "in which city", whatever relation ties it. Values (a count, a year) are
+    not typed so."""
+    if not plan.types or intent.values or not rows or "type" not in rows[0]:
+        return rows
+    asked = set(plan.types)
+    return [r for r in rows if str(r["type"]).rsplit("#", 1)[-1] in asked]
 
 
 def _snippet(text: str, at: int, width: int = 24) -> str:

@@ -108,6 +108,7 @@ def read_answers(
         pattern = _YEAR if wanted[0] == "Year" else _NUMBER
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
+        given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
         for hit in hits:
             text = simplified(hit.text)
             if head and head not in text:
@@ -116,8 +117,10 @@ def read_answers(
                 continue
             for match in pattern.finditer(text):
                 value = match.group(1)
-                if wanted[0] == "Number" and _YEAR.match(text, match.start()):
-                    continue  # 2022年 is a date, not a count
+                if wanted[0] == "Number" and (
+                    _YEAR.match(text, match.start()) or _date(text, match) or value in given
+                ):
+                    continue  # 2022年, 9月10日 are dates; a figure the question gives is asked of
                 score = hit.score / top * nearness(text, match.start(), match.end(), words)
                 _keep(found, TextAnswer(value, value, "", wanted[0], score, hit,
                                         hit.start + match.start(), hit.start + match.end()))
@@ -131,9 +134,13 @@ def read_answers(
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
             entity = URIRef(str(row["e"]))
-            if kind not in wanted or entity in named:
+            if kind not in wanted or entity in named or (wanted == ANY and _given(row, slots)):
                 continue
-            if constraint and "Country" not in wanted and row.get("country") not in constraint:
+            # a country, demonym or region named constrains where the answer is (which Korean
+            # province: one in Korea, not Korea itself, when places other than countries fit)
+            if constraint and kind != "Country" and row.get("country") not in constraint:
+                continue
+            if constraint and kind == "Country" and wanted != ("Country",):
                 continue
             hit = sentences[str(row["s"])]
             start, end = int(row["start"]), int(row["end"])
@@ -151,6 +158,56 @@ def read_answers(
     if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+_DATE_AFTER = re.compile(r"\s*(?:月|日|号|时|点|[:：/]\d|-\d)")
+_COUNTED = re.compile(r"[\d\s]*(?:万|亿|千|百|多|余|个|家|座|场|名|位|次|件|人|批|项|对|所|国)")
+
+
+def _date(text: str, match: re.Match[str]) -> bool:
+    """Whether a figure is part of a date or a time (9月10日, 2023-05-25, 11:35), or a year
+    that opens a name (2009中国湖南-日本周) rather than counts something."""
+    before = text[match.start() - 1] if match.start() else ""
+    if before in "-:：/" or _DATE_AFTER.match(text, match.end()):
+        return True
+    value = match.group(1)
+    return len(value) == 4 and value[:2] in ("19", "20") and not _COUNTED.match(text, match.end())
+
+
+DOCUMENTS_NAMING = (
+    SPARQL_PREFIXES
+    + """SELECT DISTINCT ?e ?doc WHERE {
+%s  ?m wsh:mentionOf ?e ; wsh:inSentence ?s . ?s wsh:inDocument ?doc .
+}"""
+)
+
+
+def naming_documents(slots: Slots, lex: Lexicon, dataset: Dataset) -> list[URIRef]:
+    """The reports that name everything the question names (a place, an office, an event …;
+    not a country, a goal or the home city, which many reports name): a question about Wuxi's
+    office is answered from the reports that name that office, never from another city's
+    office written the same way (市外办). Empty when nothing such is named, or no report names
+    it all (then every report is read)."""
+    named = [
+        iri
+        for iri in slots.anchors
+        if iri not in (lex.home_city, lex.home_country)
+        and getattr(lex.entities.get(iri), "type", "") != "Country"
+        and not all(lex.is_common(n) for n in lex.zh_names(iri) or ["?"])
+    ]
+    if not named:
+        return []
+    by_entity: dict[str, set[URIRef]] = {str(iri): set() for iri in named}
+    for row in select_values(dataset, DOCUMENTS_NAMING % values("e", named)):
+        by_entity[str(row["e"])].add(URIRef(str(row["doc"])))
+    return sorted(set.intersection(*by_entity.values()))
+
+
+def _given(row: dict[str, object], slots: Slots) -> bool:
+    """Whether the question itself gives the name (洛阳 of 洛阳市外办 开发了什么): asked for no
+    type, it asks of it, not for it."""
+    zh, en = str(row.get("label") or ""), str(row.get("label_en") or "").lower()
+    return (len(zh) >= 2 and zh in slots.text) or (len(en) >= 3 and en in slots.lower)
 
 
 def _keep(found: dict[str, TextAnswer], answer: TextAnswer) -> None:

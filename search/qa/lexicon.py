@@ -182,6 +182,7 @@ class Lexicon:
     _heads: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
     _english_places: dict[str, str] | None = field(default=None, repr=False)
     _country_tokens: frozenset[str] | None = field(default=None, repr=False)
+    _place_tokens: frozenset[str] | None = field(default=None, repr=False)
     _zh_names: dict[URIRef, list[str]] | None = field(default=None, repr=False)
 
     @property
@@ -196,6 +197,19 @@ class Lexicon:
                 for t in tokens
             )
         return self._country_tokens
+
+    @property
+    def place_tokens(self) -> frozenset[str]:
+        """The words of places' English names (qingdao, wuxi, zealand …)."""
+        if self._place_tokens is None:
+            self._place_tokens = frozenset(
+                t
+                for iri, info in self.entities.items()
+                if info.type in ("City", "Region", "Country")
+                for tokens in self.names_en.get(iri, ())
+                for t in tokens
+            )
+        return self._place_tokens
 
     def zh_names(self, iri: URIRef) -> list[str]:
         """The Chinese names of an entity that a stored report uses."""

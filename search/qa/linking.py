@@ -144,13 +144,15 @@ def link_english_names(
         *(en_tokens(name) for name in lex.regions if name.isascii() and _names(name, lower))
     )
     cue_tokens = _cue_tokens(lower)
-    words = re.findall(r"[a-z0-9]+", free)
+    spans = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", free)]
+    words = [w for w, _, _ in spans]
     if question_tokens:
-        scored: list[tuple[float, URIRef]] = []
+        scored: list[tuple[float, URIRef, frozenset[str]]] = []
         for iri, token_sets in lex.names_en.items():
             if goals and iri in goals:
                 continue  # linked as a goal already
             best = 0.0
+            best_tokens: frozenset[str] = frozenset()
             for tokens in token_sets:
                 overlap = len(tokens & question_tokens)
                 if overlap >= 2 and not _together(tokens & question_tokens, words):
@@ -166,18 +168,19 @@ def link_english_names(
                 # a long name is named by most of its words, not by three of a dozen (an
                 # exhibition celebrating China-Japan diplomatic relations is not named by
                 # "diplomatic relations with China")
-                if (
+                named = (
                     (overlap and overlap == len(tokens))
                     or (overlap >= 3 and overlap / len(tokens) >= 0.5)
                     or (overlap >= 2 and overlap / len(tokens) >= 0.6)
-                ):
-                    best = max(best, overlap + overlap / len(tokens))
+                )
+                if named and overlap + overlap / len(tokens) > best:
+                    best, best_tokens = overlap + overlap / len(tokens), tokens
             if best:
-                scored.append((best, iri))
+                scored.append((best, iri, best_tokens))
         scored.sort(key=lambda s: -s[0])
         taken: set[str] = set()
-        for score, iri in scored:
-            tokens = max(lex.names_en[iri], key=lambda t: len(t & question_tokens))
+        whole: set[str] = set()
+        for score, iri, tokens in scored:  # each by the name that named it
             hit = tokens & question_tokens
             info = lex.entities.get(iri)
             target = countries if info and info.type == "Country" else anchors
@@ -189,31 +192,52 @@ def link_english_names(
             # country, is not named (China-Nepal foreign ministers' talks: not the China-South
             # Korea meeting too)
             other_country = bool((tokens - question_tokens) & lex.country_tokens)
-            if hit <= taken and (score < 3 or target is countries or other_country):
+            # nor one whose other words name another place (the Qingdao Foreign Affairs Office
+            # is not named by "the Wuxi Foreign Affairs Office")
+            other_place = bool((tokens - question_tokens) & lex.place_tokens)
+            # nor one partly named by words a name wholly named took (the Wuxi Foreign Affairs
+            # Office: not every other foreign affairs office)
+            if hit <= whole or (
+                hit <= taken and (score < 3 or target is countries or other_country or other_place)
+            ):
                 continue
             if target is countries and hit <= compounds:
                 continue
             if iri not in target and (score >= 2 or len(tokens) == 1):
                 target.append(iri)
                 taken |= hit
-                for token in hit:
-                    for match in re.finditer(rf"{_WORD_START}{re.escape(token)}{_WORD_END}", lower):
-                        mark(used, match.start(), match.end(), info.type if info else "Entity")
+                if hit == tokens:
+                    whole |= hit
+                # only the stretch where the name stands: "city" of "in which city was the
+                # … sister city celebration" is the question's type word, not the name's
+                first, last = _stretch(hit, words) or (0, len(words) - 1)
+                for word, start, end in spans[first : last + 1]:
+                    if word in hit:
+                        mark(used, start, end, info.type if info else "Entity")
     return anchors, countries
 
 
 def _together(hit: frozenset[str] | set[str], words: list[str]) -> bool:
     """Whether the words of a name stand within a stretch of the question a few words longer
     than the name (the China University of Petroleum; not "Suzhou companies … international")."""
+    return _stretch(hit, words) is not None
+
+
+def _stretch(hit: frozenset[str] | set[str], words: list[str]) -> tuple[int, int] | None:
+    """The shortest stretch of the question's words (first and last index) that holds the
+    name's words together, or None when they stand apart."""
     positions = [k for k, w in enumerate(words) if w in hit]
+    best: tuple[int, int] | None = None
     for start in positions:
         for end in positions:
             if end < start or {words[k] for k in positions if start <= k <= end} < hit:
                 continue
             linking = sum(1 for w in words[start : end + 1] if w in EN_STOP and w not in hit)
-            if end - start + 1 <= len(hit) + 1 + linking:
-                return True
-    return False
+            if end - start + 1 <= len(hit) + 1 + linking and (
+                best is None or end - start < best[1] - best[0]
+            ):
+                best = (start, end)
+    return best
 
 
 def _names(region: str, text: str) -> re.Match[str] | None:
@@ -269,7 +293,35 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
         if lex.english_place(name) and not lex.mentioned_english(name):
             unknown.append(name)
     unknown.extend(_unheard_places(text, lex))
+    unknown.extend(_unheard_english(text, lex))
     return list(dict.fromkeys(unknown))
+
+
+# an English name of a place followed by what makes it one (Xyzzyville City, the Xyzzyville
+# Foreign Affairs Office), as 市, 省, 县 and 市外办 do in Chinese
+_PLACE_BEFORE = re.compile(
+    r"\b([A-Z][a-z]+)(?:'s)?\s+(?:City|Province|County|Prefecture|Municipal\w*|"
+    r"Foreign Affairs Office)\b"
+)
+
+
+def _unheard_english(text: str, lex: Lexicon) -> list[str]:
+    """A place named in English before City, Province or Foreign Affairs Office that no stored
+    name, reference place or gloss knows (Xyzzyville): nothing the reports say is about it."""
+    found = []
+    for match in _PLACE_BEFORE.finditer(text):
+        word = match.group(1)
+        token = word.lower()
+        if (
+            token in EN_STOP
+            or lex.english_place(word)
+            or lex.english_to_chinese(token)
+            or any(token in t for names in lex.names_en.values() for t in names)
+            or token in lex.demonyms
+        ):
+            continue
+        found.append(word)
+    return found
 
 
 def _unheard_places(text: str, lex: Lexicon) -> list[str]:
