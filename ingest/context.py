@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest.gazetteer import Gazetteer
 from ingest.home import HomePlace
@@ -53,6 +53,8 @@ class DocContext:
     candidates: list[Candidate] = field(default_factory=list)
     # the clauses of the linked mentions, made once for every relation rule (`clauses_of`)
     clauses: tuple[list[Mention], tuple[Clause, ...]] | None = field(default=None, repr=False)
+    # what a recogniser computes once per report from its text alone (`names._enterprise_names`)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def home_city(self) -> EntityRef | None:

@@ -103,6 +103,8 @@ def recognise_enumerations(ctx: DocContext) -> None:
             if 2 <= len(rest) <= 20 and all(is_cjk(ch) or ch in "-()（）" for ch in rest):
                 item_kind = _own_kind(rest, kind)
                 known = ctx.gazetteer.lookup(rest)
+                if kind == "City" and any(r.type == "Country" for r in known):
+                    item_kind = "Country"  # 与美国、德国等6个国外城市: cities of those countries
                 refs = [r for r in known if r.type == item_kind]
                 if kind in PLACE_TYPES and not known and _ordinary_word(rest):
                     continue  # 经贸、教育、城市规划等城市信息: fields, not places

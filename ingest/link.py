@@ -7,7 +7,9 @@ names get a key derived from their normalised label, so 海尔 and 海尔集团 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
+from itertools import accumulate
 
 from ingest.context import Candidate, DocContext
 from ingest.gazetteer import population, slug
@@ -64,14 +66,24 @@ _ACADEMIC = re.compile(r"(?:大学|学院|分校)$")
 
 
 def _drop_named_in_institution(accepted: list[Candidate]) -> list[Candidate]:
-    academic = [c for c in accepted if c.type == "Organization" and _ACADEMIC.search(c.label)]
+    academic = sorted(
+        (c.start, c.end)
+        for c in accepted
+        if c.type == "Organization" and _ACADEMIC.search(c.label)
+    )
     if not academic:
         return accepted
-    return [
-        c
-        for c in accepted
-        if c.type != "City" or not any(o.start <= c.start and c.end < o.end for o in academic)
-    ]
+    # a city is inside one when an institution starting at or before it ends after it: the
+    # latest end among those starting by then says so (a scan of them all per city made a
+    # long report's linking quadratic)
+    starts = [start for start, _ in academic]
+    latest_end = list(accumulate((end for _, end in academic), max))
+
+    def inside(c: Candidate) -> bool:
+        k = bisect_right(starts, c.start)
+        return k > 0 and c.end < latest_end[k - 1]
+
+    return [c for c in accepted if c.type != "City" or not inside(c)]
 
 
 def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:

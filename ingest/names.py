@@ -387,12 +387,22 @@ def _named_project(stem: str, ctx: DocContext) -> bool:
 
 
 def _enterprise_stem(stem: str, ctx: DocContext) -> bool:
-    for match in ENTERPRISE_SUFFIX.finditer(ctx.document.text):
-        name_start = _name_start(ctx.document.text, match.start())
-        _, name = strip_leading(ctx.document.text[name_start : match.start()], ctx)
-        if len(name) >= 2 and stem.startswith(name):
-            return True
-    return False
+    """Whether the stem starts with the stem of an enterprise the report names (…集团)."""
+    names = _enterprise_names(ctx)
+    return any(stem[:k] in names for k in range(2, len(stem) + 1))
+
+
+def _enterprise_names(ctx: DocContext) -> frozenset[str]:
+    """The stems before the report's enterprise suffixes, found once per report (per 项目, a
+    long report's extraction was quadratic: two thirds of its time at 600 KB)."""
+    if "enterprise_names" not in ctx.memo:
+        text, found = ctx.document.text, set()
+        for match in ENTERPRISE_SUFFIX.finditer(text):
+            _, name = strip_leading(text[_name_start(text, match.start()) : match.start()], ctx)
+            found.add(name)
+        ctx.memo["enterprise_names"] = frozenset(n for n in found if len(n) >= 2)
+    names: frozenset[str] = ctx.memo["enterprise_names"]
+    return names
 
 
 def _name_start(text: str, pos: int, limit: int = 20) -> int:

@@ -19,7 +19,7 @@ from ingest.link import link
 from ingest.model import Document, EntityRef, Extraction, Fact, Mention, Sentence
 from ingest.normalise import Reading, normalise, read
 from ingest.places import PLACE_RECOGNISERS
-from ingest.regions import recognise_regions_abroad
+from ingest.regions import recognise_cities_abroad, recognise_regions_abroad
 from ingest.relations import RELATION_RULES
 from ingest.segment import split_sentences
 from ingest.statistical import STATISTICAL_RECOGNISERS
@@ -35,6 +35,7 @@ def recogniser_registry() -> dict[str, Recogniser]:
     English names, names, then the statistical ones, which fill what the others left."""
     chosen: dict[str, Recogniser] = dict(PLACE_RECOGNISERS)
     chosen["regions-abroad"] = recognise_regions_abroad
+    chosen["cities-abroad"] = recognise_cities_abroad
     chosen["home-counties"] = recognise_home_counties
     chosen["english-names"] = recognise_english_names
     chosen.update(names.NAME_RECOGNISERS)

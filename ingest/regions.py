@@ -21,6 +21,7 @@ _SUFFIX = re.compile(r"大区|省|州|郡|道|县|邦")
 _DELIMITERS = set("、的") | BOUNDARY
 _STOP = "与和及同在为是对向从将把被赴访"
 _MAX_NAME = 14
+_NOT_IN_CITY = set(_STOP) | set("一二两三四五六七八九十各该本我等省州郡道县邦")
 _CITY_AFTER = re.compile(r"[\u4e00-\u9fff·]{2,6}?市")
 
 
@@ -54,6 +55,34 @@ def recognise_regions_abroad(ctx: DocContext) -> None:
             )
             listed = (match.end(), suffix, country)
             _city_after(ctx, sentence.start, text, match.end(), country)
+
+
+def recognise_cities_abroad(ctx: DocContext) -> None:
+    """与比肯菲尔德市签署: a transliterated name before 市, which the reference lacks, in a
+    sentence that names a foreign country, is a city of that country (the nearest before it)."""
+    for sentence in ctx.sentences:
+        text = sentence.text
+        if "市" not in text:
+            continue
+        countries = _countries_at(text, ctx)
+        if not countries:
+            continue
+        for match in re.finditer("市", text):
+            at = match.start()
+            if at < 2 or text[at - 1] in "城都省" or text[at + 1 : at + 2] == "场":
+                continue  # 等城市, 城市, 都市, 省市, 市场: no city's name ends there
+            found = _region_name(text, at, ctx)
+            if found is None or ctx.gazetteer.lookup(found[0]) or not looks_like_name(found[0]):
+                continue
+            if len(found[0]) < 3 or any(ch in _NOT_IN_CITY for ch in found[0]):
+                continue  # 为两市, 魁北克省沙威尼根市 (a region's city: _city_after)
+            name, country = found
+            country = country or _nearest(countries, at)
+            if not country or country == ctx.home_country:
+                continue
+            lo = sentence.start + at - len(name)
+            ctx.add(Candidate(lo, lo + len(name), "City", name, "city-abroad", 0.7,
+                              country=country))
 
 
 def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:

@@ -249,6 +249,7 @@ def organised_by(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
 def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
     """`X项目…落户(于)Y`: X's project settled in Y, or in the place or zone the section
     serves (服务自贸区方面, …项目正式落户)."""
+    initiatives: dict[int, list[Mention]] | None = None  # per sentence, made when first needed
     for clause in clauses_of(ctx, mentions):
         trigger = _SETTLE.search(clause.text)
         if trigger is None or "项目" not in clause.text[: trigger.start()]:
@@ -265,15 +266,17 @@ def project_settled(ctx: DocContext, mentions: list[Mention]) -> Iterator[Fact]:
             if m.entity.type in ("City", "Region", "Initiative")
         ]
         sentence = ctx.sentences[clause.sentence]
+        if not after and initiatives is None:  # a scan of every mention per clause was
+            initiatives = {}  # quadratic in a long report
+            for m in mentions:
+                if m.entity.type == "Initiative":
+                    initiatives.setdefault(m.sentence, []).append(m)
         where = (
             after[:1]
             or [
                 m
-                for m in mentions
-                if m.sentence == clause.sentence
-                and m.entity.type == "Initiative"
-                and sentence.context
-                and m.surface in sentence.context
+                for m in (initiatives or {}).get(clause.sentence, [])
+                if sentence.context and m.surface in sentence.context
             ][:1]
         )
         for mover in movers:

@@ -179,7 +179,9 @@ class EnglishBridge:
                     return _Part(word, name, glosses.source_name, is_name=True)
         if entry is not None:
             form = entry.name_form
-            if form and not _is_verb(form) and not _only_verbs(word, glosses):
+            # a glossary word glossed as a preposition (驻 in) is curated as one, not a verb
+            curated = form.split(" ", 1)[0] in _SMALL_WORDS if form else False
+            if form and not _is_verb(form) and (curated or not _only_verbs(word, glosses)):
                 return _Part(word, form, GLOSSARY, is_type=is_type)
             return None
         if len(word) < 2:
@@ -325,6 +327,10 @@ def _compose(parts: list[_Part]) -> EnglishName | None:
     post: list[_Unit] = []  # "in China" (驻华) follows the head: Embassy … in China
     while units and not units[-1].is_name and units[-1].text.startswith("in "):
         post.insert(0, units.pop())
+    if not post and len(units) >= 3 and units[-2].text.lower() == "in" and units[-1].is_name:
+        place = units.pop()  # 驻 and a place (柬埔寨驻西安总领事馆): … in Xi'an
+        units.pop()
+        post = [_Unit(f"in {place.text}", is_name=False)]
     of_head = next((h for h in _OF_HEADS if head.text == h or head.text.startswith(h + " ")), "")
     if of_head and len(units) == 1 and units[0].is_name:
         name = units[0].text

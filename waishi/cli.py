@@ -122,10 +122,13 @@ def ingest(
         targets = paths or ([] if remove else [ws.settings.corpus_dir])
         with ingest_progress(sys.stderr) as status:
             report = ws.ingest(targets, encoding=encoding, status=status, jobs=jobs)
-        if reindex:
-            ws.refresh_derived()
-        if reindex or report.added or report.replaced or removed or not ws.index_is_current():
-            ws.refresh_index()
+            if reindex:
+                status.stage("refreshing the derived graph")
+                ws.refresh_derived()
+            changed = report.added or report.replaced or removed
+            if reindex or changed or not ws.index_is_current():
+                status.stage("building the search index")
+                ws.refresh_index()
         data = {
             "added": report.added,
             "replaced": report.replaced,

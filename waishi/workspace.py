@@ -9,7 +9,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,6 +285,8 @@ class Workspace:
         # new reports go to the store together, in bulk loads of many; a replaced one in an
         # atomic write of its own; either while the next ones are built
         gathered = self.settings.ingest_batch_quads
+        if status:
+            status(clock.status(f"extracting {files[0].name}" if files else ""))
         with (
             GraphWriter(self.dataset, gathered=gathered) as writer,
             _young_collections() as collect,
@@ -295,7 +297,7 @@ class Workspace:
                     progress(done, f"storing {prepared.path.name}")
                 now = clock.advance(prepared)
                 if status:
-                    status(now)
+                    status(replace(now, current=f"storing {now.current}"))
                 document = prepared.document
                 if document is None:
                     failed.append((str(prepared.path), prepared.error))
@@ -320,8 +322,12 @@ class Workspace:
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
+                if status and clock.reports_done < clock.reports_total:
+                    status(clock.status("extracting the next report"))
         if added or replaced:
             log.info("%d reports stored; refreshing the derived graph", len(added) + len(replaced))
+            if status:
+                status(clock.status("refreshing the derived graph"))
             self.refresh_derived()
         if progress:
             progress(1.0, "done")

@@ -5,12 +5,11 @@ with ratios.
 Each store runs in its own worker process (peak memory is then its own); the server is started by
 the worker on 127.0.0.1 and loaded through its HTTP store endpoint, as one would feed a running
 server. The queries are the application's own, run as the application runs them
-(`graph.queries.select_values`): one `search.qa.plan.QueryPlan` per shape each intent the answerer
-renders can take (with and without anchors, event keywords, years, statuses, goals, evidence
-keywords, pages), with anchors picked from the data as the most mentioned entities of their type;
-for "Which partners support SCO goals?" also the evidence query `ask` runs for the partners shown;
-and the `waishi entities` listing (`graph.queries.entity_pages`), its first page and the whole.
-An intent the renderer knows and no plan here covers is named in the output. Each query first runs
+(`graph.queries.select_values`): every reading of every registered intent's example questions
+(`plans.py`: the intents of `search.qa.intents`, each example read as the answerer reads it over
+the synthetic graph's lexicon, each distinct reading with the follow-up queries `ask` runs on its
+rows), and the `waishi entities` listing (`graph.queries.entity_pages`), its first page and the
+whole. An intent that gives no plan is named in the output with why. Each query first runs
 once in a forked child stopped after --timeout seconds (a warm-up that also catches queries too
 slow to measure), then up to --runs times in process while the --budget lasts; p95 over fewer
 than 20 runs is the slowest run. Generated graphs are cached per size, seed and graph layout
@@ -46,98 +45,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import parse_size, write  # noqa: E402
-from rdflib import Dataset, URIRef  # noqa: E402
+from plans import runner, timed_plans  # noqa: E402
+from rdflib import Dataset  # noqa: E402
 
-from graph.build import GRAPH_LAYOUT, entity_iri  # noqa: E402
-from graph.namespaces import SPARQL_PREFIXES  # noqa: E402
-from graph.queries import entity_pages, select_values  # noqa: E402
-from graph.queries import select as select_rows  # noqa: E402
+from graph.build import GRAPH_LAYOUT  # noqa: E402
+from graph.queries import entity_pages  # noqa: E402
 from graph.store import open_dataset  # noqa: E402
-from search.qa.answer import EVIDENCE_FOR, PARTNERS_SHOWN  # noqa: E402
-from search.qa.plan import QueryPlan  # noqa: E402
 
-SCO = entity_iri("initiative/shanghai-cooperation-organisation")
-HOME_COUNTRY, HOME_CITY = entity_iri("country/CN"), entity_iri("city/1797929")
-HOME = {"home_country": HOME_COUNTRY, "home_city": HOME_CITY}
-PARTNER_TYPES = ["City", "Country", "Enterprise", "Organization"]
 LISTING_PAGE = 100  # the first page of `waishi entities`, as a screen shows it
-# The most mentioned entity of a type, foreign ones only: the anchors of the plans below.
-MOST_MENTIONED = (
-    SPARQL_PREFIXES
-    + """SELECT ?e (COUNT(?m) AS ?n) WHERE {
-  ?m wsh:mentionOf ?e . ?e a ?type .
-  FILTER NOT EXISTS { ?e wsh:country %s } FILTER(?e != %s)
-} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1"""
-)
-
-
-def most_mentioned(dataset: Dataset, kind: str) -> URIRef:
-    query = MOST_MENTIONED.replace("?type", f"wsh:{kind}") % (HOME_COUNTRY.n3(), HOME_COUNTRY.n3())
-    return URIRef(str(select_rows(dataset, query)[0][0]))
-
-
-def plans(anchors: dict[str, URIRef]) -> dict[str, QueryPlan]:
-    """One plan per shape a question can take, as `understand` fills its slots."""
-    city, org = anchors["City"], anchors["Organization"]
-    goal = {"goals": [SCO], "foreign": True, **HOME}
-    return {
-        "goal partners (SCO), a page": QueryPlan(
-            "supports_goal", types=PARTNER_TYPES, page=PARTNERS_SHOWN, **goal
-        ),
-        "goal partners (SCO), all": QueryPlan("supports_goal", types=PARTNER_TYPES, **goal),
-        "goal partners (SCO) in 2022, a page": QueryPlan(
-            "supports_goal", types=PARTNER_TYPES, year="2022", page=PARTNERS_SHOWN, **goal
-        ),
-        "sister cities 2022": QueryPlan(
-            "related", types=["City"], predicates=["sisterCityOf"], year="2022", **HOME
-        ),
-        "new sister cities 2022": QueryPlan(
-            "related", types=["City"], predicates=["sisterCityOf"], year="2022", new=True, **HOME
-        ),
-        "planned sister cities": QueryPlan(
-            "related", types=["City"], predicates=["sisterCityOf"], status="planned", **HOME
-        ),
-        "sister cities in SCO member states": QueryPlan(
-            "related", types=["City"], predicates=["sisterCityOf"], **goal
-        ),
-        "anything related to a partner city": QueryPlan("related", anchors=[city], **HOME),
-        "enterprises cooperating with an organisation": QueryPlan(
-            "related",
-            types=["Enterprise"],
-            predicates=["cooperatesWith"],
-            anchors=[org],
-            **HOME,
-        ),
-        "participants of events named 友城": QueryPlan(
-            "related", predicates=["participatedIn"], anchor_keywords=["友城"], **HOME
-        ),
-        "cities related with evidence words (经贸)": QueryPlan(
-            "related", types=["City"], evidence_keywords=["经贸"], **HOME
-        ),
-        "partner cities in SCO member states": QueryPlan(
-            "membership", types=["City"], **goal
-        ),
-        "country of a partner city": QueryPlan("country_of", anchors=[city], **HOME),
-        "how many visitors (a count)": QueryPlan(
-            "quantity", anchors=[HOME_CITY], nouns=["外宾"], **HOME
-        ),
-        "describe a partner city": QueryPlan("describe", anchors=[city], **HOME),
-    }
-
-
-def _plan(plan: QueryPlan) -> Callable[[Dataset], int]:
-    def run(dataset: Dataset) -> int:
-        rows = select_values(dataset, plan.sparql())
-        if plan.intent == "supports_goal" and plan.page:  # and the evidence `ask` looks up
-            shown = {
-                basis: list(dict.fromkeys(row["e"] for row in rows if row["basis"] == basis))
-                for basis in ("explicit", "inferred")
-            }
-            explicit, inferred = shown["explicit"][:EVIDENCE_FOR], shown["inferred"][:EVIDENCE_FOR]
-            select_values(dataset, plan.evidence_sparql(explicit, inferred))
-        return len(rows)
-
-    return run
+LISTING = ["entities listing, first page", "entities listing, whole"]
 
 
 def listing_first_page(dataset: Dataset) -> int:
@@ -148,30 +64,16 @@ def listing_whole(dataset: Dataset) -> int:
     return sum(len(page) for page in entity_pages(dataset))
 
 
-def queries(dataset: Dataset) -> dict[str, Callable[[Dataset], int]]:
-    anchors = {kind: most_mentioned(dataset, kind) for kind in ("City", "Organization")}
-    found: dict[str, Callable[[Dataset], int]] = {
-        f"plan: {name}": _plan(plan) for name, plan in plans(anchors).items()
-    }
-    found["entities listing, first page"] = listing_first_page
-    found["entities listing, whole"] = listing_whole
-    return found
+def queries(dataset: Dataset) -> tuple[dict[str, Callable[[Dataset], int]], dict[str, str]]:
+    """Every reading of every registered intent's examples (`plans.timed_plans`), then the
+    entities listing; and the intents that give no plan, with why."""
+    found, none = timed_plans(dataset)
+    named: dict[str, Callable[[Dataset], int]] = {f"plan: {t.name}": runner(t) for t in found}
+    named[LISTING[0]] = listing_first_page
+    named[LISTING[1]] = listing_whole
+    return named, none
 
 
-def uncovered_intents() -> list[str]:
-    """Intents the plan renderer knows that no plan here exercises."""
-    import inspect
-    import re
-
-    source = inspect.getsource(QueryPlan.sparql)
-    known = set(re.findall(r'"(\w+)": self\._', source))
-    covered = {plan.intent for plan in plans(_PLACEHOLDERS).values()}
-    return sorted(known - covered)
-
-
-_PLACEHOLDERS = {"City": HOME_CITY, "Organization": HOME_CITY}
-QUERY_NAMES = [f"plan: {name}" for name in plans(_PLACEHOLDERS)]
-QUERY_NAMES += ["entities listing, first page", "entities listing, whole"]
 BACKENDS = {
     "rdflib": "rdflib in-memory",
     "oxigraph": "Oxigraph embedded",
@@ -201,6 +103,7 @@ class Report:
     rss_mb: float = 0.0  # the same at the end (the server's includes the queries it stopped)
     client_rss_mb: float = 0.0  # for the server: the Python client's own
     queries: dict[str, Timing] = field(default_factory=dict)
+    without_plan: dict[str, str] = field(default_factory=dict)  # intent -> why it has none
 
 
 # -- timing ----------------------------------------------------------------------------------
@@ -282,7 +185,8 @@ def _free_port() -> int:
 
 
 def _measure(report: Report, dataset: Dataset, args: argparse.Namespace) -> None:
-    for name, query in queries(dataset).items():
+    found, report.without_plan = queries(dataset)
+    for name, query in found.items():
         print(f"  {report.backend}: {name} …", file=sys.stderr, flush=True)
         report.queries[name] = time_query(
             lambda q=query: q(dataset), args.runs, args.budget, args.timeout
@@ -400,7 +304,7 @@ def run_worker(backend: str, data: Path, args: argparse.Namespace) -> Report:
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         print(f"[{backend}] failed (exit {done.returncode})", file=sys.stderr)
-        return Report(backend, queries={q: Timing(error="worker failed") for q in QUERY_NAMES})
+        return Report(backend)
     raw = json.loads(done.stdout.strip().splitlines()[-1])
     queries = {name: Timing(**t) for name, t in raw.pop("queries").items()}
     return Report(**raw, queries=queries)
@@ -428,7 +332,8 @@ def print_tables(size: str, reports: list[Report]) -> None:
         print(f"| {BACKENDS[r.backend]} | {r.load_s:.1f} | {speed} | {rate} | {rss} |")
     print("\n| query | store | rows | runs | p50 ms | p95 ms | p95 speed-up vs rdflib |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for name in QUERY_NAMES:
+    names = list(dict.fromkeys(n for r in reports for n in r.queries))
+    for name in names:
         reference = base.queries.get(name, Timing())
         for r in reports:
             t = r.queries.get(name, Timing())
@@ -458,6 +363,14 @@ def print_tables(size: str, reports: list[Report]) -> None:
             f"\nembedded: slowest plan p95 {_ms(worst)} ms (bar < 200 at 1M), entities listing's"
             f" first page p95 {_ms(first)} ms (bar < 1,000 at 1M): {verdict} at this size"
         )
+        over = [
+            n
+            for n, t in embedded.queries.items()
+            if n.startswith("plan: ") and (not t.runs or t.p(0.95) >= 0.2)
+        ]
+        print(f"embedded: {len(plan_times)} plans, {len(over)} with p95 ≥ 200 ms")
+        for intent, why in embedded.without_plan.items():
+            print(f"intent {intent}: no plan timed ({why})")
 
 
 def main() -> None:
@@ -498,9 +411,6 @@ def main() -> None:
             stats = write(data, target, args.seed)
             print(f"generated {stats.triples:,} quads, {stats.reports} reports", file=sys.stderr)
         print_tables(size.strip(), [run_worker(b, data, args) for b in backends])
-    missing = uncovered_intents()
-    if missing:
-        print(f"\nintents no plan here covers: {', '.join(missing)}")
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

@@ -56,12 +56,13 @@ def test_ask_shows_the_six_sco_partner_cities(page: Page, running_app: Any) -> N
 
 
 def test_every_answer_row_shows_its_own_sentence_with_its_span_marked(
-    page: Page, screenshot: Shot
+    page: Page, screenshot: Shot, running_app: Any
 ) -> None:
-    ask(page, SCO_OR_RCEP, ["比什凯克", "清迈", "埃里温"])
+    ask(page, SCO_OR_RCEP, ["比什凯克", "清迈", "韩国"])
     rows = page.locator("#answers details.answer-row")
     count = rows.count()
-    assert count >= 15  # explicit and inferred partners of both goals
+    answer = running_app.workspace.ask(SCO_OR_RCEP)
+    assert count == len(answer.answers) + len(answer.inferred) >= 15  # both goals' partners
     for k in range(count):
         row = rows.nth(k)
         name = row.locator(".c-label").inner_text()
@@ -80,13 +81,20 @@ def test_every_answer_row_shows_its_own_sentence_with_its_span_marked(
             assert "SCO" in memberships.inner_text() or "RCEP" in memberships.inner_text()
         row.locator("summary").click()  # closed again
 
+    japan = rows.filter(has=page.locator(".c-label", has_text="日本"))
+    japan.locator("summary").click()
+    marked = japan.locator(".provenance mark.answer").all_inner_texts()
+    assert "日本" in marked and "韩、日、泰三国" in marked  # the list, not 日 of 韩、日、泰
+    assert "日" not in marked
+    expect(japan.locator(".provenance mark.answer + .tag").first).to_have_text("日本")
+    yerevan = rows.filter(has=page.locator(".c-label", has_text="埃里温"))
+    yerevan.locator("summary").click()
+    expect(yerevan.locator(".memberships")).to_contain_text("dialogue partner")
+    expect(yerevan.locator(".memberships")).to_contain_text("亚美尼亚")
     korea = rows.filter(has=page.locator(".c-label", has_text="韩国"))
     korea.locator("summary").click()
     marked = korea.locator(".provenance mark.answer").all_inner_texts()
     assert "中韩" in marked  # the pair of 中韩、中尼外长会 marked whole, with its name
-    yerevan = rows.filter(has=page.locator(".c-label", has_text="埃里温"))
-    yerevan.locator("summary").click()
-    expect(yerevan.locator(".memberships")).to_contain_text("dialogue partner")
 
     bishkek = rows.filter(has=page.locator(".c-label", has_text="比什凯克"))
     bishkek.locator("summary").click()

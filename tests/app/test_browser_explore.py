@@ -40,6 +40,31 @@ def moved(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, 
             if abs(before[i][0] - after[i][0]) > 0.5 or abs(before[i][1] - after[i][1]) > 0.5]
 
 
+LABEL_PX = """() => { const scale = network.getScale();
+  const font = (items) => Math.min(...Object.values(items).map((i) => i.options.font.size));
+  return [font(network.body.nodes) * scale, font(network.body.edges) * scale]; }"""
+
+
+def test_labels_stay_readable_at_any_zoom(page: Page) -> None:
+    """Node labels at least 12 px and edge labels at least 10 px on screen, at the zoom that
+    fits the first view and after the analyst zooms out with the mouse wheel."""
+    page.get_by_role("tab", name="探索 Explore").click()
+    frame = graph_frame(page)
+    fitted = frame.evaluate("network.getScale()")
+    node_px, edge_px = frame.evaluate(LABEL_PX)
+    assert fitted < 1 and node_px >= 12 - 0.1 and edge_px >= 10 - 0.1, (fitted, node_px, edge_px)
+    box = page.locator("#graph-view iframe").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(4):
+        page.mouse.wheel(0, 300)  # zoom out
+        page.wait_for_timeout(100)
+    frame.wait_for_function(f"network.getScale() < {fitted * 0.8}")
+    page.wait_for_timeout(300)
+    node_px, edge_px = frame.evaluate(LABEL_PX)
+    assert node_px >= 12 - 0.1 and edge_px >= 10 - 0.1, (node_px, edge_px)
+
+
 def test_explore_keeps_its_place(page: Page, screenshot: Shot, running_app: Any) -> None:
     page.get_by_role("tab", name="探索 Explore").click()
     frame = graph_frame(page)
@@ -59,7 +84,11 @@ def test_explore_keeps_its_place(page: Page, screenshot: Shot, running_app: Any)
     expect(card).to_contain_text("1528675")  # its GeoNames ID
     expect(card).to_contain_text("吉尔吉斯斯坦")  # its country
     expect(card.locator("mark").first).to_be_visible()  # evidence with the mention marked
-    page.mouse.move(5, 5)  # no tooltip over the picture
+    corner = page.locator("#graph-view iframe").bounding_box()
+    assert corner is not None  # no tooltip over the picture: the pointer to an empty corner
+    page.mouse.move(corner["x"] + corner["width"] - 4, corner["y"] + corner["height"] - 4)
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(300)
     screenshot(page, "explore.png")
 
     # a double-click adds a node's neighbours beside the drawn ones, which stay where they are
@@ -136,6 +165,7 @@ def test_every_entity_can_be_found_and_opened(page: Page) -> None:
     frame = graph_frame(page)
     page.get_by_text("全部实体 All entities").click()
     listing = page.locator("#entity-list li")
+    expect(listing.first).to_be_visible(timeout=TIMEOUT)  # filled from the store on load
     total = listing.count()
     assert total >= 130  # every entity, not the first hundred
     box = page.locator("#entity-list input.entity-filter")

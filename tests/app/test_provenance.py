@@ -28,7 +28,7 @@ def rows(views: Views) -> list[Any]:
 
 
 def test_every_row_has_a_sentence_of_its_own_with_its_mention_marked(rows: list[Any]) -> None:
-    assert len(rows) >= 15
+    assert len(rows) >= 15  # the explicit and inferred partners of both goals
     for row in rows:
         assert row.sentences, row.label
         keys = [(s.doc, s.index) for s, _ in row.sentences]
@@ -50,6 +50,10 @@ def test_abbreviations_are_marked_with_what_they_stand_in(rows: list[Any]) -> No
     pairs = {s.text[m.start:m.end]: m.tag for s, marks in korea.sentences for m in marks
              if m.role == "answer" and "中韩、中尼外长会" in s.text}
     assert pairs == {"中韩": "韩国"}  # the pair 中韩 of 中韩、中尼外长会, not 韩 inside it
+    marks = [(s.text[m.start:m.end], m.tag) for s, found in korea.sentences for m in found
+             if m.role == "answer"]
+    assert ("韩国", "") in marks and ("中韩", "韩国") in marks  # 中韩 is marked as Korea's
+    assert all(tag == "韩国" for text, tag in marks if len(text) == 1)  # 对韩 says whose 韩
 
 
 def test_explicit_rows_mark_what_ties_them_and_inferred_rows_cite_membership(

@@ -388,3 +388,29 @@ def test_the_word_for_a_partner_city_is_no_part_of_its_name() -> None:
     assert {"埃尔兰根市", "劳托卡市"} <= {c if c.endswith("市") else c + "市" for c in cities}
     assert not any("友城" in c or "友好城市" in c for c in cities)
     assert not [m for m in ex.mentions if m.entity.type == "Initiative"]  # 签订…项目 names none
+
+
+def test_a_transliterated_city_in_a_sentence_naming_its_country() -> None:
+    ex = extract("市长赴加拿大访问，与莱斯布里奇菲尔德市、魁北克省沙威尼根市交流，为两市合作打下"
+                 "基础。", title="晋中市外办工作总结")
+    cities = {m.entity.label_zh: m.entity.country for m in ex.mentions if m.entity.type == "City"}
+    assert cities.get("莱斯布里奇菲尔德") == "CA" and cities.get("沙威尼根") == "CA"
+    assert "为两" not in cities and "魁北克省沙威尼根" not in cities
+
+
+def test_countries_listed_as_cities_are_countries() -> None:
+    ex = extract("我市还与美国、德国、俄罗斯等6个国外城市签订了协议。", title="晋中市外办工作总结")
+    kinds = {m.entity.label_zh: m.entity.type for m in ex.mentions}
+    assert kinds["美国"] == kinds["德国"] == kinds["俄罗斯"] == "Country"
+
+
+def test_a_medium_before_its_dateline_and_message() -> None:
+    ex = extract("华商网宝鸡3月2日消息 据了解，宝鸡市与友城代表举行座谈。", title="")
+    assert "华商网" in {m.entity.label_zh for m in ex.mentions if m.rule == "media-credit"}
+
+
+def test_first_time_is_no_part_of_an_event_and_halls_are_organisations() -> None:
+    ex = extract("首次宝鸡国际友城大会举行，代表参观了周原青铜艺术馆。", title="宝鸡市外办工作总结")
+    labels = {m.entity.label_zh: m.entity.type for m in ex.mentions}
+    assert labels.get("宝鸡国际友城大会") == "Event"
+    assert labels.get("周原青铜艺术馆") == "Organization"

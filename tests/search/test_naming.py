@@ -149,6 +149,8 @@ def test_glossary_type_words(glosses: GlossDictionary) -> None:
         ("海尔集团", "Enterprise", "", "Haier Group"),
         ("德国驻华使馆", "Organization", "", "Embassy of Germany in China"),
         ("美国驻华大使馆", "Organization", "", "Embassy of the United States in China"),
+        ("柬埔寨驻西安总领事馆", "Organization", "", "Consulate General of Cambodia in Xi’an"),
+        ("俄罗斯驻哈尔滨总领事馆", "Organization", "", "Consulate General of Russia in Harbin"),
         ("博鳌亚洲论坛秘书处", "Organization", "", "Boao Forum for Asia Secretariat"),
         ("青岛市外办", "Organization", "", "Qingdao Foreign Affairs Office"),
         ("上合组织青岛峰会", "Event", "", "Shanghai Cooperation Organisation Qingdao Summit"),

@@ -5,6 +5,7 @@ quads whichever way."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,17 @@ def test_a_short_ingest_logs_nothing() -> None:
     with progress.ingest_progress(out) as show:
         show(IngestStatus(1, 1, 1000, 1000, 0.5, "a.txt"))
     assert out.getvalue() == ""
+
+
+def test_a_long_stage_says_it_is_still_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one long report gives no status while it is extracted, stored and indexed
+    monkeypatch.setattr(progress, "HEARTBEAT_S", 0.2)
+    out = io.StringIO()
+    with progress.ingest_progress(out) as show:
+        show(IngestStatus(0, 1, 0, 5_000_000, 0.0, "extracting big.txt"))
+        time.sleep(0.8)
+        show.stage("building the search index")
+        time.sleep(0.8)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("ingest: still working: extracting big.txt (")
+    assert lines[-1].startswith("ingest: still working: building the search index (")
