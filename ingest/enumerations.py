@@ -37,7 +37,33 @@ def _own_kind(item: str, kind: str) -> str:
         if head.search(item):
             return own
     return kind
+
+
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]$")
+
+
+# the last item of a list is joined by 和/及/以及 (A、B和C等城市); 共和国 is no joint
+_JOINER = re.compile(r"(?<!共)(?:以及|及|和)(?!国)")
+
+
+def _items(chunk: str, start: int) -> list[tuple[int, str]]:
+    """The items of `A、B和C` with their offsets; a part of one character is no item, so
+    such a joint stays inside its name."""
+    items: list[tuple[int, str]] = []
+    position = start
+    for item in chunk.split("、"):
+        parts: list[tuple[int, str]] = []
+        at = 0
+        for joint in _JOINER.finditer(item):
+            parts.append((at, item[at : joint.start()]))
+            at = joint.end()
+        parts.append((at, item[at:]))
+        if len(parts) > 1 and all(len(part) >= 2 for _, part in parts):
+            items.extend((position + at, part) for at, part in parts)
+        else:
+            items.append((position, item))
+        position += len(item) + 1
+    return items
 
 
 def _ordinary_word(text: str) -> bool:
@@ -84,16 +110,21 @@ def recognise_enumerations(ctx: DocContext) -> None:
                     )
                 )
             continue
-        position = chunk_start
-        for item in chunk.split("、"):
-            item_start = position
-            position += len(item) + 1
+        for item_start, item in _items(chunk, chunk_start):
             offset, rest = strip_leading(item, ctx)
             rest_start = item_start + offset
             if kind == "City" and any(
                 ctx.gazetteer.country_prefix(rest[k:]) for k in range(len(rest) - 2)
             ):
                 continue  # recognise_country_city handles 俄罗斯彼尔姆, 杭州国际友城瑞士卢加诺
+            prefix = ctx.gazetteer.country_prefix(rest)
+            if (
+                kind == "Country"
+                and prefix
+                and prefix != rest
+                and rest not in ctx.gazetteer.country_name_set
+            ):
+                continue  # 与英国斯旺西市、日本丰桥市等16个国家的城市: a city with its country
             note = _COUNTRY_NOTE.search(rest)
             if kind == "City" and note and note.group(1) in ctx.gazetteer.country_name_set:
                 continue  # recognise_paren_country handles 南特(法国), with its country
@@ -108,6 +139,8 @@ def recognise_enumerations(ctx: DocContext) -> None:
                 refs = [r for r in known if r.type == item_kind]
                 if kind in PLACE_TYPES and not known and _ordinary_word(rest):
                     continue  # 经贸、教育、城市规划等城市信息: fields, not places
+                if item_kind == "Country" and not refs:
+                    continue  # the list of countries is closed: 习近平主席等党和国家领导人
                 if known and not refs and not any(r.type in PLACE_TYPES for r in known):
                     continue  # “一带一路”、RCEP成员国等国家: a known name of another kind
                 home = (

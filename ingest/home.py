@@ -18,7 +18,8 @@ _AUTHOR = re.compile(
     r"([\u4e00-\u9fff]{2,6}?)([市省])(?:委|人民政府|政府)?(?:外事办公室|外事办|外办|外侨办|外事侨务办公室)"
 )
 # a place in a header names the report's own place when an administrative word follows it
-_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)([市省])")
+# (or the foreign-affairs word itself: 2018年福建外事工作总结)
+_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)([市省]|(?=外事|外办|外侨))")
 _HEADER_LINES = 3  # the title and the lines right under it (date, source, author)
 _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 # an office or place followed by these in its clause is a visitor, not the author: 福建省外办
@@ -131,7 +132,10 @@ def _place_in(line: str, gaz: Gazetteer, pattern: re.Pattern[str]) -> EntityRef 
 
 
 def _domestic_place(name: str, level: str, gaz: Gazetteer) -> EntityRef | None:
-    """The Chinese city (市) or province (省) of that name, if the reference knows it."""
+    """The Chinese city (市) or province (省) of that name, if the reference knows it (level
+    '': either, the city first)."""
+    if not level:  # 福建外事, 温州外事: a city of that name, else a province
+        return _domestic_place(name, "市", gaz) or _domestic_place(name, "省", gaz)
     wanted = "Region" if level == "省" else "City"
     refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == wanted]
     if not refs and level == "市":  # 北京市, 重庆市: municipalities are provinces as well

@@ -1,7 +1,7 @@
 """The text extraction reads: Traditional characters as Simplified (OpenCC), full-width letters
-and digits as ASCII, and without the pinyin readings some sites insert after characters
-(運(yùn)城); with a map from every character read back to the original, so every span can be
-shown as the report wrote it.
+and digits as ASCII, corner brackets 「」 as quotation marks “”, and without the pinyin readings
+some sites insert after characters (運(yùn)城); with a map from every character read back to
+the original, so every span can be shown as the report wrote it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ _FULL_WIDTH = {
     for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
     for code in range(lo, hi + 1)
 }
+# corner brackets, the quotation marks of Traditional writing (「一帶一路」), read as the
+# Simplified ones the rules know (“一带一路”); one character for one
+_FULL_WIDTH.update(
+    {ord("「"): ord("“"), ord("」"): ord("”"), ord("『"): ord("‘"), ord("』"): ord("’")}
+)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # a reading in brackets right after a Chinese character: (yùn), (hé zuò), (qìhòubiànhuà); it
 # must carry a tone mark, so (RCEP) or (GMS) stay

@@ -24,6 +24,13 @@ _ORGAN = re.compile(
     r"(?:人民政府|政府|委)(新闻办公室|新闻办|办公厅|办公室|外委会|宣传部|统战部|发改委)?"
 )
 _DEPARTMENT_HEAD = re.compile(r"[局厅署]")
+# a congress's standing committee and the party committee's foreign-affairs bodies, by their
+# level (杭州市人大常委会, 省人大常委会外事委, 省委外事工作委员会办公室); the committee alone
+# (市委, 市政府) is no entity
+_BODY = re.compile(
+    r"(?<=[省市])(人大常委会(?:外事(?:工作)?委员会|外事委)?"
+    r"|委外事工作(?:委员会|领导小组)(?:办公室)?)"
+)
 _NOT_IN_NAME = set("，,。；;：:、（）()“”《》 \n的和与及在是")
 _LEVELS = (
     "壮族自治区",
@@ -52,6 +59,8 @@ def recognise_offices(ctx: DocContext) -> None:
         ):
             continue  # offices are above; a bare 委 (市委) is the committee, not an organ
         _add_body(ctx, _placed(text, match.start(), ctx), match.end(), 0.85)
+    for match in _BODY.finditer(text):
+        _level_body(ctx, text, match)
     for match in _DEPARTMENT_HEAD.finditer(text):
         _add_body(ctx, _department(text, match.end(), ctx), match.end(), 0.8)
 
@@ -89,6 +98,24 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
             words = list(pseg.cut(text[at:end]))
             return (start, place) if len(words[-1].word) >= 3 else None
     return None
+
+
+def _level_body(ctx: DocContext, text: str, match: re.Match[str]) -> None:
+    """杭州市人大常委会 after its place; a bare 市人大常委会 or 省委外事工作委员会 of the report's
+    own city or province (see `_own_place`)."""
+    at = match.start()
+    level = text[at - 1]
+    place, start = _place_before(text, at - 1, level, ctx)
+    if place is not None:
+        label = f"{place.label_zh}{_level_word(place, level)}{match.group(1)}"
+    elif text[at - 2 : at - 1] in _COUNTED or _named_before(text, at - 1):
+        return  # 各市人大常委会, a place the reference lacks
+    else:
+        owner = _own_place(ctx, level)
+        if not owner:
+            return
+        label, start = f"{owner}{level}{match.group(1)}", at - 1
+    ctx.add(Candidate(start, match.end(), "Organization", label, "government", 0.85, country="CN"))
 
 
 def _foreign_affairs_office(ctx: DocContext, text: str, match: re.Match[str]) -> None:
