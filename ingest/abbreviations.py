@@ -17,7 +17,7 @@ PAREN = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 # compounds where two country abbreviations stand for both countries: 中韩外长会, 日韩驻鲁机构
 _PAIR_CUE = re.compile(
     r"外长|建交|邦交|合作|关系|友好|两国|经贸|地方|青少年|人文|产业|企业|贸易|投资|智慧|双边|交流"
-    r"|论坛|峰会|驻|友城|博览|[(（、]"
+    r"|论坛|峰会|驻|友城|博览|经济|命运|铁路|边境|边界|口岸|联合|[(（、]"
 )
 
 

@@ -19,7 +19,7 @@ _AUTHOR = re.compile(
 )
 # a place in a header names the report's own place when an administrative word follows it
 # (or the foreign-affairs word itself: 2018年福建外事工作总结)
-_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)([市省]|(?=外事|外办|外侨))")
+_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(自治区|[市省州]|(?=外事|外办|外侨))")
 _HEADER_LINES = 3  # the title and the lines right under it (date, source, author)
 _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 # an office or place followed by these in its clause is a visitor, not the author: 福建省外办
@@ -42,12 +42,17 @@ class HomePlace:
 
     ref: EntityRef | None
     how: str
+    level: str = ""  # how the report names its level, where it says: 州 (文山州), 自治区
 
     @property
     def words(self) -> tuple[str, ...]:
-        """How the report names its own place: 我市/本市/全市, or 我省/本省/全省."""
+        """How the report names its own place: 我市/本市/全市, 我省/本省/全省, or with the
+        level its header uses (全州, 全区)."""
         if self.ref is None:
             return ()
+        level = {"州": "州", "自治区": "区"}.get(self.level, "")
+        if level:
+            return (f"我{level}", f"本{level}", f"全{level}")
         if self.ref.type == "Region":
             return ("我省", "本省", "全省")
         return ("我市", "本市", "全市")
@@ -63,7 +68,8 @@ def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured:
     for line in (line for line in header if len(line) <= _HEADER_LENGTH):
         found = _place_in(line, gaz, _AUTHOR) or _place_in(line, gaz, _HEADER_PLACE)
         if found and found.key not in visitors:
-            return HomePlace(found, "title")
+            level = next((lv for lv in ("自治区", "州") if f"{found.label_zh}{lv}" in line), "")
+            return HomePlace(found, "title", level)
     authors: Counter[str] = Counter()
     by_key: dict[str, EntityRef] = {}
     for sentence in sentences:
@@ -136,7 +142,7 @@ def _domestic_place(name: str, level: str, gaz: Gazetteer) -> EntityRef | None:
     '': either, the city first)."""
     if not level:  # 福建外事, 温州外事: a city of that name, else a province
         return _domestic_place(name, "市", gaz) or _domestic_place(name, "省", gaz)
-    wanted = "Region" if level == "省" else "City"
+    wanted = "Region" if level in ("省", "自治区") else "City"
     refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == wanted]
     if not refs and level == "市":  # 北京市, 重庆市: municipalities are provinces as well
         refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == "City"]
@@ -166,4 +172,3 @@ def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return HomePlace(by_key[ranked[0][0]], "most-named")
     return HomePlace(None, "no title, author office or most-named city says which city 我市 is")
-

@@ -31,7 +31,12 @@ _CORPORATE = re.compile(
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Within a layer (places; organisations; events) the longer, surer candidate wins;
-    across layers nesting is kept (青岛港 contains 青岛)."""
+    across layers nesting is kept (青岛港 contains 青岛). A name the reference knows keeps
+    the reference's class: a head noun does not add another (中非合作论坛 is no event)."""
+    known = {(c.start, c.end, c.label): c.type for c in candidates if c.refs}
+    candidates = [
+        c for c in candidates if c.refs or known.get((c.start, c.end, c.label), c.type) == c.type
+    ]
     ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.confidence, c.start))
     kept: list[Candidate] = []
     # layer -> offsets its kept candidates cover (candidates are never empty: DocContext.add)
@@ -67,9 +72,7 @@ _ACADEMIC = re.compile(r"(?:大学|学院|分校)$")
 
 def _drop_named_in_institution(accepted: list[Candidate]) -> list[Candidate]:
     academic = sorted(
-        (c.start, c.end)
-        for c in accepted
-        if c.type == "Organization" and _ACADEMIC.search(c.label)
+        (c.start, c.end) for c in accepted if c.type == "Organization" and _ACADEMIC.search(c.label)
     )
     if not academic:
         return accepted

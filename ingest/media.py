@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ingest.context import Candidate, DocContext
+from ingest.spans import after_trigger
 
 _HEAD = r"(?:新闻网|网|在线|日报|晚报|报|通讯社|新闻社|社|电视台|台|杂志)"
 _NAME = rf"[\u4e00-\u9fffA-Za-z]{{1,14}}?{_HEAD}"
@@ -29,9 +30,9 @@ def recognise_media(ctx: DocContext) -> None:
     text = ctx.document.text
     for pattern in _CREDITS:
         for match in pattern.finditer(text):
-            name = match.group(1)
+            # 某某作视频致辞四川在线记者: the credit starts after the clause's last verb
+            cut = after_trigger(match.group(1), 3, ctx.gazetteer)
+            name, start = match.group(1)[cut:], match.start(1) + cut
             if len(name) < 3:
                 continue
-            ctx.add(
-                Candidate(match.start(1), match.end(1), "Organization", name, "media-credit", 0.8)
-            )
+            ctx.add(Candidate(start, match.end(1), "Organization", name, "media-credit", 0.8))

@@ -24,12 +24,14 @@ _ORGAN = re.compile(
     r"(?:人民政府|政府|委)(新闻办公室|新闻办|办公厅|办公室|外委会|宣传部|统战部|发改委)?"
 )
 _DEPARTMENT_HEAD = re.compile(r"[局厅署]")
+# a ministry's department: 外交部|领事司, 商务部|外资司 (not 公司 or 上司)
+_MINISTRY_UNIT = re.compile(r"(?<=部)[\u4e00-\u9fff]{1,3}(?<![公上])司")
 # a congress's standing committee and the party committee's foreign-affairs bodies, by their
 # level (杭州市人大常委会, 省人大常委会外事委, 省委外事工作委员会办公室); the committee alone
 # (市委, 市政府) is no entity
 _BODY = re.compile(
-    r"(?<=[省市])(人大常委会(?:外事(?:工作)?委员会|外事委)?"
-    r"|委外事工作(?:委员会|领导小组)(?:办公室)?)"
+    r"(?<=[省市州区])(人大常委会(?:外事(?:工作)?委员会|外事委)?"
+    r"|委外事工作(?:委员会|领导小组)(?:办公室)?|委外事委(?!员)(?:办公室)?|对外友好协会|对外友协)"
 )
 _NOT_IN_NAME = set("，,。；;：:、（）()“”《》 \n的和与及在是")
 _LEVELS = (
@@ -61,6 +63,8 @@ def recognise_offices(ctx: DocContext) -> None:
         _add_body(ctx, _placed(text, match.start(), ctx), match.end(), 0.85)
     for match in _BODY.finditer(text):
         _level_body(ctx, text, match)
+    for match in _MINISTRY_UNIT.finditer(text):
+        _ministry_unit(ctx, text, match)
     for match in _DEPARTMENT_HEAD.finditer(text):
         _add_body(ctx, _department(text, match.end(), ctx), match.end(), 0.8)
 
@@ -100,21 +104,38 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
     return None
 
 
+def _ministry_unit(ctx: DocContext, text: str, match: re.Match[str]) -> None:
+    """A department of a ministry the reference knows (外交部领事司, 商务部外资司)."""
+    for length in range(6, 1, -1):
+        start = match.start() - length
+        if start < 0:
+            continue
+        refs = ctx.gazetteer.lookup(text[start : match.start()])
+        if any(r.type == "Organization" and r.country == "CN" for r in refs):
+            label = text[start : match.end()]
+            ctx.add(Candidate(start, match.end(), "Organization", label, "government", 0.85))
+            return
+
+
 def _level_body(ctx: DocContext, text: str, match: re.Match[str]) -> None:
     """杭州市人大常委会 after its place; a bare 市人大常委会 or 省委外事工作委员会 of the report's
     own city or province (see `_own_place`)."""
     at = match.start()
-    level = text[at - 1]
-    place, start = _place_before(text, at - 1, level, ctx)
+    level = "自治区" if text.endswith("自治区", 0, at) else text[at - 1]
+    if level == "区":
+        return  # 新区委: a district's committee, which names no place here
+    bare = at - len(level)
+    place, start = _place_before(text, bare, level, ctx)
     if place is not None:
         label = f"{place.label_zh}{_level_word(place, level)}{match.group(1)}"
-    elif text[at - 2 : at - 1] in _COUNTED or _named_before(text, at - 1):
+    elif text[bare - 1 : bare] in _COUNTED or _named_before(text, bare):
         return  # 各市人大常委会, a place the reference lacks
     else:
         owner = _own_place(ctx, level)
         if not owner:
             return
-        label, start = f"{owner}{level}{match.group(1)}", at - 1
+        level = "" if owner.endswith(level) else level  # 内蒙古自治区 as the report names it
+        label, start = f"{owner}{level}{match.group(1)}", bare
     ctx.add(Candidate(start, match.end(), "Organization", label, "government", 0.85, country="CN"))
 
 
@@ -164,7 +185,8 @@ def _own_place(ctx: DocContext, level: str) -> str:
     home = ctx.home_city
     if home is None:
         return ""
-    if (home.type == "Region") == (level == "省"):
+    provincial = level in ("省", "自治区")
+    if (home.type == "Region") == provincial:
         return home.label_zh
     province = dict(home.ids).get("province", "")
     return province if level == "省" and province and province != home.label_zh else ""
@@ -173,7 +195,7 @@ def _own_place(ctx: DocContext, level: str) -> str:
 def _level_word(place: EntityRef, level: str) -> str:
     """How a place's office names its level: 江苏省, 兰州市, 北京市; 广西 for 广西壮族自治区."""
     if place.type == "Region":
-        return "省" if level == "省" else ("市" if level == "市" else "")
+        return level if level in ("省", "自治区") else ("市" if level == "市" else "")
     return "市" if level in ("市", "") else level
 
 

@@ -157,7 +157,10 @@ def recognise_home_references(ctx: DocContext) -> None:
     country = ctx.gazetteer.countries.get(ctx.home_country)
     text = ctx.document.text
     if home:
-        for match in re.finditer("|".join(ctx.home.words), text):
+        words = ctx.home.words
+        if ctx.home.level and not home.label_zh.endswith(ctx.home.level):
+            words = (*words, f"{home.label_zh}{ctx.home.level}")  # 文山州, as its header says
+        for match in re.finditer("|".join(words), text):
             ctx.add(
                 Candidate(
                     match.start(), match.end(), home.type, home.label_zh, "home", 0.9, refs=[home]

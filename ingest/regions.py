@@ -19,7 +19,7 @@ from ingest.words import looks_like_name
 
 _SUFFIX = re.compile(r"大区|省|州|郡|道|县|邦")
 _DELIMITERS = set("、的") | BOUNDARY
-_STOP = "与和及同在为是对向从将把被赴访"
+_STOP = "与和及同在为是对向从自至到将把被赴访"
 _MAX_NAME = 14
 _NOT_IN_CITY = set(_STOP) | set("一二两三四五六七八九十各该本我等省州郡道县邦")
 _CITY_AFTER = re.compile(r"[\u4e00-\u9fff·]{2,6}?市")
@@ -81,8 +81,9 @@ def recognise_cities_abroad(ctx: DocContext) -> None:
             if not country or country == ctx.home_country:
                 continue
             lo = sentence.start + at - len(name)
-            ctx.add(Candidate(lo, lo + len(name), "City", name, "city-abroad", 0.7,
-                              country=country))
+            ctx.add(
+                Candidate(lo, lo + len(name), "City", name, "city-abroad", 0.7, country=country)
+            )
 
 
 def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
@@ -99,8 +100,12 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
         candidate = text[begin:at]
         named = gaz.country_prefix(candidate)
         name = candidate[len(named) :]
-        if not 2 <= len(name) <= 8 or name.endswith(text[at]):
-            continue  # 安大略省|省长: the suffix ends no name of its own kind
+        if (
+            not 2 <= len(name) <= 8
+            or name.endswith(text[at])
+            or any(ch in "等我各本该" for ch in name)
+        ):
+            continue  # 安大略省|省长: the suffix ends no name of its own kind; 等涉我省 none
         if _domestic(name + text[at], ctx):
             return None  # 广州, 玉溪市元江县: a Chinese place
         if any(r.type == "Country" for _, _, refs in gaz.scan(name) for r in refs):

@@ -31,7 +31,7 @@ _TRIGGER = re.compile(
     # 部长一行访问…大学, 成功筹办
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
-    r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为"
+    r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为|感谢"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark

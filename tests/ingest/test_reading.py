@@ -487,3 +487,62 @@ def test_a_province_report_names_its_own_bodies() -> None:
 def test_a_bare_standing_committee_in_a_report_of_no_known_place_is_nothing() -> None:
     ex = extract("市人大常委会副主任带队调研友城工作。", title="2023年工作总结")
     assert not [m for m in ex.mentions if m.entity.type == "Organization"]
+
+
+def test_a_name_the_reference_knows_keeps_its_class() -> None:
+    ex = extract("推动落实中非合作论坛成果，深化对非交流。", title="湘潭市外办工作总结")
+    kinds = [(m.entity.label_zh, m.entity.type) for m in ex.mentions if "中非合作论坛" in m.surface]
+    assert kinds and {k for _, k in kinds} == {"Initiative"}
+
+
+def test_courses_are_events_and_newspapers_and_councils_are_organisations() -> None:
+    ex = extract(
+        "举办第三期外事干部研修班，湘潭日报社记者随行报道，代表团拜会了台北市议会。",
+        title="湘潭市外办工作总结",
+    )
+    kinds = {m.entity.label_zh: m.entity.type for m in ex.mentions}
+    assert any(k.endswith("研修班") and v == "Event" for k, v in kinds.items())
+    assert kinds.get("湘潭日报社") == "Organization"
+    assert kinds.get("台北市议会") == "Organization"
+
+
+def test_a_department_of_a_ministry_is_an_organisation() -> None:
+    ex = extract("市外办会同外交部领事司开展领事保护培训。", title="湘潭市外办工作总结")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "外交部领事司" in orgs and "外交部" not in orgs
+
+
+def test_a_prefecture_report_names_its_prefecture_and_its_bodies() -> None:
+    ex = extract(
+        "全州外事系统召开会议，州委外事委办公室主任讲话，我州与老挝开展交流。",
+        title="2024年文山州外事工作会议",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"文山"}
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert any(o.startswith("文山州委外事委") for o in orgs)
+
+
+def test_an_autonomous_region_report_names_its_friendship_association_once() -> None:
+    ex = extract("自治区对外友好协会接待来访团组。", title="2020年内蒙古自治区外事工作总结")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "内蒙古自治区对外友好协会" in orgs
+    assert not any("自治区自治区" in o for o in orgs)
+
+
+def test_a_pair_before_a_corridor_or_railway_names_both_countries() -> None:
+    ex = extract("积极参与中缅经济走廊和中老铁路沿线合作。", title="普洱市外办工作总结")
+    countries = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Country"}
+    assert {"缅甸", "老挝"} <= countries
+
+
+def test_a_preposition_of_origin_is_no_part_of_a_region() -> None:
+    ex = extract("老挝代表团自琅南塔省入境访问，协调等涉我省事务。", title="普洱市外办工作总结")
+    regions = {m.surface for m in ex.mentions if m.entity.type == "Region"}
+    assert regions == {"琅南塔省"}
+
+
+def test_a_medium_credit_starts_after_the_clauses_verb() -> None:
+    ex = extract("市长在开幕式上致辞人民网记者进行了报道。", title="普洱市外办工作总结")
+    media = {m.surface for m in ex.mentions if m.rule == "media-credit"}
+    assert not any("致辞" in s for s in media)
