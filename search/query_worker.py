@@ -9,10 +9,12 @@ A worker never takes a lock a writer needs, and sees a writer's new snapshot on 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import struct
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,7 +31,7 @@ from search.sparql_exec import (
     solutions_json,
 )
 from search.sparql_formats import native_json
-from search.sparql_guard import judge_query
+from search.sparql_guard import JudgedQuery, judge_query
 from waishi.errors import MalformedQuery, UnsafeQuery, WaishiError
 
 _HEADER = struct.Struct("!Q")
@@ -84,16 +86,51 @@ def _text(status: int, message: str) -> JobReply:
     return JobReply(status, (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
+# Verdicts of the guard on the texts last let through, per worker: a client repeats its
+# queries, and the verdict depends only on the text, the engine and the worker's prefixes
+# (fixed for its life). Refusals are not kept; long texts neither.
+_VERDICTS: OrderedDict[tuple[str, str], tuple[dict[str, str], JudgedQuery]] = OrderedDict()
+_VERDICTS_KEPT = 256
+_VERDICT_TEXT_CHARS = 8192
+
+
+def judged_query(text: str, prefixes: dict[str, str], engine: str) -> JudgedQuery:
+    """judge_query's verdict, from the worker's cache when it judged this text before."""
+    if len(text) > _VERDICT_TEXT_CHARS:
+        return judge_query(text, prefixes, engine)
+    key = (text, engine)
+    kept = _VERDICTS.get(key)
+    if kept is not None and kept[0] is prefixes:
+        _VERDICTS.move_to_end(key)
+        return kept[1]
+    judged = judge_query(text, prefixes, engine)  # a refusal raises: nothing kept
+    _VERDICTS[key] = (prefixes, judged)
+    if len(_VERDICTS) > _VERDICTS_KEPT:
+        _VERDICTS.popitem(last=False)
+    return judged
+
+
+def _negotiated(accept: str, form: str, requested: tuple[str, ...]) -> str:
+    if len(accept) > 512:  # not worth keeping
+        return negotiate(accept, form, requested)
+    return _negotiated_kept(accept, form, requested)
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated_kept(accept: str, form: str, requested: tuple[str, ...]) -> str:
+    return negotiate(accept, form, requested)
+
+
 def answer_job(dataset: Any, prefixes: dict[str, str], job: QueryJob) -> JobReply:
     """The whole answer to one query: judged, run, negotiated, serialised."""
     try:
         store = native_store(dataset)
-        judged = judge_query(job.text, prefixes, "rdflib" if store is None else "oxigraph")
+        judged = judged_query(job.text, prefixes, "rdflib" if store is None else "oxigraph")
         if store is not None:
             # no deadline below: the pool kills this worker at it
             result = query_native(store, judged, prefixes)
             form = native_form(result, judged)
-            fmt = negotiate(job.accept, form, job.requested)
+            fmt = _negotiated(job.accept, form, tuple(job.requested))
             fast = solutions_json(result, job.max_rows) if (fmt, form) == ("json", "SELECT") \
                 else None
             if fast is not None:  # the endpoint's common case, written by Oxigraph itself
