@@ -185,6 +185,7 @@ class SnapshotReader:
 
     def __init__(self, store_dir: Path, wait_s: float = 10.0, grace_s: float = 120.0) -> None:
         self.root = snapshots_dir(store_dir)
+        self._current = str(self.root / CURRENT)  # stat() per query: no Path arithmetic there
         self._stamp: tuple[int, int] | None = None
         self._opened: _Opened | None = None
         self._retired: list[tuple[float, _Opened]] = []
@@ -209,7 +210,7 @@ class SnapshotReader:
 
     def _refresh(self) -> _Opened | None:
         try:
-            info = os.stat(self.root / CURRENT)
+            info = os.stat(self._current)
             stamp = (info.st_ino, info.st_mtime_ns)
         except FileNotFoundError:
             return self._opened

@@ -9,10 +9,12 @@ A worker never takes a lock a writer needs, and sees a writer's new snapshot on 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import struct
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,9 +22,16 @@ from typing import IO, Any
 from graph.store import open_dataset
 from search.process_limits import alarm_in, cancel_alarm, limit_memory
 from search.sparql import negotiate, query_result, serialize, too_large_message
-from search.sparql_exec import engine_of, execute_native, execute_rdflib, native_store
+from search.sparql_exec import (
+    collect_native,
+    execute_rdflib,
+    native_form,
+    native_store,
+    query_native,
+    solutions_json,
+)
 from search.sparql_formats import native_json
-from search.sparql_guard import judge_query
+from search.sparql_guard import JudgedQuery, judge_query
 from waishi.errors import MalformedQuery, UnsafeQuery, WaishiError
 
 _HEADER = struct.Struct("!Q")
@@ -77,29 +86,75 @@ def _text(status: int, message: str) -> JobReply:
     return JobReply(status, (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
+# Verdicts of the guard on the texts last let through, per worker: a client repeats its
+# queries, and the verdict depends only on the text, the engine and the worker's prefixes
+# (fixed for its life). Refusals are not kept; long texts neither.
+_VERDICTS: OrderedDict[tuple[str, str], tuple[dict[str, str], JudgedQuery]] = OrderedDict()
+_VERDICTS_KEPT = 256
+_VERDICT_TEXT_CHARS = 8192
+
+
+def judged_query(text: str, prefixes: dict[str, str], engine: str) -> JudgedQuery:
+    """judge_query's verdict, from the worker's cache when it judged this text before."""
+    if len(text) > _VERDICT_TEXT_CHARS:
+        return judge_query(text, prefixes, engine)
+    key = (text, engine)
+    kept = _VERDICTS.get(key)
+    if kept is not None and kept[0] is prefixes:
+        _VERDICTS.move_to_end(key)
+        return kept[1]
+    judged = judge_query(text, prefixes, engine)  # a refusal raises: nothing kept
+    _VERDICTS[key] = (prefixes, judged)
+    if len(_VERDICTS) > _VERDICTS_KEPT:
+        _VERDICTS.popitem(last=False)
+    return judged
+
+
+def _negotiated(accept: str, form: str, requested: tuple[str, ...]) -> str:
+    if len(accept) > 512:  # not worth keeping
+        return negotiate(accept, form, requested)
+    return _negotiated_kept(accept, form, requested)
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated_kept(accept: str, form: str, requested: tuple[str, ...]) -> str:
+    return negotiate(accept, form, requested)
+
+
 def answer_job(dataset: Any, prefixes: dict[str, str], job: QueryJob) -> JobReply:
     """The whole answer to one query: judged, run, negotiated, serialised."""
     try:
-        judged = judge_query(job.text, prefixes, engine_of(dataset))
         store = native_store(dataset)
+        judged = judged_query(job.text, prefixes, "rdflib" if store is None else "oxigraph")
         if store is not None:
-            native = execute_native(store, judged, job.max_rows, prefixes)
-            assert native is not None  # no deadline here: the pool kills us at it
-            fmt = negotiate(job.accept, native.form, job.requested)
-            truncated = native.truncated
-            if fmt == "json" and native.form in {"SELECT", "ASK"}:
-                body = native_json(native.form, native.variables, native.rows, native.boolean,
-                                   native.truncated)
+            # no deadline below: the pool kills this worker at it
+            result = query_native(store, judged, prefixes)
+            form = native_form(result, judged)
+            fmt = _negotiated(job.accept, form, tuple(job.requested))
+            fast = solutions_json(result, job.max_rows) if (fmt, form) == ("json", "SELECT") \
+                else None
+            if fast is not None:  # the endpoint's common case, written by Oxigraph itself
+                body, truncated = fast
                 media_type = "application/sparql-results+json"
             else:
-                body, media_type = serialize(query_result(native.to_payload(), prefixes), fmt)
+                if form == "SELECT" and fmt == "json":  # too large to write whole: read rows
+                    result = query_native(store, judged, prefixes)
+                native = collect_native(result, judged, job.max_rows)
+                assert native is not None
+                truncated = native.truncated
+                if fmt == "json" and form in {"SELECT", "ASK"}:
+                    body = native_json(form, native.variables, native.rows, native.boolean,
+                                       truncated)
+                    media_type = "application/sparql-results+json"
+                else:
+                    body, media_type = serialize(query_result(native.to_payload(), prefixes), fmt)
         else:
             payload = execute_rdflib(dataset, judged, job.max_rows, float("inf"))
             assert payload is not None
-            result = query_result(payload, prefixes)
-            fmt = negotiate(job.accept, result.form, job.requested)
-            truncated = result.truncated
-            body, media_type = serialize(result, fmt)
+            evaluated = query_result(payload, prefixes)
+            fmt = negotiate(job.accept, evaluated.form, job.requested)
+            truncated = evaluated.truncated
+            body, media_type = serialize(evaluated, fmt)
     except UnsafeQuery as exc:
         return _text(403, str(exc))
     except MalformedQuery as exc:
