@@ -414,13 +414,20 @@ class Workspace:
         mark = Graph(identifier=PENDING_GRAPH)
         mark.add((doc_graph, RDF.type, WSH.PendingReport))
         write(add={PENDING_GRAPH: mark})
+        size, total = self.settings.ingest_chunk_sentences, len(extraction.sentences)
         try:
-            for chunk in document_body(extraction, self.settings.ingest_chunk_sentences):
+            for k, chunk in enumerate(document_body(extraction, size)):
                 for triple in node:  # what SHACL checks of the sentences' document
                     chunk.add(triple)
                 validate(chunk)
                 chunk.remove((doc_iri, None, None))
                 write(add={doc_graph: chunk})
+                log.info(
+                    "%s: sentences up to %d of %d built and checked",
+                    extraction.document.doc_id,
+                    min((k + 1) * size, total),
+                    total,
+                )
             write(drop=[PENDING_GRAPH], add={doc_graph: header, ENTITIES_GRAPH: new})
         except Exception:
             if writer is not None:
