@@ -325,6 +325,7 @@ class Workspace:
                     writer=writer,
                     described=described,
                     extraction=prepared.extraction,
+                    note=partial(_noted, status, now) if status else None,
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
@@ -346,6 +347,7 @@ class Workspace:
         writer: GraphWriter | None = None,
         described: DescribedEntities | None = None,
         extraction: Extraction | None = None,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
@@ -363,7 +365,7 @@ class Workspace:
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
         doc_graph = URIRef(document_graph(document.doc_id))
         if not replaces and len(extraction.sentences) > self.settings.ingest_chunk_sentences:
-            self._add_in_chunks(extraction, refs, new, writer)
+            self._add_in_chunks(extraction, refs, new, writer, note)
             described.triples.update(new)
         elif replaces:
             graph = document_triples(extraction, refs)
@@ -396,6 +398,7 @@ class Workspace:
         refs: list[EntityRef],
         new: Graph,
         writer: GraphWriter | None,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         """A large new report, built, checked and stored `ingest_chunk_sentences` sentences at a
         time (with their mentions and facts), so that its graph is never held whole: memory
@@ -422,12 +425,15 @@ class Workspace:
                 validate(chunk)
                 chunk.remove((doc_iri, None, None))
                 write(add={doc_graph: chunk})
+                done = min((k + 1) * size, total)
                 log.info(
                     "%s: sentences up to %d of %d built and checked",
                     extraction.document.doc_id,
-                    min((k + 1) * size, total),
+                    done,
                     total,
                 )
+                if note:
+                    note(f"storing {extraction.document.doc_id}: {done:,} of {total:,} sentences")
             write(drop=[PENDING_GRAPH], add={doc_graph: header, ENTITIES_GRAPH: new})
         except Exception:
             if writer is not None:
@@ -755,6 +761,11 @@ def _young_collections() -> Iterator[Callable[[], object]]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _noted(status: Callable[[IngestStatus], None], now: IngestStatus, text: str) -> None:
+    """Where the storing of a large report is, for the progress bar or log."""
+    status(replace(now, current=text))
 
 
 def _expand(paths: Iterable[Path]) -> Iterable[Path]:
