@@ -405,9 +405,10 @@ class Workspace:
         stays bounded whatever the report's size. A load of up to a million quads is whole or
         absent, a report of several megabytes is more. So the report is first marked pending;
         its chunks go in without the document's own triples; the last write adds those (which
-        make it a `wsh:Document`: no query sees a report before), its entities' descriptions,
-        and clears the mark, in one transaction. A process killed before leaves the mark, and
-        the next writer drops the partial graph (`_drop_pending`)."""
+        make it a `wsh:Document`, listed and versioned), its entities' descriptions, and clears
+        the mark, in one transaction. A process killed before leaves the mark, and the next
+        writer drops the partial graph (`_drop_pending`). A snapshot published meanwhile may
+        hold some of its sentences and mentions, without the report."""
         doc_graph = URIRef(document_graph(extraction.document.doc_id))
         header = document_header(extraction, refs)
         validate(header)
