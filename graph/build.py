@@ -14,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ from rdflib.term import Node
 
 from graph.built_store import BuiltGraphStore
 from graph.namespaces import GEO, GN, WD, WSD, WSH, document_graph
-from ingest.model import EntityRef, Extraction, Fact
+from ingest.model import EntityRef, Extraction, Fact, Mention, Sentence
 
 # how a report's graph is laid out; a report stored with another layout is rebuilt on ingest
 GRAPH_LAYOUT = "3"  # 2: entity descriptions in the shared entities graph; 3: the home place
@@ -179,28 +180,93 @@ def record_entity(text: str) -> EntityRef:
 def document_triples(extraction: Extraction, entities: list[EntityRef] | None = None) -> Graph:
     """The named graph of one document (its IRI is `document_graph(doc_id)`); the entities it
     names (`entities`, when the caller has them: `document_entities(extraction)`) are described
-    by `describe_entities`."""
+    by `describe_entities`. It is `document_header` and every `document_body` chunk together."""
+    graph = document_header(extraction, entities)
+    _add_body(
+        graph, extraction, extraction.sentences, enumerate(extraction.mentions), extraction.facts
+    )
+    return graph
+
+
+def document_header(extraction: Extraction, entities: list[EntityRef] | None = None) -> Graph:
+    """The part of a document's graph that is not its sentences, mentions and facts: the
+    document's own triples and the records of the entities it names."""
     doc = extraction.document
     graph = new_graph(URIRef(document_graph(doc.doc_id)))
     add = _adder(graph)
     doc_iri = document_iri(doc.doc_id)
-    add((doc_iri, _TYPE, _DOCUMENT))
-    add((doc_iri, _TITLE, Literal(doc.title, lang="zh")))
-    add((doc_iri, _IDENTIFIER, Literal(doc.doc_id)))
-    add((doc_iri, _SHA256, Literal(doc.sha256)))
-    add((doc_iri, _SOURCE_PATH, Literal(doc.source_path)))
-    add((doc_iri, _FORMAT, Literal(doc.fmt)))
-    add((doc_iri, _LAYOUT, _LAYOUT_LITERAL))
-    if doc.year:
-        add((doc_iri, _YEAR, Literal(str(doc.year), datatype=XSD.gYear)))
+    for triple in document_node(extraction):
+        add(triple)
     refs = entities if entities is not None else document_entities(extraction)
     if extraction.home is not None and any(r.key == extraction.home.key for r in refs):
         add((doc_iri, _HOME_PLACE, entity_iri(extraction.home.key)))
     if extraction.home_note:
         add((doc_iri, _HOME_NOTE, Literal(extraction.home_note)))
-    sentences: dict[int, URIRef] = {}
-    for sentence in extraction.sentences:
-        s_iri = sentences[sentence.index] = sentence_iri(doc.doc_id, sentence.index)
+    for ref in refs:
+        add((entity_iri(ref.key), _MENTIONED_IN, doc_iri))
+        add((doc_iri, _ENTITY_RECORD, entity_record(ref)))
+    return graph
+
+
+def document_node(extraction: Extraction) -> list[tuple[Node, Node, Node]]:
+    """The triples that make the document a `wsh:Document` (its type, title, digest …)."""
+    doc = extraction.document
+    doc_iri = document_iri(doc.doc_id)
+    triples: list[tuple[Node, Node, Node]] = [
+        (doc_iri, _TYPE, _DOCUMENT),
+        (doc_iri, _TITLE, Literal(doc.title, lang="zh")),
+        (doc_iri, _IDENTIFIER, Literal(doc.doc_id)),
+        (doc_iri, _SHA256, Literal(doc.sha256)),
+        (doc_iri, _SOURCE_PATH, Literal(doc.source_path)),
+        (doc_iri, _FORMAT, Literal(doc.fmt)),
+        (doc_iri, _LAYOUT, _LAYOUT_LITERAL),
+    ]
+    if doc.year:
+        triples.append((doc_iri, _YEAR, Literal(str(doc.year), datatype=XSD.gYear)))
+    return triples
+
+
+def document_body(extraction: Extraction, sentences_per_chunk: int) -> Iterator[Graph]:
+    """The rest of a document's graph, in chunks of up to `sentences_per_chunk` sentences,
+    each with the mentions and facts found in them (a mention or fact refers to its sentence,
+    so each chunk holds what SHACL checks of its nodes, given the document's own triples).
+    The chunks and `document_header` together are exactly `document_triples`."""
+    sentences = extraction.sentences
+    size = max(1, sentences_per_chunk)
+    bounds = [s.index for s in sentences[::size]]
+    chunk_of = partial(bisect_right, bounds)  # sentence index -> chunk number, from 1
+    mentions: dict[int, list[tuple[int, Mention]]] = {}
+    for k, mention in enumerate(extraction.mentions):
+        mentions.setdefault(max(chunk_of(mention.sentence) - 1, 0), []).append((k, mention))
+    facts: dict[int, list[Fact]] = {}
+    for fact in extraction.facts:
+        facts.setdefault(max(chunk_of(fact.provenance.sentence) - 1, 0), []).append(fact)
+    for number in range(max(len(bounds), 1)):
+        graph = new_graph(URIRef(document_graph(extraction.document.doc_id)))
+        _add_body(
+            graph,
+            extraction,
+            sentences[number * size : (number + 1) * size],
+            mentions.pop(number, []),
+            facts.pop(number, []),
+        )
+        yield graph
+
+
+def _add_body(
+    graph: Graph,
+    extraction: Extraction,
+    sentences: Iterable[Sentence],
+    mentions: Iterable[tuple[int, Mention]],
+    facts: Iterable[Fact],
+) -> None:
+    """Sentences, mentions (each with its number in the document) and facts, into `graph`."""
+    doc = extraction.document
+    add = _adder(graph)
+    doc_iri = document_iri(doc.doc_id)
+    placed: dict[int, URIRef] = {}
+    for sentence in sentences:
+        s_iri = placed[sentence.index] = sentence_iri(doc.doc_id, sentence.index)
         add((s_iri, _TYPE, _SENTENCE))
         add((s_iri, _IN_DOCUMENT, doc_iri))
         add((s_iri, _TEXT, Literal(sentence.text, lang="zh")))
@@ -210,15 +276,12 @@ def document_triples(extraction: Extraction, entities: list[EntityRef] | None = 
             add((s_iri, _SECTION, Literal(" / ".join(sentence.section), lang="zh")))
         if sentence.context:
             add((s_iri, _CONTEXT, Literal(sentence.context, lang="zh")))
-    for ref in refs:
-        add((entity_iri(ref.key), _MENTIONED_IN, doc_iri))
-        add((doc_iri, _ENTITY_RECORD, entity_record(ref)))
     # a mention's surface is not stored: it is the document's text at its span, which its
     # sentence holds (wsh:text from wsh:start), and it is among the entity's aliases
     mention_prefix = f"doc/{doc.doc_id}/m"
-    for k, mention in enumerate(extraction.mentions):
+    for k, mention in mentions:
         m_iri = WSD[f"{mention_prefix}{k}"]
-        in_sentence = sentences.get(mention.sentence) or sentence_iri(doc.doc_id, mention.sentence)
+        in_sentence = placed.get(mention.sentence) or sentence_iri(doc.doc_id, mention.sentence)
         add((m_iri, _TYPE, _MENTION))
         add((m_iri, _MENTION_OF, entity_iri(mention.entity.key)))
         add((m_iri, _IN_SENTENCE, in_sentence))
@@ -227,9 +290,8 @@ def document_triples(extraction: Extraction, entities: list[EntityRef] | None = 
         # the rule, which the home-city queries read; not the confidence, which no query reads
         # (a fact keeps both): a quad fewer for each of a report's hundreds of mentions
         add((m_iri, _RULE, _literal(mention.rule)))
-    for fact in extraction.facts:
+    for fact in facts:
         add_fact(graph, fact)
-    return graph
 
 
 def add_fact(graph: Graph, fact: Fact) -> URIRef:

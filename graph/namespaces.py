@@ -34,6 +34,9 @@ REFERENCE_GRAPH = WSD["graph/reference"]
 DERIVED_GRAPH = WSD["graph/derived"]
 ENTITIES_GRAPH = WSD["graph/entities"]  # every entity a stored report names, described once
 ONTOLOGY_GRAPH = WSD["graph/ontology"]
+# names the graph of a report being stored in several loads (a large report), until the last
+# load: a process killed before it leaves the report's partial graph, which the next writer drops
+PENDING_GRAPH = WSD["graph/pending"]
 
 
 def document_graph(doc_id: str) -> str:

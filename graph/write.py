@@ -288,11 +288,16 @@ def _native_writes(
         raise ValueError("the embedded store is closed")
     texts = [text for _, found in writes for text in found]
     with _NATIVE_WRITES:
-        dropping = any(
-            store.contains_named_graph(pyoxigraph.NamedNode(str(iri)))
-            for dropped, _ in writes
-            for iri in dropped
-        )
+        # a write drops a graph the store holds, or one an earlier write of these fills
+        dropping, filled = False, set[URIRef]()
+        for dropped, found in writes:
+            if any(
+                iri in filled or store.contains_named_graph(pyoxigraph.NamedNode(str(iri)))
+                for iri in dropped
+            ):
+                dropping = True
+                break
+            filled.update(iri for iri, _ in found)
         if not dropping and sum(t.count("\n") for _, t in texts) <= _ONE_BATCH:
             if texts:
                 trig = "".join(f"GRAPH {iri.n3()} {{\n{text}\n}}\n" for iri, text in texts)

@@ -32,7 +32,9 @@ SELECT ?e ?typeZh ?typeEn
        (GROUP_CONCAT(DISTINCT ?countryName; separator=" / ") AS ?countries)
        (GROUP_CONCAT(DISTINCT ?rel; separator="; ") AS ?relations)
 WHERE {
-  ?m wsh:mentionOf ?e .
+  # each entity once: joined with every mention, the rows grew with mentions × names ×
+  # relations (superlinear in a report's size; the same rows, 10× faster at 1 MB)
+  { SELECT DISTINCT ?e WHERE { ?m wsh:mentionOf ?e } }
   ?e a ?type . ?type rdfs:label ?typeZh , ?typeEn .
   FILTER(LANG(?typeZh) = "zh" && LANG(?typeEn) = "en")
   { ?e rdfs:label|wsh:name|skos:altLabel ?name }

@@ -43,6 +43,8 @@ class Settings:
     batch_threads: int = 0  # threads for batch encoding (ingest, --reindex); 0: every core
     ingest_jobs: int = 1  # processes extracting reports in an ingest (waishi ingest --jobs)
     ingest_batch_quads: int = 100_000  # new reports' quads stored together in one bulk load
+    # a new report of more sentences is built, checked and stored this many sentences at a time
+    ingest_chunk_sentences: int = 1_000
     host: str = "127.0.0.1"
     port: int = 7860
     sparql_port: int = 7878

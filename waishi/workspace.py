@@ -14,23 +14,28 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from graph.build import (
     GRAPH_LAYOUT,
     describe_entities,
+    document_body,
     document_entities,
+    document_header,
     document_iri,
+    document_node,
     document_triples,
 )
 from graph.namespaces import (
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
+    PENDING_GRAPH,
     REFERENCE_GRAPH,
     SPARQL_PREFIXES,
+    WSH,
     bind_prefixes,
     document_graph,
 )
@@ -173,6 +178,7 @@ class Workspace:
         self._english_labels: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         if not read_only:  # a reader never writes: the writer repairs
             self._ensure_reference()
+            self._drop_pending()
             self._repair_derived()
 
     def needs_setup(self, need_corpus: bool = False) -> bool:
@@ -319,6 +325,7 @@ class Workspace:
                     writer=writer,
                     described=described,
                     extraction=prepared.extraction,
+                    note=partial(_noted, status, now) if status else None,
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
@@ -340,6 +347,7 @@ class Workspace:
         writer: GraphWriter | None = None,
         described: DescribedEntities | None = None,
         extraction: Extraction | None = None,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
@@ -350,15 +358,18 @@ class Workspace:
         if extraction is None:
             extraction = self.pipeline.extract(document)
         refs = document_entities(extraction)
-        graph = document_triples(extraction, refs)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
-        validate(graph)
         if len(descriptions):  # empty when earlier reports described every entity named here
             validate(descriptions)
-        doc_graph = URIRef(str(graph.identifier))
         new = unknown_triples(descriptions, self._reference_triples, described.triples)
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
-        if replaces:
+        doc_graph = URIRef(document_graph(document.doc_id))
+        if not replaces and len(extraction.sentences) > self.settings.ingest_chunk_sentences:
+            self._add_in_chunks(extraction, refs, new, writer, note)
+            described.triples.update(new)
+        elif replaces:
+            graph = document_triples(extraction, refs)
+            validate(graph)
             if writer is not None:
                 writer.wait()  # the entities graph is rebuilt from the reports stored so far
             entities = self._entities_without(document.doc_id) + new
@@ -367,6 +378,8 @@ class Workspace:
             described.triples.clear()
             described.triples.update(entities)
         else:
+            graph = document_triples(extraction, refs)
+            validate(graph)
             write(replace={doc_graph: graph}, add={ENTITIES_GRAPH: new})
             described.triples.update(new)
         self._prepare_english_labels(ref for ref in refs if ref not in described.refs)
@@ -378,6 +391,70 @@ class Workspace:
             len(extraction.mentions),
             len(extraction.facts),
         )
+
+    def _add_in_chunks(
+        self,
+        extraction: Extraction,
+        refs: list[EntityRef],
+        new: Graph,
+        writer: GraphWriter | None,
+        note: Callable[[str], None] | None = None,
+    ) -> None:
+        """A large new report, built, checked and stored `ingest_chunk_sentences` sentences at a
+        time (with their mentions and facts), so that its graph is never held whole: memory
+        stays bounded whatever the report's size. A load of up to a million quads is whole or
+        absent, a report of several megabytes is more. So the report is first marked pending;
+        its chunks go in without the document's own triples; the last write adds those (which
+        make it a `wsh:Document`, listed and versioned), its entities' descriptions, and clears
+        the mark, in one transaction. A process killed before leaves the mark, and the next
+        writer drops the partial graph (`_drop_pending`). A snapshot published meanwhile may
+        hold some of its sentences and mentions, without the report."""
+        doc_graph = URIRef(document_graph(extraction.document.doc_id))
+        header = document_header(extraction, refs)
+        validate(header)
+        node = document_node(extraction)
+        doc_iri = node[0][0]
+        write = writer.write if writer is not None else partial(write_graphs, self.dataset)
+        mark = Graph(identifier=PENDING_GRAPH)
+        mark.add((doc_graph, RDF.type, WSH.PendingReport))
+        write(add={PENDING_GRAPH: mark})
+        size, total = self.settings.ingest_chunk_sentences, len(extraction.sentences)
+        try:
+            for k, chunk in enumerate(document_body(extraction, size)):
+                for triple in node:  # what SHACL checks of the sentences' document
+                    chunk.add(triple)
+                validate(chunk)
+                chunk.remove((doc_iri, None, None))
+                write(add={doc_graph: chunk})
+                done = min((k + 1) * size, total)
+                log.info(
+                    "%s: sentences up to %d of %d built and checked",
+                    extraction.document.doc_id,
+                    done,
+                    total,
+                )
+                if note:
+                    note(f"storing {extraction.document.doc_id}: {done:,} of {total:,} sentences")
+            write(drop=[PENDING_GRAPH], add={doc_graph: header, ENTITIES_GRAPH: new})
+        except Exception:
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.wait()
+            self._drop_pending()
+            raise
+
+    def _drop_pending(self) -> None:
+        """Drop the partial graph of a large report whose storing did not finish."""
+        query = f"SELECT ?g WHERE {{ GRAPH {PENDING_GRAPH.n3()} {{ ?g ?p ?o }} }}"
+        pending = [URIRef(str(g)) for (g,) in select(self.dataset, query)]
+        if not pending:
+            return
+        log.warning(
+            "dropping the partial graph of %s: its storing did not finish",
+            ", ".join(str(g) for g in pending),
+        )
+        write_graphs(self.dataset, drop=[*pending, PENDING_GRAPH])
+        self._commit()
 
     def remove(self, doc_id: str) -> bool:
         iri = URIRef(document_graph(doc_id))
@@ -685,6 +762,11 @@ def _young_collections() -> Iterator[Callable[[], object]]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _noted(status: Callable[[IngestStatus], None], now: IngestStatus, text: str) -> None:
+    """Where the storing of a large report is, for the progress bar or log."""
+    status(replace(now, current=text))
 
 
 def _expand(paths: Iterable[Path]) -> Iterable[Path]:

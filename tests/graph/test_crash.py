@@ -132,6 +132,27 @@ def test_killed_ingest_of_new_reports_leaves_each_whole_or_absent(tmp_path: Path
     assert _sentences_stored(tmp_path / "data") == expected
 
 
+
+def test_killed_while_a_large_report_is_stored_in_chunks_it_is_whole_or_absent(
+    tmp_path: Path,
+) -> None:
+    """A large report is stored a chunk of sentences at a time, each chunk its own load: a kill
+    between two leaves part of its graph, which the next writer drops (the report is absent,
+    nothing of it left); ingested again, it is whole."""
+    seed = (CORPUS / "qingdao-fao-2022-work-report.txt").read_text(encoding="utf-8")
+    report = tmp_path / "large.txt"
+    text = "\n".join(seed.replace("2022", str(2010 + k)) for k in range(4))
+    report.write_text(text, encoding="utf-8")
+    expected = len(split_sentences("large", text))
+    chunks = {"WAISHI_INGEST_CHUNK_SENTENCES": "40", **ONE_REPORT_A_LOAD}
+    for nth, after in ((2, 0.0), (3, 0.2)):
+        kill_on_log(tmp_path / "data", "built and checked", "ingest", str(report), nth=nth,
+                    after=after, env=chunks)
+        stored = _sentences_stored(tmp_path / "data")  # a writer: drops what is left
+        assert stored.get("large", 0) in (0, expected), (nth, after, stored)
+    assert _ingest(tmp_path / "data", report).wait(timeout=600) == 0
+    assert _sentences_stored(tmp_path / "data")["large"] == expected
+
 # -- derived data after a kill: the derived graph and the search index record the version of the
 # reports they were built from, and any command rebuilds what is stale ---------------------------
 

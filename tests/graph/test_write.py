@@ -14,8 +14,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from graph.build import describe_entities, document_entities, document_triples
-from graph.namespaces import ENTITIES_GRAPH, WSH, document_graph
+from graph.build import describe_entities, document_body, document_entities, document_triples
+from graph.namespaces import ENTITIES_GRAPH, PENDING_GRAPH, WSH, document_graph
 from graph.reference import stored_triples, unknown_triples
 from graph.write import GraphWriter, ntriples, write_graphs
 from ingest.readers import read_document
@@ -214,5 +214,69 @@ def test_a_writer_thread_shortens_the_switch_interval_while_it_runs(tmp_path: Pa
         with pytest.raises(SyntaxError), GraphWriter(ws.dataset) as writer:
             writer.write(replace={URIRef(str(graph.identifier)): _broken(graph)})
         assert sys.getswitchinterval() == before  # restored after a failed write too
+    finally:
+        ws.close()
+
+
+def test_a_report_stored_in_chunks_holds_what_it_holds_stored_whole(tmp_path: Path) -> None:
+    """A report of more than `ingest_chunk_sentences` sentences is built, checked and stored a
+    chunk at a time (memory stays bounded); the store holds the same quads, and no mark of the
+    chunked write is left."""
+    corpus = copy_seeds(tmp_path / "corpus")
+    whole = _workspace(tmp_path / "whole", corpus)
+    chunked = Workspace(
+        Settings.load(data_dir=tmp_path / "chunked", corpus_dir=corpus, ingest_chunk_sentences=7)
+    )
+    memory = Workspace(
+        Settings.load(
+            data_dir=tmp_path / "memory", corpus_dir=corpus, store="memory",
+            ingest_chunk_sentences=7,
+        )
+    )
+    try:
+        for ws in (whole, chunked, memory):
+            assert len(ws.ingest([corpus]).added) == 2
+        assert len(_report_quads(whole)) > 5000
+        assert _report_quads(chunked) == _report_quads(whole)
+        assert _report_quads(memory) == _report_quads(whole)
+        assert chunked.documents() == whole.documents()
+        for ws in (chunked, memory):
+            assert _graph(ws, PENDING_GRAPH) == set()
+    finally:
+        for ws in (whole, chunked, memory):
+            ws.close()
+
+
+def test_a_report_whose_chunked_write_did_not_finish_is_dropped_by_the_next_writer(
+    tmp_path: Path,
+) -> None:
+    """What a process killed while it stored a large report leaves (the pending mark and some of
+    the report's chunks, without its document triples) is dropped when a writer opens the
+    store; the reports stored before are untouched."""
+    corpus = copy_seeds(tmp_path / "corpus")
+    (corpus / f"{WORK_REPORT}.txt").unlink()
+    ws = _workspace(tmp_path / "data", corpus)
+    try:
+        ws.ingest([corpus])
+        before = _report_quads(ws)
+        extraction = ws.pipeline.extract(read_document(CORPUS / f"{WORK_REPORT}.txt"))
+        iri = URIRef(document_graph(WORK_REPORT))
+        mark = Graph()
+        mark.add((iri, RDF.type, WSH.PendingReport))
+        write_graphs(ws.dataset, add={PENDING_GRAPH: mark})
+        chunks = document_body(extraction, 10)
+        write_graphs(ws.dataset, add={iri: next(chunks)})
+        write_graphs(ws.dataset, add={iri: next(chunks)})
+        assert len(_graph(ws, iri)) > 50
+    finally:
+        ws.close()
+
+    ws = _workspace(tmp_path / "data", corpus)
+    try:
+        assert _graph(ws, iri) == set()
+        assert _graph(ws, PENDING_GRAPH) == set()
+        assert _report_quads(ws) == before
+        assert set(ws.documents()) == {TARGETS}
+        assert ws.ingest([CORPUS / f"{WORK_REPORT}.txt"]).added == (WORK_REPORT,)
     finally:
         ws.close()
