@@ -186,7 +186,8 @@ class Membership(Intent):
             "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
             " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
         )
-        text += plan.mention_evidence() + plan.answer_filter() + plan.member_of()
+        # the answers first, then their mentions: from every mention, the store's size
+        text += plan.answer_filter() + plan.member_of() + plan.mention_evidence()
         text += plan.evidence_and_labels()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 

@@ -178,7 +178,8 @@ def render_related(plan: QueryPlan) -> str:
     ]
     text += "  " + "\n  UNION ".join(branches) + "\n"
     text += (SINCE if plan.goals else "") + LABELS + "  OPTIONAL { ?f wsh:status ?factStatus }\n"
-    return text + "}\nORDER BY ?label ?doc ?start\n"
+    # ?p last: a fact stated with two relations at one span gives its why the same way each run
+    return text + "}\nORDER BY ?label ?doc ?start ?p\n"
 
 
 class SisterCities(Intent):
@@ -370,7 +371,8 @@ class TypedList(Intent):
             "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end ?sentenceStart"
             " WHERE {\n"
         )
-        text += plan.mention_evidence() + plan.answer_filter() + plan.evidence_and_labels()
+        # the answers first, then their mentions: from every mention, the store's size
+        text += plan.answer_filter() + plan.mention_evidence() + plan.evidence_and_labels()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
