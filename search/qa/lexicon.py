@@ -150,6 +150,9 @@ def acronyms(name: str) -> list[str]:
     return found
 
 
+FEW_NAMES = 5  # a word in the English names of at most this many entities singles one out
+
+
 def en_tokens(text: str) -> frozenset[str]:
     return frozenset(t for t in _WORD.findall(text.lower()) if t not in EN_STOP)
 
@@ -183,6 +186,8 @@ class Lexicon:
     _english_places: dict[str, str] | None = field(default=None, repr=False)
     _country_tokens: frozenset[str] | None = field(default=None, repr=False)
     _place_tokens: frozenset[str] | None = field(default=None, repr=False)
+    _distinctive: frozenset[str] | None = field(default=None, repr=False)
+    _place_words: frozenset[str] | None = field(default=None, repr=False)
     _zh_names: dict[URIRef, list[str]] | None = field(default=None, repr=False)
 
     @property
@@ -210,6 +215,37 @@ class Lexicon:
                 for t in tokens
             )
         return self._place_tokens
+
+    @property
+    def distinctive_tokens(self) -> frozenset[str]:
+        """English name words that single a name out: a word that is by itself the name of a
+        place (qingdao, germany), or one in the names of a few entities only (petroleum, sco).
+        Words in many names (international, foreign, affairs, office, city) describe a kind of
+        entity; a name is not named by them alone."""
+        if self._distinctive is None:
+            counts: dict[str, int] = {}
+            for token_sets in self.names_en.values():
+                for t in set().union(*token_sets):
+                    counts[t] = counts.get(t, 0) + 1
+            few = max(FEW_NAMES, len(self.names_en) // 200)
+            self._distinctive = frozenset(
+                {t for t, n in counts.items() if n <= few} | self.place_words
+            )
+        return self._distinctive
+
+    @property
+    def place_words(self) -> frozenset[str]:
+        """English words that are by themselves a place's name (qingdao, germany, wuxi)."""
+        if self._place_words is None:
+            self._place_words = frozenset(
+                t
+                for iri, info in self.entities.items()
+                if info.type in ("City", "Region", "Country")
+                for tokens in self.names_en.get(iri, ())
+                if len(tokens) == 1
+                for t in tokens
+            )
+        return self._place_words
 
     def zh_names(self, iri: URIRef) -> list[str]:
         """The Chinese names of an entity that a stored report uses."""

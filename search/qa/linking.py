@@ -146,11 +146,13 @@ def link_english_names(
     cue_tokens = _cue_tokens(lower)
     spans = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", free)]
     words = [w for w, _, _ in spans]
+    asked_at = {k + 1 for k, w in enumerate(words) if w in ("which", "what")}
     if question_tokens:
         scored: list[tuple[float, URIRef, frozenset[str]]] = []
         for iri, token_sets in lex.names_en.items():
             if goals and iri in goals:
                 continue  # linked as a goal already
+            place = getattr(lex.entities.get(iri), "type", "") in ("City", "Region", "Country")
             best = 0.0
             best_tokens: frozenset[str] = frozenset()
             for tokens in token_sets:
@@ -164,6 +166,21 @@ def link_english_names(
                 if overlap < len(tokens) and len(tokens & question_tokens - cue_tokens) < 2:
                     # a name partly covered mostly by the question's cue words is not named
                     # ("which sister cities does Harbin have": no Harbin sister-city event)
+                    continue
+                hit = tokens & question_tokens
+                if overlap and not hit & lex.distinctive_tokens and not place:
+                    # words many names share (international, foreign affairs office) describe a
+                    # kind of entity and name none of them
+                    continue
+                stretch = _stretch(hit, words) if overlap else None
+                if stretch and stretch[0] in asked_at and not hit & lex.place_words:
+                    # the words after "which" say what is asked for (which provincial foreign
+                    # affairs office), not which one
+                    continue
+                if overlap < len(tokens) and (tokens - question_tokens) & lex.place_words:
+                    # a name partly named whose other words name a place the question does not
+                    # (the China-Germany demonstration city: not named by "cooperation with
+                    # China") is another place's
                     continue
                 # a long name is named by most of its words, not by three of a dozen (an
                 # exhibition celebrating China-Japan diplomatic relations is not named by

@@ -1,0 +1,67 @@
+"""Questions about a report of another city (not the Qingdao seeds), worded as nobody templated
+them: which names an English question names, and where the answer is read from the text. The
+reports are written for these tests, one phenomenon a sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search.qa.slots import read_slots
+from waishi.settings import Settings
+from waishi.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+HARBIN = (
+    "哈尔滨市外办2023年工作总结\n\n"
+    "今年,我市成功举办冰雪节、国际龙舟赛、国际马拉松等活动,邀请俄罗斯哈巴罗夫斯克等友城代表参加。"
+    "5月,市外办随同省委外办拜访外交部,争取主场外交活动。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def harbin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    root = tmp_path_factory.mktemp("unseen-wordings")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "harbin-2023.txt").write_text(HARBIN, encoding="utf-8")
+    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
+    ws.ingest([corpus])
+    yield ws
+    ws.close()
+
+
+def _anchors(ws: Workspace, question: str) -> set[str]:
+    slots = read_slots(question, ws.lexicon)
+    return {name for iri in slots.named for name in ws.lexicon.zh_names(iri)}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which international sister cities does Harbin have?",
+        "Which countries did the city take part in international events with?",
+    ],
+)
+def test_a_word_many_names_share_names_none_of_them(harbin: Workspace, question: str) -> None:
+    """国际龙舟赛's English name is composed as "international" alone: the word is in the names of
+    many entities and names none of them."""
+    assert "国际龙舟赛" not in _anchors(harbin, question)
+
+
+def test_the_words_after_which_say_what_is_asked_not_which_one(harbin: Workspace) -> None:
+    """"Which provincial foreign affairs office" asks for an office; it names none (省委外办 of
+    Heilongjiang is an answer, not what the question is about)."""
+    question = "Which provincial foreign affairs office did the office go with?"
+    assert not _anchors(harbin, question) & {"省委外办", "黑龙江省委外办"}
+    assert "黑龙江省委外办" in {a.label for a in harbin.ask(question).answers}
+
+
+def test_a_place_named_in_english_still_links(harbin: Workspace) -> None:
+    assert "哈尔滨" in _anchors(harbin, "Which events did Harbin hold in 2023?")
+    assert "哈尔滨市外办" in _anchors(
+        harbin, "Which events did the Harbin Foreign Affairs Office hold?"
+    )
