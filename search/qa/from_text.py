@@ -16,7 +16,16 @@ from graph.queries import select_values
 from search.qa.cues import ONE
 from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
-from search.qa.quantity import asked_phrase, english_count_words
+from search.qa.quantity import (
+    CN_COUNT,
+    asked_phrase,
+    chinese_number,
+    count_glosses,
+    counted_noun,
+    counts_noun,
+    english_count_words,
+    is_ordinal,
+)
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
 from search.qa.slots import Slots
 from search.qa.text_match import nearness, simplified
@@ -109,21 +118,40 @@ def read_answers(
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
+        counted = (
+            [counted_noun(slots.text, slots.used, lex)]
+            if slots.chinese
+            else count_glosses(english_count_words(slots, lex), lex)
+        )
+        own: dict[str, float] = {}  # how much of the question a figure's own stretch holds
         for hit in hits:
             text = simplified(hit.text)
             if head and head not in text:
                 continue
             if asked is not None and not any(w in text for w in asked):
                 continue
-            for match in pattern.finditer(text):
-                value = match.group(1)
+            for match, value in _figures(text, pattern, wanted[0] == "Number"):
                 if wanted[0] == "Number" and (
-                    _YEAR.match(text, match.start()) or _date(text, match) or value in given
+                    _YEAR.match(text, match.start())
+                    or _date(text, match)
+                    or value in given
+                    or is_ordinal(text, match.start())
                 ):
                     continue  # 2022年, 9月10日 are dates; a figure the question gives is asked of
                 score = hit.score / top * nearness(text, match.start(), match.end(), words)
-                _keep(found, TextAnswer(value, value, "", wanted[0], score, hit,
-                                        hit.start + match.start(), hit.start + match.end()))
+                answer = TextAnswer(value, value, "", wanted[0], score, hit,
+                                    hit.start + match.start(), hit.start + match.end())
+                if wanted[0] == "Number":
+                    mine = float(counts_noun(text, match.start(), match.end(), counted))
+                    if mine < own.get(value, -1.0):
+                        continue
+                    if mine > own.get(value, -1.0):
+                        found.pop(value, None)
+                    own[value] = mine
+                _keep(found, answer)
+        if own and found:  # the figures whose own stretch holds most of what is asked
+            most = max(own[k] for k in found)
+            found = {k: a for k, a in found.items() if own[k] >= most}
     else:
         named = set(slots.named) | {lex.home_country} - {None}
         if not lex.home_city or "Q:where" not in slots.concepts:
@@ -158,6 +186,20 @@ def read_answers(
     if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+def _figures(
+    text: str, pattern: re.Pattern[str], numerals: bool
+) -> list[tuple[re.Match[str], str]]:
+    """The figures of a sentence and their values: digits, and with `numerals` Chinese
+    numerals before a measure word (两次 -> 2, 十二个 -> 12)."""
+    found = [(m, m.group(1)) for m in pattern.finditer(text)]
+    if numerals:
+        for m in CN_COUNT.finditer(text):
+            number = chinese_number(m.group(1))
+            if number is not None:
+                found.append((m, str(number)))
+    return found
 
 
 _DATE_AFTER = re.compile(r"\s*(?:月|日|号|时|点|[:：/]\d|-\d)")

@@ -20,6 +20,16 @@ HARBIN = (
     "今年,我市成功举办冰雪节、国际龙舟赛、国际马拉松等活动,邀请俄罗斯哈巴罗夫斯克等友城代表参加。"
     "5月,市外办随同省委外办拜访外交部,争取主场外交活动。\n"
 )
+MIANYANG = (
+    "绵阳市外办2023年工作总结\n\n"
+    "截至目前,绵阳市已与世界12个国家的30个城市缔结了友好关系。"
+    "全年共接待外宾团组15批。\n"
+)
+DEYANG = (
+    "德阳市外办2024年新闻\n\n"
+    "在第7个“友城周”之际,德阳市成功举办友城论坛。"
+    "今年以来,德阳市已举办两次国际会议活动。\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +38,8 @@ def harbin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "harbin-2023.txt").write_text(HARBIN, encoding="utf-8")
+    (corpus / "mianyang-2023.txt").write_text(MIANYANG, encoding="utf-8")
+    (corpus / "deyang-2024.txt").write_text(DEYANG, encoding="utf-8")
     ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
     ws.ingest([corpus])
     yield ws
@@ -65,3 +77,24 @@ def test_a_place_named_in_english_still_links(harbin: Workspace) -> None:
     assert "哈尔滨市外办" in _anchors(
         harbin, "Which events did the Harbin Foreign Affairs Office hold?"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("绵阳市已与多少个国家的城市缔结了友好关系？", {"12"}),
+        ("绵阳市已与多少个城市缔结了友好关系？", {"30"}),
+    ],
+)
+def test_the_figure_that_counts_the_asked_noun(
+    harbin: Workspace, question: str, expected: set[str]
+) -> None:
+    """12个国家的30个城市: "多少个国家" asks for the figure before 国家, not the one after 国家的
+    (a noun before 的 qualifies the next one)."""
+    assert {a.label for a in harbin.ask(question).answers} == expected
+
+
+def test_a_count_in_chinese_numerals_and_no_rank(harbin: Workspace) -> None:
+    """两次 is 2; 第7个 is a rank, not a count."""
+    answer = harbin.ask("2024年以来德阳市已举办几次国际会议活动？")
+    assert [a.label for a in answer.answers] == ["2"]
