@@ -102,7 +102,8 @@ def read_answers(
         and iri not in lex.reports_of
         and getattr(lex.entities.get(iri), "type", "") != "Country"
         for n in lex.zh_names(iri)
-        if not lex.is_common(n)
+        # a short form many reports use (市外办) names it within the reports that name it
+        if not lex.is_common(n) or slots.documents
     ]
     if names:
         naming = [h for h in hits if any(n in simplified(h.text) for n in names)]

@@ -89,12 +89,14 @@ SELECT DISTINCT ?goal ?name WHERE {
 )
 
 YEARS = SPARQL_PREFIXES + "SELECT DISTINCT ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
+DOCUMENT_YEARS = SPARQL_PREFIXES + "SELECT ?d ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
 SENTENCE_TEXTS = SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }"
 NOUNS = SPARQL_PREFIXES + "SELECT DISTINCT ?n WHERE { ?q a wsh:Quantity ; wsh:noun ?n }"
 REPORTING = (  # the city each report speaks for ("我市"): its home mentions
     SPARQL_PREFIXES
     + """SELECT DISTINCT ?c ?d WHERE {
-  ?m wsh:mentionOf ?c ; wsh:rule "home" ; wsh:inSentence ?s . ?s wsh:inDocument ?d .
+  { ?m wsh:mentionOf ?c ; wsh:rule "home" ; wsh:inSentence ?s . ?s wsh:inDocument ?d . }
+  UNION { ?d wsh:homePlace ?c }  # a report found to speak for a city that never says 我市
   ?c a wsh:City .
 }"""
 )
@@ -179,6 +181,7 @@ class Lexicon:
     english_to_chinese: Callable[[str], list[str]] = lambda word: []
     sentences: list[str] = field(default_factory=list)
     reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
+    year_of: dict[URIRef, str] = field(default_factory=dict)  # report -> the year it reports on
     mentioned: set[URIRef] = field(default_factory=set)  # entities a stored report names
     gazetteer: PlaceNames | None = None
     _counts: dict[str, int] = field(default_factory=dict, repr=False)  # word -> sentences with it
@@ -418,5 +421,7 @@ def build_lexicon(
     lex.sentences = [normalise(str(t)) for (t,) in select(dataset, SENTENCE_TEXTS)]
     for city, doc in select(dataset, REPORTING):
         lex.reports_of.setdefault(URIRef(str(city)), set()).add(URIRef(str(doc)))
+    for doc, year in select(dataset, DOCUMENT_YEARS):
+        lex.year_of[URIRef(str(doc))] = str(year)[:4]
     lex.mentioned = {URIRef(str(e)) for (e,) in select(dataset, MENTIONED)}
     return lex

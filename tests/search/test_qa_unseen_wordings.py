@@ -23,8 +23,9 @@ HARBIN = (
 MIANYANG = (
     "绵阳市外办2023年工作总结\n\n"
     "截至目前,绵阳市已与世界12个国家的30个城市缔结了友好关系。"
-    "全年共接待外宾团组15批。\n"
+    "全年,市外办会同绵阳市商务局做好领事保护工作。\n"
 )
+MIANYANG_2021 = "绵阳市外办2021年工作总结\n\n全年,市外办会同绵阳市公安局做好领事保护工作。\n"
 DEYANG = (
     "德阳市外办2024年新闻\n\n"
     "在第7个“友城周”之际,德阳市成功举办友城论坛。"
@@ -40,6 +41,7 @@ def harbin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     (corpus / "harbin-2023.txt").write_text(HARBIN, encoding="utf-8")
     (corpus / "mianyang-2023.txt").write_text(MIANYANG, encoding="utf-8")
     (corpus / "deyang-2024.txt").write_text(DEYANG, encoding="utf-8")
+    (corpus / "mianyang-2021.txt").write_text(MIANYANG_2021, encoding="utf-8")
     ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
     ws.ingest([corpus])
     yield ws
@@ -98,3 +100,19 @@ def test_a_count_in_chinese_numerals_and_no_rank(harbin: Workspace) -> None:
     """两次 is 2; 第7个 is a rank, not a count."""
     answer = harbin.ask("2024年以来德阳市已举办几次国际会议活动？")
     assert [a.label for a in answer.answers] == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("2021年绵阳市外办会同哪个机构做好领事保护工作？", ["绵阳市公安局"]),
+        ("2023年绵阳市外办会同哪个机构做好领事保护工作？", ["绵阳市商务局"]),
+    ],
+)
+def test_the_report_of_the_year_asked_answers(
+    harbin: Workspace, question: str, expected: list[str]
+) -> None:
+    """Two reports of one city say the same thing of different years, the year only in their
+    titles: the report of the year asked answers, and the office's short form (市外办) names it
+    there."""
+    assert [a.label for a in harbin.ask(question).answers] == expected
