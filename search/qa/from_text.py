@@ -36,6 +36,13 @@ PARTIES = ("City", "Country", "Enterprise", "Organization")
 ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
 WHICH = re.compile(r"哪些|什么|\bwhich\b|\bwhat\b")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|[-—–至到])")
+MONEY = re.compile(
+    r"金额|总额|总值|价值|投资额|多少钱|\bvalue\b|\bamount\b|\bworth\b|\bbudget\b|\bcost\b"
+)
+# a sum of money as reports write it: the figure before its currency (5亿元, 1.2万美元)
+_MONEY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?\s*多?(?:十|百|千|万|亿)*(?:元|美元|欧元|日元|人民币))"
+)
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 
 MENTIONS = (
@@ -65,6 +72,8 @@ class TextAnswer:
 def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
     """What the answer is: the intent's answer types, else the type the question names, else a
     place for "where"; a person ("who" with nothing else) is nothing the graph holds."""
+    if MONEY.search(slots.blanked):
+        return ("Money",)  # the total value of the agreements: a sum, not whatever is named
     if expects:
         return expects
     if slots.types:
@@ -114,8 +123,8 @@ def read_answers(
     top = hits[0].score
     words = [t for t in terms if len(t) >= 2]
     found: dict[str, TextAnswer] = {}
-    if wanted[0] in ("Number", "Year"):
-        pattern = _YEAR if wanted[0] == "Year" else _NUMBER
+    if wanted[0] in ("Number", "Year", "Money"):
+        pattern = {"Year": _YEAR, "Money": _MONEY}.get(wanted[0], _NUMBER)
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
@@ -169,8 +178,10 @@ def read_answers(
             # province: one in Korea, not Korea itself, when places other than countries fit)
             if constraint and kind != "Country" and row.get("country") not in constraint:
                 continue
-            if constraint and kind == "Country" and wanted != ("Country",):
-                continue
+            if constraint and kind == "Country" and (
+                wanted != ("Country",) or entity not in constraint
+            ):
+                continue  # which Nigerian states: no country elsewhere
             hit = sentences[str(row["s"])]
             start, end = int(row["start"]), int(row["end"])
             near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
@@ -184,7 +195,7 @@ def read_answers(
         (a for a in found.values() if a.score >= KEEP * best), key=lambda a: -a.score
     )
     # one thing asked (哪个城市, which year, how many): the best alone
-    if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
+    if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
 

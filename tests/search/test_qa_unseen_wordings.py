@@ -29,7 +29,8 @@ MIANYANG_2021 = "绵阳市外办2021年工作总结\n\n全年,市外办会同绵
 DEYANG = (
     "德阳市外办2024年新闻\n\n"
     "在第7个“友城周”之际,德阳市成功举办友城论坛。"
-    "今年以来,德阳市已举办两次国际会议活动。\n"
+    "今年以来,德阳市已举办两次国际会议活动。"
+    "在友城论坛上,德阳市与友城签署合作协议8份,总金额达5亿元。\n"
 )
 
 
@@ -116,3 +117,18 @@ def test_the_report_of_the_year_asked_answers(
     titles: the report of the year asked answers, and the office's short form (市外办) names it
     there."""
     assert [a.label for a in harbin.ask(question).answers] == expected
+
+
+def test_a_sum_asked_is_a_sum_of_money_or_nothing(harbin: Workspace) -> None:
+    """"The total value of the agreements" asks for a sum: the figure before its currency, not
+    the count beside it; where no sentence states one, no answer and a message."""
+    answer = harbin.ask("德阳市在友城论坛上签署的合作协议总金额是多少？")
+    assert [a.label for a in answer.answers] == ["5亿元"]
+    answer = harbin.ask("What was the total value of the agreements Harbin signed in 2023?")
+    assert not answer.answers and answer.message
+
+
+def test_a_demonym_keeps_countries_to_its_own(harbin: Workspace) -> None:
+    """"Which Nigerian states": Russia, named in the sentence that matches, is no answer."""
+    answer = harbin.ask("Which Nigerian states did Harbin invite to its events?")
+    assert "俄罗斯" not in {a.label for a in answer.answers}
