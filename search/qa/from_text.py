@@ -31,6 +31,7 @@ from search.qa.slots import Slots
 from search.qa.text_match import nearness, simplified
 
 TOP_SENTENCES = 5
+PLACES = ("City", "Region")
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
 ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
@@ -110,6 +111,9 @@ def read_answers(
         if iri not in (lex.home_city, lex.home_country)
         and iri not in lex.reports_of
         and getattr(lex.entities.get(iri), "type", "") != "Country"
+        # a place whose reports the question is already kept to is 我市 in many of their
+        # sentences: it narrows nothing there
+        and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
         for n in lex.zh_names(iri)
         # a short form many reports use (市外办) names it within the reports that name it
         if not lex.is_common(n) or slots.documents
