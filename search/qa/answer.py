@@ -109,6 +109,7 @@ class QuestionAnswerer:
             return Answer(question, [], "", [], "none", 0.0, message=refused)
         if not slots.documents:  # a question about Kaifeng's office: Kaifeng's reports answer
             slots.documents = naming_documents(slots, self.lexicon, self.dataset)
+        slots.documents = of_year(slots.documents, slots.year, self.lexicon)
         unfiltered: dict[str, list[dict[str, Any]]] = {}
         first: Answer | None = None
         for rank, choice in enumerate(reading.choices[:INTENTS_TRIED]):
@@ -304,6 +305,17 @@ class QuestionAnswerer:
                 "that best match the question"
             ),
         )
+
+
+def of_year(documents: list[URIRef], year: str, lex: Lexicon) -> list[URIRef]:
+    """Of a city's reports (or those naming what the question names), the ones of the year the
+    question asks about (重庆2019年…: the 2019 review, not the 2022 one), and those whose year
+    is not known; all when no report is of that year."""
+    if not year or len(documents) < 2:
+        return documents
+    if not any(lex.year_of.get(d) == year[:4] for d in documents):
+        return documents
+    return [d for d in documents if lex.year_of.get(d, year[:4]) == year[:4]]
 
 
 def _of_asked_type(

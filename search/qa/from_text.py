@@ -16,17 +16,34 @@ from graph.queries import select_values
 from search.qa.cues import ONE
 from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
-from search.qa.quantity import asked_phrase, english_count_words
+from search.qa.quantity import (
+    CN_COUNT,
+    asked_phrase,
+    chinese_number,
+    count_glosses,
+    counted_noun,
+    counts_noun,
+    english_count_words,
+    is_ordinal,
+)
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
 from search.qa.slots import Slots
 from search.qa.text_match import nearness, simplified
 
 TOP_SENTENCES = 5
+PLACES = ("City", "Region")
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
 ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
 WHICH = re.compile(r"哪些|什么|\bwhich\b|\bwhat\b")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|[-—–至到])")
+MONEY = re.compile(
+    r"金额|总额|总值|价值|投资额|多少钱|\bvalue\b|\bamount\b|\bworth\b|\bbudget\b|\bcost\b"
+)
+# a sum of money as reports write it: the figure before its currency (5亿元, 1.2万美元)
+_MONEY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?\s*多?(?:十|百|千|万|亿)*(?:元|美元|欧元|日元|人民币))"
+)
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 
 MENTIONS = (
@@ -56,6 +73,8 @@ class TextAnswer:
 def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
     """What the answer is: the intent's answer types, else the type the question names, else a
     place for "where"; a person ("who" with nothing else) is nothing the graph holds."""
+    if MONEY.search(slots.blanked):
+        return ("Money",)  # the total value of the agreements: a sum, not whatever is named
     if expects:
         return expects
     if slots.types:
@@ -92,8 +111,12 @@ def read_answers(
         if iri not in (lex.home_city, lex.home_country)
         and iri not in lex.reports_of
         and getattr(lex.entities.get(iri), "type", "") != "Country"
+        # a place whose reports the question is already kept to is 我市 in many of their
+        # sentences: it narrows nothing there
+        and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
         for n in lex.zh_names(iri)
-        if not lex.is_common(n)
+        # a short form many reports use (市外办) names it within the reports that name it
+        if not lex.is_common(n) or slots.documents
     ]
     if names:
         naming = [h for h in hits if any(n in simplified(h.text) for n in names)]
@@ -104,26 +127,45 @@ def read_answers(
     top = hits[0].score
     words = [t for t in terms if len(t) >= 2]
     found: dict[str, TextAnswer] = {}
-    if wanted[0] in ("Number", "Year"):
-        pattern = _YEAR if wanted[0] == "Year" else _NUMBER
+    if wanted[0] in ("Number", "Year", "Money"):
+        pattern = {"Year": _YEAR, "Money": _MONEY}.get(wanted[0], _NUMBER)
         head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
+        counted = (
+            [counted_noun(slots.text, slots.used, lex)]
+            if slots.chinese
+            else count_glosses(english_count_words(slots, lex), lex)
+        )
+        own: dict[str, float] = {}  # how much of the question a figure's own stretch holds
         for hit in hits:
             text = simplified(hit.text)
             if head and head not in text:
                 continue
             if asked is not None and not any(w in text for w in asked):
                 continue
-            for match in pattern.finditer(text):
-                value = match.group(1)
+            for match, value in _figures(text, pattern, wanted[0] == "Number"):
                 if wanted[0] == "Number" and (
-                    _YEAR.match(text, match.start()) or _date(text, match) or value in given
+                    _YEAR.match(text, match.start())
+                    or _date(text, match)
+                    or value in given
+                    or is_ordinal(text, match.start())
                 ):
                     continue  # 2022年, 9月10日 are dates; a figure the question gives is asked of
                 score = hit.score / top * nearness(text, match.start(), match.end(), words)
-                _keep(found, TextAnswer(value, value, "", wanted[0], score, hit,
-                                        hit.start + match.start(), hit.start + match.end()))
+                answer = TextAnswer(value, value, "", wanted[0], score, hit,
+                                    hit.start + match.start(), hit.start + match.end())
+                if wanted[0] == "Number":
+                    mine = float(counts_noun(text, match.start(), match.end(), counted))
+                    if mine < own.get(value, -1.0):
+                        continue
+                    if mine > own.get(value, -1.0):
+                        found.pop(value, None)
+                    own[value] = mine
+                _keep(found, answer)
+        if own and found:  # the figures whose own stretch holds most of what is asked
+            most = max(own[k] for k in found)
+            found = {k: a for k, a in found.items() if own[k] >= most}
     else:
         named = set(slots.named) | {lex.home_country} - {None}
         if not lex.home_city or "Q:where" not in slots.concepts:
@@ -140,8 +182,10 @@ def read_answers(
             # province: one in Korea, not Korea itself, when places other than countries fit)
             if constraint and kind != "Country" and row.get("country") not in constraint:
                 continue
-            if constraint and kind == "Country" and wanted != ("Country",):
-                continue
+            if constraint and kind == "Country" and (
+                wanted != ("Country",) or entity not in constraint
+            ):
+                continue  # which Nigerian states: no country elsewhere
             hit = sentences[str(row["s"])]
             start, end = int(row["start"]), int(row["end"])
             near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
@@ -155,9 +199,23 @@ def read_answers(
         (a for a in found.values() if a.score >= KEEP * best), key=lambda a: -a.score
     )
     # one thing asked (哪个城市, which year, how many): the best alone
-    if wanted[0] in ("Number", "Year") or ONE.search(slots.blanked):
+    if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+def _figures(
+    text: str, pattern: re.Pattern[str], numerals: bool
+) -> list[tuple[re.Match[str], str]]:
+    """The figures of a sentence and their values: digits, and with `numerals` Chinese
+    numerals before a measure word (两次 -> 2, 十二个 -> 12)."""
+    found = [(m, m.group(1)) for m in pattern.finditer(text)]
+    if numerals:
+        for m in CN_COUNT.finditer(text):
+            number = chinese_number(m.group(1))
+            if number is not None:
+                found.append((m, str(number)))
+    return found
 
 
 _DATE_AFTER = re.compile(r"\s*(?:月|日|号|时|点|[:：/]\d|-\d)")

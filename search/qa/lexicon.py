@@ -89,12 +89,14 @@ SELECT DISTINCT ?goal ?name WHERE {
 )
 
 YEARS = SPARQL_PREFIXES + "SELECT DISTINCT ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
+DOCUMENT_YEARS = SPARQL_PREFIXES + "SELECT ?d ?y WHERE { ?d a wsh:Document ; wsh:year ?y }"
 SENTENCE_TEXTS = SPARQL_PREFIXES + "SELECT ?t WHERE { ?s a wsh:Sentence ; wsh:text ?t }"
 NOUNS = SPARQL_PREFIXES + "SELECT DISTINCT ?n WHERE { ?q a wsh:Quantity ; wsh:noun ?n }"
 REPORTING = (  # the city each report speaks for ("我市"): its home mentions
     SPARQL_PREFIXES
     + """SELECT DISTINCT ?c ?d WHERE {
-  ?m wsh:mentionOf ?c ; wsh:rule "home" ; wsh:inSentence ?s . ?s wsh:inDocument ?d .
+  { ?m wsh:mentionOf ?c ; wsh:rule "home" ; wsh:inSentence ?s . ?s wsh:inDocument ?d . }
+  UNION { ?d wsh:homePlace ?c }  # a report found to speak for a city that never says 我市
   ?c a wsh:City .
 }"""
 )
@@ -150,6 +152,9 @@ def acronyms(name: str) -> list[str]:
     return found
 
 
+FEW_NAMES = 5  # a word in the English names of at most this many entities singles one out
+
+
 def en_tokens(text: str) -> frozenset[str]:
     return frozenset(t for t in _WORD.findall(text.lower()) if t not in EN_STOP)
 
@@ -176,6 +181,7 @@ class Lexicon:
     english_to_chinese: Callable[[str], list[str]] = lambda word: []
     sentences: list[str] = field(default_factory=list)
     reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
+    year_of: dict[URIRef, str] = field(default_factory=dict)  # report -> the year it reports on
     mentioned: set[URIRef] = field(default_factory=set)  # entities a stored report names
     gazetteer: PlaceNames | None = None
     _counts: dict[str, int] = field(default_factory=dict, repr=False)  # word -> sentences with it
@@ -183,6 +189,8 @@ class Lexicon:
     _english_places: dict[str, str] | None = field(default=None, repr=False)
     _country_tokens: frozenset[str] | None = field(default=None, repr=False)
     _place_tokens: frozenset[str] | None = field(default=None, repr=False)
+    _distinctive: frozenset[str] | None = field(default=None, repr=False)
+    _place_words: frozenset[str] | None = field(default=None, repr=False)
     _zh_names: dict[URIRef, list[str]] | None = field(default=None, repr=False)
 
     @property
@@ -210,6 +218,37 @@ class Lexicon:
                 for t in tokens
             )
         return self._place_tokens
+
+    @property
+    def distinctive_tokens(self) -> frozenset[str]:
+        """English name words that single a name out: a word that is by itself the name of a
+        place (qingdao, germany), or one in the names of a few entities only (petroleum, sco).
+        Words in many names (international, foreign, affairs, office, city) describe a kind of
+        entity; a name is not named by them alone."""
+        if self._distinctive is None:
+            counts: dict[str, int] = {}
+            for token_sets in self.names_en.values():
+                for t in set().union(*token_sets):
+                    counts[t] = counts.get(t, 0) + 1
+            few = max(FEW_NAMES, len(self.names_en) // 200)
+            self._distinctive = frozenset(
+                {t for t, n in counts.items() if n <= few} | self.place_words
+            )
+        return self._distinctive
+
+    @property
+    def place_words(self) -> frozenset[str]:
+        """English words that are by themselves a place's name (qingdao, germany, wuxi)."""
+        if self._place_words is None:
+            self._place_words = frozenset(
+                t
+                for iri, info in self.entities.items()
+                if info.type in ("City", "Region", "Country")
+                for tokens in self.names_en.get(iri, ())
+                if len(tokens) == 1
+                for t in tokens
+            )
+        return self._place_words
 
     def zh_names(self, iri: URIRef) -> list[str]:
         """The Chinese names of an entity that a stored report uses."""
@@ -382,5 +421,7 @@ def build_lexicon(
     lex.sentences = [normalise(str(t)) for (t,) in select(dataset, SENTENCE_TEXTS)]
     for city, doc in select(dataset, REPORTING):
         lex.reports_of.setdefault(URIRef(str(city)), set()).add(URIRef(str(doc)))
+    for doc, year in select(dataset, DOCUMENT_YEARS):
+        lex.year_of[URIRef(str(doc))] = str(year)[:4]
     lex.mentioned = {URIRef(str(e)) for (e,) in select(dataset, MENTIONED)}
     return lex

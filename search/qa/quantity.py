@@ -84,3 +84,84 @@ def count_nouns(text: str, lower: str, lex: Lexicon, used: list[str]) -> list[li
     for overlap, noun in sorted(scored, reverse=True):
         tiers.setdefault(overlap, []).append(noun)
     return list(tiers.values())[:2]
+
+
+_ORDINAL = re.compile(r"第\s*$")
+
+
+def is_ordinal(text: str, start: int) -> bool:
+    """Whether the figure at `start` is an ordinal (第7个, 第四位): a rank, not a count."""
+    return bool(_ORDINAL.search(text[max(0, start - 2) : start]))
+
+
+_COUNTED_AFTER = re.compile(r"(?:多少|几)[个家座名位次件场批项对所届]?((?!个)[\u4e00-\u9fff]{1,8})")
+
+
+def count_glosses(words: list[str] | None, lex: Lexicon) -> list[str]:
+    """The glosses of an English counted phrase that are nouns of a count (友城, 城市), not
+    single characters or the names of entities (a gloss of "city" is every city's name)."""
+    return [w for w in words or [] if len(w) >= 2 and w not in lex.names_zh]
+
+
+def counted_noun(text: str, used: list[str], lex: Lexicon) -> str:
+    """The noun a Chinese count question counts, as reports write it after a figure: the
+    words after 多少个 up to a noun the reports count (多少个国家的城市 -> 国家, 多少家企业申办了
+    -> 企业, 多少个国际友城 -> 友城), else the asked phrase's head."""
+    masked = "".join(" " if u else ch for ch, u in zip(text, used, strict=True))
+    after = _COUNTED_AFTER.search(masked)
+    if after:
+        phrase = after.group(1).split("的")[0]
+        for long, short in _CANONICAL:
+            phrase = phrase.replace(long, short)
+        nouns = set(lex.nouns)
+        for k in range(2, len(phrase) + 1):
+            if any(phrase[:k].endswith(n) for n in nouns if len(n) >= 2):
+                return phrase[:k][-2:]
+        return phrase[:2] if len(phrase) >= 2 else ""
+    return asked_phrase(text, used)[-2:]
+
+
+_MEASURE = "个家座名位次件场批项对所届"
+_LINK_BEFORE = re.compile(
+    r"(?:总数|总量|数量|数|共计|总共|一共|共|已|将|增加到|增加至|增至|达到|达|为|有|是|了)*$"
+)
+
+
+def counts_noun(text: str, start: int, end: int, counted: list[str]) -> bool:
+    """Whether the figure at [start, end) counts one of the `counted` nouns: the noun follows
+    it after a measure word and at most two characters (41个国家, 230对国际友城), or ends just
+    before it (市级友城59个, 友城总数达到85个). A noun before 的 qualifies another noun (国家的
+    71个城市: 71 counts cities)."""
+    after = text[end : end + 12].lstrip("多余")
+    if after[:1] and after[0] in _MEASURE:
+        after = after[1:]
+    before = _LINK_BEFORE.sub("", text[max(0, start - 12) : start])
+    return any(
+        noun and (noun in after[: len(noun) + 2] or before.endswith(noun)) for noun in counted
+    )
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+# a Chinese numeral before a measure word (两次, 四个, 十二座); 一 alone is left out (一个 is
+# mostly "a")
+CN_COUNT = re.compile(
+    r"(?<![第\u4e00-\u9fff][一二两三四五六七八九十])(?<!第)"
+    r"([二两三四五六七八九十]十?[一二三四五六七八九]?)(?=[个次位家座对场名项批所件届])"
+)
+
+
+def chinese_number(numeral: str) -> int | None:
+    """二 -> 2, 十二 -> 12, 三十 -> 30, 四十五 -> 45; None for what is no such numeral."""
+    if not numeral:
+        return None
+    if "十" not in numeral:
+        return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    ten = _CN_DIGITS.get(tens, 0) if tens else 1
+    one = _CN_DIGITS.get(ones, 0) if ones else 0
+    if (tens and not ten) or (ones and not one):
+        return None
+    return ten * 10 + one

@@ -12,7 +12,15 @@ from search.qa.intents.base import MAX_READINGS, Intent, Label, base_plan, home_
 from search.qa.keywords import residual_keywords
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan, values
-from search.qa.quantity import asked_phrase, count_nouns, english_count_words
+from search.qa.quantity import (
+    asked_phrase,
+    count_glosses,
+    count_nouns,
+    counted_noun,
+    counts_noun,
+    english_count_words,
+    is_ordinal,
+)
 from search.qa.retrieve import query_terms
 from search.qa.slots import Slots
 from search.qa.text_match import nearness, simplified
@@ -96,21 +104,52 @@ class Quantity(Intent):
             if asked is not None:
                 rows = [r for r in rows if any(w in simplified(str(r["sentence"])) for w in asked)]
         terms = [t for t in query_terms(slots, lex) if len(t) >= 2]
+        rows = [r for r in rows if not _ordinal(r)]  # 第7个: a rank, not a count
         if not rows or not terms:
             return rows
+        counted = (
+            [counted_noun(slots.text, slots.used, lex)]
+            if slots.chinese
+            else count_glosses(english_count_words(slots, lex), lex)
+        )
         scored = []
         for row in rows:
             sentence, value = simplified(str(row["sentence"])), str(row["value"])
             shared = sum(1 for t in terms if t in sentence)
-            at = sentence.find(value)
+            at = _at(row, sentence, value)
             near = nearness(sentence, at, at + len(value), terms) if at >= 0 else 0.2
-            scored.append((shared * near, row))
-        best = max(score for score, _ in scored)
-        return [row for score, row in scored if score >= KEEP_COUNT * best]
+            # what the figure itself counts comes first: 41个国家 answers "多少个国家", not
+            # 71个城市 beside it
+            own = (
+                float(counts_noun(sentence, at, at + len(value), counted))
+                if at >= 0
+                else 0.0
+            )
+            scored.append((own, shared * near, row))
+        top = max(own for own, _, _ in scored)
+        kept = [(score, row) for own, score, row in scored if own >= top]
+        best = max(score for score, _ in kept)
+        return [row for score, row in kept if score >= KEEP_COUNT * best]
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
         stated = " ".join(filter(None, (str(row["value"]), str(row.get("noun") or ""))))
         return f"{stated} (a count stated in the report)"
+
+
+def _at(row: dict[str, Any], sentence: str, value: str) -> int:
+    """Where a count's figure stands in its sentence: its stored span, else its first place."""
+    base = row.get("sentenceStart")
+    if base is not None and row.get("start") is not None:
+        at = int(row["start"]) - int(base)
+        if sentence[at : at + len(value)] == value:
+            return at
+    return sentence.find(value)
+
+
+def _ordinal(row: dict[str, Any]) -> bool:
+    sentence, value = simplified(str(row["sentence"])), str(row["value"])
+    at = _at(row, sentence, value)
+    return at >= 0 and is_ordinal(sentence, at)
 
 
 def _goal_words(slots: Slots) -> list[str]:
