@@ -137,8 +137,8 @@ def recognise_enumerations(ctx: DocContext) -> None:
                 if kind == "City" and any(r.type == "Country" for r in known):
                     item_kind = "Country"  # 与美国、德国等6个国外城市: cities of those countries
                 refs = [r for r in known if r.type == item_kind]
-                if kind in PLACE_TYPES and not known and _ordinary_word(rest):
-                    continue  # 经贸、教育、城市规划等城市信息: fields, not places
+                if not known and _ordinary_word(rest):
+                    continue  # 经贸、教育等城市信息, 外事活动、国际会议等平台: kinds, not names
                 if item_kind == "Country" and not refs:
                     continue  # the list of countries is closed: 习近平主席等党和国家领导人
                 if known and not refs and not any(r.type in PLACE_TYPES for r in known):

@@ -17,6 +17,7 @@ from ingest.words import looks_like_name, word_starts
 
 _MIN_CN_CITY = 1_000_000  # smaller Chinese places collide with ordinary words
 _MID_CITY = 100_000
+_STREET = re.compile(r"(?:街|路|村|队|矿|楼|社区)$")
 
 
 def _local_counterpart(text: str, start: int, end: int, refs: list[EntityRef]) -> bool:
@@ -52,8 +53,10 @@ def recognise_gazetteer(ctx: DocContext) -> None:
         )
         for start, end, refs in matches:
             # 运城市, 德州市委: a name written with 市 is a city, however small (not 市场)
-            as_city = sentence.text[start:end].endswith("市") or (
-                sentence.text[end : end + 1] == "市" and sentence.text[end : end + 2] != "市场"
+            as_city = (
+                sentence.text[start:end].endswith("市")
+                or (sentence.text[end : end + 1] == "市" and sentence.text[end : end + 2] != "市场")
+                or _whole_long_name(sentence.text, start, end, refs, home_country)
             )
             kept = [
                 r
@@ -91,6 +94,20 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                     refs=kept,
                 )
             )
+
+
+def _whole_long_name(
+    text: str, start: int, end: int, refs: list[EntityRef], home_country: str
+) -> bool:
+    """A Chinese city's name of three characters or more that jieba reads as one word
+    (景德镇, 满洲里): such names seldom collide with ordinary words, unlike 大同 or 东方, so
+    they need no 市 however small the city."""
+    if end - start < 3 or _STREET.search(text[start:end]):
+        return False  # 南大街, 胜利路: streets and villages GeoNames lists as places
+    if not any(r.type == "City" and r.country == home_country for r in refs):
+        return False
+    starts = word_starts(text)
+    return start in starts and (end == len(text) or end in starts)
 
 
 def _inside_word(text: str, start: int, ctx: DocContext) -> bool:

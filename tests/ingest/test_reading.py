@@ -546,3 +546,20 @@ def test_a_medium_credit_starts_after_the_clauses_verb() -> None:
     ex = extract("市长在开幕式上致辞人民网记者进行了报道。", title="普洱市外办工作总结")
     media = {m.surface for m in ex.mentions if m.rule == "media-credit"}
     assert not any("致辞" in s for s in media)
+
+
+def test_a_small_city_of_three_characters_needs_no_city_word() -> None:
+    ex = extract("我市组团赴景德镇学习陶瓷交流经验，途经胜利路。", title="萍乡市外办工作总结")
+    cities = {m.entity.label_zh for m in ex.mentions if m.entity.type == "City"}
+    assert "景德镇" in cities and "胜利路" not in cities
+
+
+def test_ordinary_words_in_a_typed_list_are_kinds_not_names() -> None:
+    ex = extract("通过各类外事活动、国际会议等平台宣传城市形象。", title="萍乡市外办工作总结")
+    assert not [m for m in ex.mentions if m.entity.type == "Event"]
+
+
+def test_a_places_strategic_role_is_an_initiative() -> None:
+    ex = extract("全力服务西部国际交往中心和面向中亚辐射中心建设。", title="乌鲁木齐市外办工作总结")
+    initiatives = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Initiative"}
+    assert {"西部国际交往中心", "中亚辐射中心"} <= initiatives
