@@ -32,10 +32,13 @@ _CORPORATE = re.compile(
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Within a layer (places; organisations; events) the longer, surer candidate wins;
     across layers nesting is kept (青岛港 contains 青岛). A name the reference knows keeps
-    the reference's class: a head noun does not add another (中非合作论坛 is no event)."""
+    the reference's class: a head noun does not add another (中非合作论坛 is no event). A place
+    typed by its list's head (城阳 in `…、城阳等区市`) keeps that type."""
     known = {(c.start, c.end, c.label): c.type for c in candidates if c.refs}
     candidates = [
-        c for c in candidates if c.refs or known.get((c.start, c.end, c.label), c.type) == c.type
+        c
+        for c in candidates
+        if c.refs or c.type in PLACE_TYPES or known.get((c.start, c.end, c.label), c.type) == c.type
     ]
     ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.confidence, c.start))
     kept: list[Candidate] = []

@@ -105,15 +105,24 @@ def _department(text: str, end: int, ctx: DocContext) -> tuple[int, EntityRef] |
 
 
 def _ministry_unit(ctx: DocContext, text: str, match: re.Match[str]) -> None:
-    """A department of a ministry the reference knows (外交部领事司, 商务部外资司)."""
+    """A department of a ministry the reference knows (外交部领事司, 商务部外资司) names the
+    ministry: the whole span is one mention of it, so no part of it is read as another body."""
     for length in range(6, 1, -1):
         start = match.start() - length
         if start < 0:
             continue
-        refs = ctx.gazetteer.lookup(text[start : match.start()])
-        if any(r.type == "Organization" and r.country == "CN" for r in refs):
-            label = text[start : match.end()]
-            ctx.add(Candidate(start, match.end(), "Organization", label, "government", 0.85))
+        ministry = text[start : match.start()]
+        refs = [
+            r
+            for r in ctx.gazetteer.lookup(ministry)
+            if r.type == "Organization" and r.country == "CN"
+        ]
+        if refs:
+            ctx.add(
+                Candidate(
+                    start, match.end(), "Organization", ministry, "government", 0.85, refs=refs
+                )
+            )
             return
 
 

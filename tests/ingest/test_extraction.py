@@ -40,8 +40,8 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
 def test_seed_entities_meet_the_bar(workspace: object) -> None:
     scores = score_entities(workspace.entities(), load_gold_entities(GOLD_ENTITIES))  # type: ignore[attr-defined]
     overall = total(scores)
-    assert overall.recall >= 0.95, scores
-    assert overall.precision >= 0.90, scores
+    assert overall.recall >= 0.98, scores  # issue 15's bar: the seeds unchanged or better
+    assert overall.precision >= 0.95, scores
     for score in scores:
         if score.gold:
             assert score.recall >= 0.9, score

@@ -506,10 +506,11 @@ def test_courses_are_events_and_newspapers_and_councils_are_organisations() -> N
     assert kinds.get("台北市议会") == "Organization"
 
 
-def test_a_department_of_a_ministry_is_an_organisation() -> None:
+def test_a_department_of_a_ministry_names_the_ministry() -> None:
     ex = extract("市外办会同外交部领事司开展领事保护培训。", title="湘潭市外办工作总结")
-    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
-    assert "外交部领事司" in orgs and "外交部" not in orgs
+    orgs = [(m.surface, m.entity.label_zh) for m in ex.mentions if m.entity.type == "Organization"]
+    assert ("外交部领事司", "外交部") in orgs
+    assert not any(label.endswith("司") for _, label in orgs)
 
 
 def test_a_prefecture_report_names_its_prefecture_and_its_bodies() -> None:
