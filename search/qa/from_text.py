@@ -105,8 +105,8 @@ def read_answers(
     # Road comes from a sentence about it)
     # (or the sentence after one that does: 大会由…主办). Countries are abbreviated (韩中, 中以),
     # a reporting city is 我市 in its own reports, the reporting office is everywhere.
-    names = [
-        n
+    narrowing = [
+        iri
         for iri in slots.named
         if iri not in (lex.home_city, lex.home_country)
         and iri not in lex.reports_of
@@ -114,12 +114,23 @@ def read_answers(
         # a place whose reports the question is already kept to is 我市 in many of their
         # sentences: it narrows nothing there
         and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
+    ]
+    names = [
+        n
+        for iri in narrowing
         for n in lex.zh_names(iri)
         # a short form many reports use (市外办) names it within the reports that name it
         if not lex.is_common(n) or slots.documents
     ]
     if names:
-        naming = [h for h in hits if any(n in simplified(h.text) for n in names)]
+        # a sentence names it where its words stand, or where extraction found it written
+        # otherwise (自治区人民政府 for 内蒙古自治区人民政府)
+        mentioning = _mentioning(dataset, hits, narrowing)
+        naming = [
+            h
+            for h in hits
+            if h.iri in mentioning or any(n in simplified(h.text) for n in names)
+        ]
         after = [f for h in naming if (f := index.following(h)) is not None]
         hits = list({h.iri: h for h in naming + after}.values())
         if not hits:
@@ -180,8 +191,13 @@ def read_answers(
                 continue
             # a country, demonym or region named constrains where the answer is (which Korean
             # province: one in Korea, not Korea itself, when places other than countries fit)
-            if constraint and kind != "Country" and row.get("country") not in constraint:
-                continue
+            if (
+                constraint
+                and kind != "Country"
+                and row.get("country") is not None
+                and row.get("country") not in constraint
+            ):
+                continue  # (an organisation of no known country may be the one asked for)
             if constraint and kind == "Country" and (
                 wanted != ("Country",) or entity not in constraint
             ):
@@ -259,6 +275,22 @@ def naming_documents(slots: Slots, lex: Lexicon, dataset: Dataset) -> list[URIRe
     for row in select_values(dataset, DOCUMENTS_NAMING % values("e", named)):
         by_entity[str(row["e"])].add(URIRef(str(row["doc"])))
     return sorted(set.intersection(*by_entity.values()))
+
+
+MENTIONING = (
+    SPARQL_PREFIXES
+    + """SELECT DISTINCT ?s WHERE {
+%s%s  ?m wsh:inSentence ?s ; wsh:mentionOf ?e .
+}"""
+)
+
+
+def _mentioning(dataset: Dataset, hits: list[SentenceHit], iris: list[URIRef]) -> set[str]:
+    """The sentences among `hits` with a mention of one of `iris`."""
+    if not hits or not iris:
+        return set()
+    query = MENTIONING % (values("s", [URIRef(h.iri) for h in hits]), values("e", iris))
+    return {str(row["s"]) for row in select_values(dataset, query)}
 
 
 def _given(row: dict[str, object], slots: Slots) -> bool:
