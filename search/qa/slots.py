@@ -243,7 +243,7 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
         # the type word the question word asks with (哪个国际组织 of 哪个国际组织的主席城市,
         # "which city" of "which city hosts the … Cities Conference"), where there is one
         inside = [m for m in matches if any(a <= m.start() < b for a, b in asked)]
-        match = (inside or matches or [None])[0]
+        match = (inside or matches)[0] if matches else None
         if match:
             word = match.group(0)
             if not keyword and word.isascii() and word not in ENGLISH_CLASS_WORDS:
