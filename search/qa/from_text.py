@@ -27,11 +27,12 @@ from search.qa.quantity import (
     is_ordinal,
 )
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
-from search.qa.slots import Slots
+from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
 from search.qa.text_match import nearness, simplified
 
 TOP_SENTENCES = 5
 PLACES = ("City", "Region")
+HEAD_BONUS = 1.5  # an answer named as the kind of thing asked for (什么论坛: …论坛)
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
 ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
@@ -184,6 +185,7 @@ def read_answers(
         sentences = {h.iri: h for h in hits}
         query = MENTIONS % values("s", [URIRef(i) for i in sentences])
         constraint = set(slots.countries + slots.demonyms + slots.region)
+        heads = asked_heads(slots, lex)
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
             entity = URIRef(str(row["e"]))
@@ -206,6 +208,9 @@ def read_answers(
             start, end = int(row["start"]), int(row["end"])
             near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
             label = str(row.get("label") or entity.rsplit("/", 1)[-1])
+            written = simplified(hit.text[start - hit.start : end - hit.start])
+            if heads and any(n.endswith(heads) for n in (label, written)):
+                near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
             _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
                                     hit.score / top * near, hit, start, end))
     if not found:
@@ -218,6 +223,51 @@ def read_answers(
     if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
+    """What a name of the kind asked for ends with: the words of the noun the question word asks
+    with (什么论坛 -> 论坛, 哪个中心建设 -> 中心, 什么卡 -> 卡; which economic corridor ->
+    走廊 through the glosses), as far as some stored name ends with them."""
+    heads: list[str] = []
+    for start, end in asked_spans(slots.blanked):
+        noun = slots.blanked[start:end].strip()
+        if not noun:
+            continue
+        if slots.chinese:
+            pieces = [noun] if len(noun) == 1 else [
+                noun[a:b] for a in range(len(noun)) for b in range(a + 2, len(noun) + 1)
+            ]
+        else:
+            # a word naming a whole class (city, event) asks for the type, not a kind of it
+            words = [
+                w
+                for w in re.findall(r"[a-z]+", noun)
+                if w not in _EN_FILLER and w not in ENGLISH_CLASS_WORDS
+            ][:2]
+            phrases = [
+                " ".join(words[a:b])
+                for a in range(len(words))
+                for b in range(a + 1, len(words) + 1)
+            ]
+            pieces = [
+                c
+                for p in phrases
+                for w in dict.fromkeys([p, singular(p)])
+                for c in lex.english_to_chinese(w)
+                if len(c) >= 2
+            ]
+        heads += [
+            p
+            for p in pieces
+            if not lex.is_class_word(p)
+            and p not in lex.names_zh  # a gloss that is a name (city -> 成都) names no kind
+            and lex.names_ending(p, ANY) >= 1
+        ]
+    return tuple(dict.fromkeys(heads))
+
+
+_EN_FILLER = frozenset({"of", "the", "a", "an", "is", "was", "did", "does", "do", "are", "were"})
 
 
 def _figures(
@@ -291,6 +341,14 @@ def _mentioning(dataset: Dataset, hits: list[SentenceHit], iris: list[URIRef]) -
         return set()
     query = MENTIONING % (values("s", [URIRef(h.iri) for h in hits]), values("e", iris))
     return {str(row["s"]) for row in select_values(dataset, query)}
+
+
+def documents_naming(iris: list[URIRef], dataset: Dataset) -> set[URIRef]:
+    """The reports that name any of `iris`."""
+    if not iris:
+        return set()
+    rows = select_values(dataset, DOCUMENTS_NAMING % values("e", iris))
+    return {URIRef(str(row["doc"])) for row in rows}
 
 
 def _given(row: dict[str, object], slots: Slots) -> bool:
