@@ -6,6 +6,7 @@ nearness to the question's words in it, and the question's constraints.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from search.qa.text_match import nearness, simplified
 
 TOP_SENTENCES = 5
 PLACES = ("City", "Region")
+PLACE_TYPES = {"City", "Region", "Country"}
 HEAD_BONUS = 1.5  # an answer named as the kind of thing asked for (什么论坛: …论坛)
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
@@ -189,7 +191,20 @@ def read_answers(
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
             entity = URIRef(str(row["e"]))
-            if kind not in wanted or entity in named or (wanted == ANY and _given(row, slots)):
+            hit = sentences[str(row["s"])]
+            start, end = int(row["start"]), int(row["end"])
+            label = str(row.get("label") or entity.rsplit("/", 1)[-1])
+            written = simplified(hit.text[start - hit.start : end - hit.start])
+            # named as the kind asked for (which port authority: 马赛港务局), whatever its type
+            # (a country or a city asked for is one: 哪几国的总领事馆 asks for countries)
+            of_kind = bool(heads) and any(n.endswith(heads) for n in (label, written))
+            if of_kind and kind not in wanted and set(wanted) <= PLACE_TYPES:
+                continue
+            if (
+                (kind not in wanted and not of_kind)
+                or entity in named
+                or (wanted == ANY and _given(row, slots))
+            ):
                 continue
             # a country, demonym or region named constrains where the answer is (which Korean
             # province: one in Korea, not Korea itself, when places other than countries fit)
@@ -204,12 +219,8 @@ def read_answers(
                 wanted != ("Country",) or entity not in constraint
             ):
                 continue  # which Nigerian states: no country elsewhere
-            hit = sentences[str(row["s"])]
-            start, end = int(row["start"]), int(row["end"])
             near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
-            label = str(row.get("label") or entity.rsplit("/", 1)[-1])
-            written = simplified(hit.text[start - hit.start : end - hit.start])
-            if heads and any(n.endswith(heads) for n in (label, written)):
+            if of_kind:
                 near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
             _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
                                     hit.score / top * near, hit, start, end))
@@ -239,12 +250,14 @@ def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
                 noun[a:b] for a in range(len(noun)) for b in range(a + 2, len(noun) + 1)
             ]
         else:
-            # a word naming a whole class (city, event) asks for the type, not a kind of it
-            words = [
-                w
-                for w in re.findall(r"[a-z]+", noun)
-                if w not in _EN_FILLER and w not in ENGLISH_CLASS_WORDS
-            ][:2]
+            # the words up to a verb or a word naming a whole class (which exchange activity:
+            # exchange); a class word asks for the type, not a kind of it
+            words = list(
+                itertools.takewhile(
+                    lambda w: w not in _EN_FILLER and w not in ENGLISH_CLASS_WORDS,
+                    re.findall(r"[a-z]+", noun),
+                )
+            )[:2]
             phrases = [
                 " ".join(words[a:b])
                 for a in range(len(words))
@@ -267,7 +280,13 @@ def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
     return tuple(dict.fromkeys(heads))
 
 
-_EN_FILLER = frozenset({"of", "the", "a", "an", "is", "was", "did", "does", "do", "are", "were"})
+_EN_FILLER = frozenset(
+    {
+        "of", "the", "a", "an", "is", "was", "did", "does", "do", "are", "were", "will", "would",
+        "has", "have", "had", "can", "could", "should", "in", "on", "at", "for", "to", "with",
+        "by", "from",
+    }
+)
 
 
 def _figures(

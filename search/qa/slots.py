@@ -242,8 +242,15 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
         matches = list(re.finditer(pattern, lower))
         # the type word the question word asks with (哪个国际组织 of 哪个国际组织的主席城市,
         # "which city" of "which city hosts the … Cities Conference"), where there is one
-        inside = [m for m in matches if any(a <= m.start() < b for a, b in asked)]
+        ranked = sorted(
+            (k, m.start(), m)
+            for m in matches
+            for k, (a, b) in enumerate(asked)
+            if m.start() < b and m.end() > a  # 哪几国: the type word holds the question word
+        )
+        inside = [m for _, _, m in ranked]
         match = (inside or matches)[0] if matches else None
+        rank = ranked[0][0] if ranked else len(asked)
         if match:
             word = match.group(0)
             if not keyword and word.isascii() and word not in ENGLISH_CLASS_WORDS:
@@ -259,7 +266,7 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
                 )
             found.append(
                 (
-                    not inside,
+                    rank,
                     len(types),
                     match.start(),
                     types,
@@ -281,9 +288,16 @@ _ASKING_ZH = re.compile(
 _ASKING_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3})")
 
 
+_AFTER_DE = re.compile(r"的([^的是在与和由及把被将对为向从，,。？?！!、\s]{1,6})")
+
+
 def asked_spans(lower: str) -> list[tuple[int, int]]:
-    """Where the noun the question word asks with stands (the span after 哪个 / which)."""
-    return [m.span(1) for m in (*_ASKING_ZH.finditer(lower), *_ASKING_EN.finditer(lower))]
+    """Where the noun the question word asks with stands (the span after 哪个 / which), first
+    the words right after it, then those after a 的 that closes them (哪个位于柬埔寨的特区: the
+    words before 的 may be a clause; 哪个国际组织的主席城市: they are the noun)."""
+    spans = [m.span(1) for m in (*_ASKING_ZH.finditer(lower), *_ASKING_EN.finditer(lower))]
+    after = [m.span(1) for a, b in spans if (m := _AFTER_DE.match(lower, b))]
+    return spans + after
 
 
 def predicates(lower: str) -> tuple[str, ...]:
