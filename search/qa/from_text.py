@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Dataset, URIRef
 
@@ -29,7 +29,7 @@ from search.qa.quantity import (
 )
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
 from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
-from search.qa.text_match import nearness, simplified
+from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
 PLACES = ("City", "Region")
@@ -188,6 +188,7 @@ def read_answers(
         query = MENTIONS % values("s", [URIRef(i) for i in sentences])
         constraint = set(slots.countries + slots.demonyms + slots.region)
         heads = asked_heads(slots, lex)
+        candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
             entity = URIRef(str(row["e"]))
@@ -219,11 +220,15 @@ def read_answers(
                 wanted != ("Country",) or entity not in constraint
             ):
                 continue  # which Nigerian states: no country elsewhere
-            near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
+            near = surrounding(simplified(hit.text), start - hit.start, end - hit.start, words)
             if of_kind:
                 near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
-            _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
-                                    hit.score / top * near, hit, start, end))
+            candidates.append(
+                TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
+                           hit.score / top * near, hit, start, end)
+            )
+        for answer in _listed_together(candidates):
+            _keep(found, answer)
     if not found:
         return [], hits
     best = max(a.score for a in found.values())
@@ -234,6 +239,39 @@ def read_answers(
     if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+_LIST_GAP = re.compile(r"[\s、,，和及与以及“”\"《》()（）]*")
+
+
+def _listed_together(candidates: list[TextAnswer]) -> list[TextAnswer]:
+    """Names listed together in a sentence (A、B和C) score as the best of them: the question
+    words stand near one end of a list, and the list answers as a whole."""
+    by_sentence: dict[str, list[TextAnswer]] = {}
+    for answer in candidates:
+        by_sentence.setdefault(answer.hit.iri, []).append(answer)
+    out: list[TextAnswer] = []
+    for items in by_sentence.values():
+        items.sort(key=lambda a: (a.start, -a.end))
+        group: list[TextAnswer] = []
+        for answer in items:
+            if group:
+                gap = simplified(answer.hit.text)[
+                    group[-1].end - answer.hit.start : answer.start - answer.hit.start
+                ]
+                if answer.start < group[-1].end or not _LIST_GAP.fullmatch(gap):
+                    out.extend(_lifted(group))
+                    group = []
+            group.append(answer)
+        out.extend(_lifted(group))
+    return out
+
+
+def _lifted(group: list[TextAnswer]) -> list[TextAnswer]:
+    if len(group) < 2:
+        return group
+    best = max(a.score for a in group)
+    return [replace(a, score=best) for a in group]
 
 
 def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
