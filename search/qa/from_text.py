@@ -128,11 +128,16 @@ def read_answers(
     if names:
         # a sentence names it where its words stand, or where extraction found it written
         # otherwise (自治区人民政府 for 内蒙古自治区人民政府)
-        mentioning = _mentioning(dataset, hits, narrowing)
+        # or, in a report whose title names it (a report of the meeting asked about), every
+        # sentence speaks of it (会议要求…)
+        titles = {h.doc: t for h in hits if (t := index.title(h)) is not None}
+        mentioning = _mentioning(dataset, hits + list(titles.values()), narrowing)
+
+        def names_it(h: SentenceHit) -> bool:
+            return h.iri in mentioning or any(n in simplified(h.text) for n in names)
+
         naming = [
-            h
-            for h in hits
-            if h.iri in mentioning or any(n in simplified(h.text) for n in names)
+            h for h in hits if names_it(h) or (h.doc in titles and names_it(titles[h.doc]))
         ]
         after = [f for h in naming if (f := index.following(h)) is not None]
         hits = list({h.iri: h for h in naming + after}.values())

@@ -58,6 +58,13 @@ class SentenceIndex:
             return replace(self.hits[k], score=hit.score)
         return None
 
+    def title(self, hit: SentenceHit) -> SentenceHit | None:
+        """The first sentence of `hit`'s report (its title, where it has one)."""
+        k = self._at.get(hit.iri, -1)
+        while k > 0 and self.hits[k - 1].doc == hit.doc:
+            k -= 1
+        return self.hits[k] if k >= 0 else None
+
     def search(
         self, terms: list[str], k: int = 5, documents: list[URIRef] | None = None
     ) -> list[SentenceHit]:
