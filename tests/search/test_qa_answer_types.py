@@ -79,3 +79,40 @@ def test_names_listed_together_answer_together(mianyang: Workspace, question: st
     assert set(_labels(mianyang, question)) == {
         "长虹集团", "绵阳市中心医院", "九洲集团", "“两弹城”纪念馆",
     }
+
+
+MEETING = (
+    "2024年德阳市对外友好工作推进会召开\n\n"
+    "2024年德阳市对外友好工作推进会3月8日在市行政中心召开。\n"
+    "会议总结了2023年全市对外友好工作。\n"
+    "会议要求,深化德阳与塞尔维亚在装备制造领域的务实合作,办好友城青少年交流活动。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def deyang(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    root = tmp_path_factory.mktemp("deyang")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "deyang-2024-meeting.txt").write_text(MEETING, encoding="utf-8")
+    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=corpus))
+    ws.ingest([corpus])
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2024年德阳市对外友好工作推进会要求深化德阳与哪个国家的合作？",
+        "Which country did the 2024 Deyang friendship work meeting ask Deyang to deepen "
+        "cooperation with?",
+    ],
+)
+def test_a_country_tied_by_an_act_is_not_the_named_things_own(
+    deyang: Workspace, question: str
+) -> None:
+    """与哪个国家合作 asks for the partner country, read from the text; the country the meeting
+    or Deyang is in (China) is no answer, least of all a confident one."""
+    answer = deyang.ask(question)
+    assert [a.label for a in answer.answers] == ["塞尔维亚"]
