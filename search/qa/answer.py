@@ -122,6 +122,10 @@ class QuestionAnswerer:
             slots.documents = sorted(
                 set(slots.documents)
                 | (documents_naming(slots.reporting, self.dataset) & self._unattributed)
+                | self.sentences.documents_writing(
+                    [n for c in slots.reporting for n in self.lexicon.zh_names(c) if len(n) >= 2],
+                    self._unattributed,
+                )
             )
         slots.documents = of_year(slots.documents, slots.year, self.lexicon)
         unfiltered: dict[str, list[dict[str, Any]]] = {}

@@ -58,6 +58,15 @@ class SentenceIndex:
             return replace(self.hits[k], score=hit.score)
         return None
 
+    def documents_writing(self, names: list[str], documents: set[URIRef]) -> set[URIRef]:
+        """Of `documents`, those with a sentence where one of `names` is written (a name
+        extraction did not link there: 为景德镇的经济建设)."""
+        return {
+            h.doc_iri
+            for h in self.hits
+            if h.doc_iri in documents and any(n in simplified(h.text) for n in names)
+        }
+
     def title(self, hit: SentenceHit) -> SentenceHit | None:
         """The first sentence of `hit`'s report (its title, where it has one)."""
         k = self._at.get(hit.iri, -1)
