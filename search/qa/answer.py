@@ -20,6 +20,7 @@ from search.qa.calibration import calibrated, raw_score
 from search.qa.from_text import (
     ANY,
     TextAnswer,
+    documents_naming,
     expected_type,
     naming_documents,
     read_answers,
@@ -33,6 +34,7 @@ from search.qa.retrieve import SentenceHit, SentenceIndex
 from search.qa.text_match import simplified
 from search.qa.understand import understand
 
+ALL_DOCUMENTS = SPARQL_PREFIXES + "SELECT ?d WHERE { ?d a wsh:Document }"
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
 PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
 INTENTS_TRIED = 2  # the best intents whose plans are tried, in turn
@@ -101,6 +103,13 @@ class QuestionAnswerer:
     def sentences(self) -> SentenceIndex:
         return SentenceIndex(self.dataset)
 
+    @cached_property
+    def _unattributed(self) -> set[URIRef]:
+        """The reports found to speak for no city (a province's press release, a yearbook
+        entry that never says 我市)."""
+        attributed = set().union(*self.lexicon.reports_of.values())
+        return {URIRef(str(row["d"])) for row in self._select(ALL_DOCUMENTS)} - attributed
+
     def ask(self, question: str) -> Answer:
         reading = understand(question, self.lexicon)
         slots = reading.slots
@@ -109,6 +118,15 @@ class QuestionAnswerer:
             return Answer(question, [], "", [], "none", 0.0, message=refused)
         if not slots.documents:  # a question about Kaifeng's office: Kaifeng's reports answer
             slots.documents = naming_documents(slots, self.lexicon, self.dataset)
+        elif self._unattributed:  # and the reports that name Kaifeng but speak for no city
+            slots.documents = sorted(
+                set(slots.documents)
+                | (documents_naming(slots.reporting, self.dataset) & self._unattributed)
+                | self.sentences.documents_writing(
+                    [n for c in slots.reporting for n in self.lexicon.zh_names(c) if len(n) >= 2],
+                    self._unattributed,
+                )
+            )
         slots.documents = of_year(slots.documents, slots.year, self.lexicon)
         unfiltered: dict[str, list[dict[str, Any]]] = {}
         first: Answer | None = None

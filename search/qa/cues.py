@@ -100,6 +100,13 @@ COUNTRY_OF = re.compile(
     r"哪个国家|哪国|哪一个国家|哪一国|所在国|\bwhich country\b|\bwhat country\b"
     r"|\bin which country\b|\bwhat nation\b|\bwhich nation\b"
 )
+# a country tied to the named thing by what was done (与哪个国家合作, 在哪个国家访问期间, in
+# which country did Guangxi hold): asked for its part in that, not as where the thing is
+COUNTRY_OF_ACT = re.compile(
+    r"(?:与|和|同|跟)哪(?:个|一)?国"
+    r"|在哪(?:个|一)?国家?(?:访问|出访|举办|举行|签署|签订|召开|考察|参加)"
+    r"|\bwith (?:which|what) (?:country|nation)\b|\b(?:which|what) (?:country|nation) did\b"
+)
 CAPITAL = re.compile(r"首都|(?<!registered )\bcapital\b")
 YEAR_ASKED = re.compile(r"哪一年|哪年|何年|什么时候|\bwhich year\b|\bwhat year\b|\bwhen\b")
 WHERE = re.compile(r"哪里|何处|在哪(?![个些家所座一几])|什么地方|\bwhere\b")

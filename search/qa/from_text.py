@@ -6,8 +6,9 @@ nearness to the question's words in it, and the question's constraints.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Dataset, URIRef
 
@@ -27,11 +28,13 @@ from search.qa.quantity import (
     is_ordinal,
 )
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
-from search.qa.slots import Slots
-from search.qa.text_match import nearness, simplified
+from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
+from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
 PLACES = ("City", "Region")
+PLACE_TYPES = {"City", "Region", "Country"}
+HEAD_BONUS = 1.5  # an answer named as the kind of thing asked for (什么论坛: …论坛)
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")
 ANY = ("City", "Country", "Region", "Enterprise", "Organization", "Event", "Initiative")
@@ -105,8 +108,8 @@ def read_answers(
     # Road comes from a sentence about it)
     # (or the sentence after one that does: 大会由…主办). Countries are abbreviated (韩中, 中以),
     # a reporting city is 我市 in its own reports, the reporting office is everywhere.
-    names = [
-        n
+    narrowing = [
+        iri
         for iri in slots.named
         if iri not in (lex.home_city, lex.home_country)
         and iri not in lex.reports_of
@@ -114,12 +117,28 @@ def read_answers(
         # a place whose reports the question is already kept to is 我市 in many of their
         # sentences: it narrows nothing there
         and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
+    ]
+    names = [
+        n
+        for iri in narrowing
         for n in lex.zh_names(iri)
         # a short form many reports use (市外办) names it within the reports that name it
         if not lex.is_common(n) or slots.documents
     ]
     if names:
-        naming = [h for h in hits if any(n in simplified(h.text) for n in names)]
+        # a sentence names it where its words stand, or where extraction found it written
+        # otherwise (自治区人民政府 for 内蒙古自治区人民政府)
+        # or, in a report whose title names it (a report of the meeting asked about), every
+        # sentence speaks of it (会议要求…)
+        titles = {h.doc: t for h in hits if (t := index.title(h)) is not None}
+        mentioning = _mentioning(dataset, hits + list(titles.values()), narrowing)
+
+        def names_it(h: SentenceHit) -> bool:
+            return h.iri in mentioning or any(n in simplified(h.text) for n in names)
+
+        naming = [
+            h for h in hits if names_it(h) or (h.doc in titles and names_it(titles[h.doc]))
+        ]
         after = [f for h in naming if (f := index.following(h)) is not None]
         hits = list({h.iri: h for h in naming + after}.values())
         if not hits:
@@ -173,25 +192,48 @@ def read_answers(
         sentences = {h.iri: h for h in hits}
         query = MENTIONS % values("s", [URIRef(i) for i in sentences])
         constraint = set(slots.countries + slots.demonyms + slots.region)
+        heads = asked_heads(slots, lex)
+        candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
             entity = URIRef(str(row["e"]))
-            if kind not in wanted or entity in named or (wanted == ANY and _given(row, slots)):
+            hit = sentences[str(row["s"])]
+            start, end = int(row["start"]), int(row["end"])
+            label = str(row.get("label") or entity.rsplit("/", 1)[-1])
+            written = simplified(hit.text[start - hit.start : end - hit.start])
+            # named as the kind asked for (which port authority: 马赛港务局), whatever its type
+            # (a country or a city asked for is one: 哪几国的总领事馆 asks for countries)
+            of_kind = bool(heads) and any(n.endswith(heads) for n in (label, written))
+            if of_kind and kind not in wanted and set(wanted) <= PLACE_TYPES:
+                continue
+            if (
+                (kind not in wanted and not of_kind)
+                or entity in named
+                or (wanted == ANY and _given(row, slots))
+            ):
                 continue
             # a country, demonym or region named constrains where the answer is (which Korean
             # province: one in Korea, not Korea itself, when places other than countries fit)
-            if constraint and kind != "Country" and row.get("country") not in constraint:
-                continue
+            if (
+                constraint
+                and kind != "Country"
+                and row.get("country") is not None
+                and row.get("country") not in constraint
+            ):
+                continue  # (an organisation of no known country may be the one asked for)
             if constraint and kind == "Country" and (
                 wanted != ("Country",) or entity not in constraint
             ):
                 continue  # which Nigerian states: no country elsewhere
-            hit = sentences[str(row["s"])]
-            start, end = int(row["start"]), int(row["end"])
-            near = nearness(simplified(hit.text), start - hit.start, end - hit.start, words)
-            label = str(row.get("label") or entity.rsplit("/", 1)[-1])
-            _keep(found, TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
-                                    hit.score / top * near, hit, start, end))
+            near = surrounding(simplified(hit.text), start - hit.start, end - hit.start, words)
+            if of_kind:
+                near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
+            candidates.append(
+                TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
+                           hit.score / top * near, hit, start, end)
+            )
+        for answer in _listed_together(candidates):
+            _keep(found, answer)
     if not found:
         return [], hits
     best = max(a.score for a in found.values())
@@ -202,6 +244,92 @@ def read_answers(
     if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+_LIST_GAP = re.compile(r"[\s、,，和及与以及“”\"《》()（）]*")
+
+
+def _listed_together(candidates: list[TextAnswer]) -> list[TextAnswer]:
+    """Names listed together in a sentence (A、B和C) score as the best of them: the question
+    words stand near one end of a list, and the list answers as a whole."""
+    by_sentence: dict[str, list[TextAnswer]] = {}
+    for answer in candidates:
+        by_sentence.setdefault(answer.hit.iri, []).append(answer)
+    out: list[TextAnswer] = []
+    for items in by_sentence.values():
+        items.sort(key=lambda a: (a.start, -a.end))
+        group: list[TextAnswer] = []
+        for answer in items:
+            if group:
+                gap = simplified(answer.hit.text)[
+                    group[-1].end - answer.hit.start : answer.start - answer.hit.start
+                ]
+                if answer.start < group[-1].end or not _LIST_GAP.fullmatch(gap):
+                    out.extend(_lifted(group))
+                    group = []
+            group.append(answer)
+        out.extend(_lifted(group))
+    return out
+
+
+def _lifted(group: list[TextAnswer]) -> list[TextAnswer]:
+    if len(group) < 2:
+        return group
+    best = max(a.score for a in group)
+    return [replace(a, score=best) for a in group]
+
+
+def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
+    """What a name of the kind asked for ends with: the words of the noun the question word asks
+    with (什么论坛 -> 论坛, 哪个中心建设 -> 中心, 什么卡 -> 卡; which economic corridor ->
+    走廊 through the glosses), as far as some stored name ends with them."""
+    heads: list[str] = []
+    for start, end in asked_spans(slots.blanked):
+        noun = slots.blanked[start:end].strip()
+        if not noun:
+            continue
+        if slots.chinese:
+            pieces = [noun] if len(noun) == 1 else [
+                noun[a:b] for a in range(len(noun)) for b in range(a + 2, len(noun) + 1)
+            ]
+        else:
+            # the words up to a verb or a word naming a whole class (which exchange activity:
+            # exchange); a class word asks for the type, not a kind of it
+            words = list(
+                itertools.takewhile(
+                    lambda w: w not in _EN_FILLER and w not in ENGLISH_CLASS_WORDS,
+                    re.findall(r"[a-z]+", noun),
+                )
+            )[:2]
+            phrases = [
+                " ".join(words[a:b])
+                for a in range(len(words))
+                for b in range(a + 1, len(words) + 1)
+            ]
+            pieces = [
+                c
+                for p in phrases
+                for w in dict.fromkeys([p, singular(p)])
+                for c in lex.english_to_chinese(w)
+                if len(c) >= 2
+            ]
+        heads += [
+            p
+            for p in pieces
+            if not lex.is_class_word(p)
+            and p not in lex.names_zh  # a gloss that is a name (city -> 成都) names no kind
+            and lex.names_ending(p, ANY) >= 1
+        ]
+    return tuple(dict.fromkeys(heads))
+
+
+_EN_FILLER = frozenset(
+    {
+        "of", "the", "a", "an", "is", "was", "did", "does", "do", "are", "were", "will", "would",
+        "has", "have", "had", "can", "could", "should", "in", "on", "at", "for", "to", "with",
+        "by", "from",
+    }
+)
 
 
 def _figures(
@@ -259,6 +387,30 @@ def naming_documents(slots: Slots, lex: Lexicon, dataset: Dataset) -> list[URIRe
     for row in select_values(dataset, DOCUMENTS_NAMING % values("e", named)):
         by_entity[str(row["e"])].add(URIRef(str(row["doc"])))
     return sorted(set.intersection(*by_entity.values()))
+
+
+MENTIONING = (
+    SPARQL_PREFIXES
+    + """SELECT DISTINCT ?s WHERE {
+%s%s  ?m wsh:inSentence ?s ; wsh:mentionOf ?e .
+}"""
+)
+
+
+def _mentioning(dataset: Dataset, hits: list[SentenceHit], iris: list[URIRef]) -> set[str]:
+    """The sentences among `hits` with a mention of one of `iris`."""
+    if not hits or not iris:
+        return set()
+    query = MENTIONING % (values("s", [URIRef(h.iri) for h in hits]), values("e", iris))
+    return {str(row["s"]) for row in select_values(dataset, query)}
+
+
+def documents_naming(iris: list[URIRef], dataset: Dataset) -> set[URIRef]:
+    """The reports that name any of `iris`."""
+    if not iris:
+        return set()
+    rows = select_values(dataset, DOCUMENTS_NAMING % values("e", iris))
+    return {URIRef(str(row["doc"])) for row in rows}
 
 
 def _given(row: dict[str, object], slots: Slots) -> bool:

@@ -303,6 +303,10 @@ class Lexicon:
             self._english_places = places
         return self._english_places.get(name.lower(), "")
 
+    def is_class_word(self, word: str) -> bool:
+        """Whether `word` names a whole class (城市, 组织), never a kind within it."""
+        return word in _CLASS_WORDS
+
     def names_ending(self, head: str, types: tuple[str, ...]) -> int:
         """How many names of entities of these types end with `head` (and are longer)."""
         return sum(

@@ -228,7 +228,9 @@ def link_english_names(
                 # only the stretch where the name stands: "city" of "in which city was the
                 # … sister city celebration" is the question's type word, not the name's
                 first, last = _stretch(hit, words) or (0, len(words) - 1)
-                for word, start, end in spans[first : last + 1]:
+                for k, (word, start, end) in enumerate(spans[first : last + 1], first):
+                    if k in asked_at and (k == last or words[k + 1] not in hit):
+                        continue  # "which city" is what is asked, not the name's first word
                     if word in hit:
                         mark(used, start, end, info.type if info else "Entity")
     return anchors, countries

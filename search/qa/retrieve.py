@@ -58,6 +58,22 @@ class SentenceIndex:
             return replace(self.hits[k], score=hit.score)
         return None
 
+    def documents_writing(self, names: list[str], documents: set[URIRef]) -> set[URIRef]:
+        """Of `documents`, those with a sentence where one of `names` is written (a name
+        extraction did not link there: 为景德镇的经济建设)."""
+        return {
+            h.doc_iri
+            for h in self.hits
+            if h.doc_iri in documents and any(n in simplified(h.text) for n in names)
+        }
+
+    def title(self, hit: SentenceHit) -> SentenceHit | None:
+        """The first sentence of `hit`'s report (its title, where it has one)."""
+        k = self._at.get(hit.iri, -1)
+        while k > 0 and self.hits[k - 1].doc == hit.doc:
+            k -= 1
+        return self.hits[k] if k >= 0 else None
+
     def search(
         self, terms: list[str], k: int = 5, documents: list[URIRef] | None = None
     ) -> list[SentenceHit]:

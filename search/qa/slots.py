@@ -237,8 +237,20 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
     that names a kind within its type (港口, 外长会, 大学) narrows the answers to names of that
     kind, when the graph's names of that type end with it or with its head (长滩港)."""
     found = []
+    asked = asked_spans(lower)
     for pattern, types, keyword in TYPE_WORDS:
-        match = re.search(pattern, lower)
+        matches = list(re.finditer(pattern, lower))
+        # the type word the question word asks with (哪个国际组织 of 哪个国际组织的主席城市,
+        # "which city" of "which city hosts the … Cities Conference"), where there is one
+        ranked = sorted(
+            (k, m.start(), m)
+            for m in matches
+            for k, (a, b) in enumerate(asked)
+            if m.start() < b and m.end() > a  # 哪几国: the type word holds the question word
+        )
+        inside = [m for _, _, m in ranked]
+        match = (inside or matches)[0] if matches else None
+        rank = ranked[0][0] if ranked else len(asked)
         if match:
             word = match.group(0)
             if not keyword and word.isascii() and word not in ENGLISH_CLASS_WORDS:
@@ -253,12 +265,39 @@ def answer_type(lower: str, lex: Lexicon) -> tuple[tuple[str, ...], str]:
                     "",
                 )
             found.append(
-                (len(types), match.start(), types, keyword or lex.name_head(word, types))
+                (
+                    rank,
+                    len(types),
+                    match.start(),
+                    types,
+                    keyword or lex.name_head(word, types),
+                )
             )
     if not found:
         return (), ""
-    _, _, types, keyword = min(found)
+    _, _, _, types, keyword = min(found)
     return types, keyword
+
+
+# the question word and the noun it asks with: 哪个 / 哪些 / 什么 … up to 的, a verb-like break
+# or punctuation (哪个国际组织|的主席城市); which / what and the next two words
+_ASKING_ZH = re.compile(
+    r"(?:哪(?:个|些|座|家|所|一|位|项|次|场|几个|几)|什么)"
+    r"([^的是在与和由及把被将对为向从，,。？?！!、\s]{1,8})"
+)
+_ASKING_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3})")
+
+
+_AFTER_DE = re.compile(r"的([^的是在与和由及把被将对为向从，,。？?！!、\s]{1,6})")
+
+
+def asked_spans(lower: str) -> list[tuple[int, int]]:
+    """Where the noun the question word asks with stands (the span after 哪个 / which), first
+    the words right after it, then those after a 的 that closes them (哪个位于柬埔寨的特区: the
+    words before 的 may be a clause; 哪个国际组织的主席城市: they are the noun)."""
+    spans = [m.span(1) for m in (*_ASKING_ZH.finditer(lower), *_ASKING_EN.finditer(lower))]
+    after = [m.span(1) for a, b in spans if (m := _AFTER_DE.match(lower, b))]
+    return spans + after
 
 
 def predicates(lower: str) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from search.qa.cues import COUNTRY_OF_ACT
 from search.qa.intents.base import Intent, Label, base_plan
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan, values
@@ -28,7 +29,12 @@ class CountryOf(Intent):
     )
 
     def applies(self, slots: Slots, lex: Lexicon) -> bool:
-        return "Q:country" in slots.concepts and bool(slots.anchors)
+        # 与哪个国家合作, in which country did X hold: a country of an act, read from the text
+        return (
+            "Q:country" in slots.concepts
+            and bool(slots.anchors)
+            and not COUNTRY_OF_ACT.search(slots.blanked)
+        )
 
     def readings(self, slots: Slots, lex: Lexicon) -> list[QueryPlan]:
         # 杭州的国际友城滨松位于哪个国家: the reporting city only qualifies; the last other name
