@@ -24,7 +24,7 @@ from graph.build import entity_iri
 from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
 from ingest.gazetteer import load_gazetteer
-from search.qa.answer import ANSWERS_SHOWN, EVIDENCE_FOR, PARTNERS_SHOWN
+from search.qa.answer import EVIDENCE_FOR, PARTNERS_SHOWN
 from search.qa.intents import INTENTS, Intent
 from search.qa.lexicon import Lexicon, build_lexicon, en_tokens
 from search.qa.plan import QueryPlan, planned_only_query
@@ -134,7 +134,7 @@ def timed_plans(dataset: Dataset) -> tuple[list[TimedPlan], dict[str, str]]:
             readings = intent.readings(slots, lex)
             for k, reading in enumerate(readings, 1):
                 plan = _as_run(reading)
-                text = _listing(plan) if intent.lists(plan) else _query(plan)
+                text = _query(plan)
                 if text in seen:
                     continue
                 seen.add(text)
@@ -165,35 +165,17 @@ def _query(plan: QueryPlan) -> str:
     return replace(plan, evidence_keywords=[]).sparql()
 
 
-def _listing(plan: QueryPlan) -> str:
-    """The query listing a plan's answers first (`Intent.lists`), evidence words and all."""
-    return replace(plan, listing=True).sparql()
-
-
-def _evidence_rows(dataset: Dataset, plan: QueryPlan) -> list[dict[str, Any]]:
-    rows = select_values(dataset, _query(plan))
-    if plan.evidence_keywords and plan.intent != "supports_goal":
-        rows = [r for r in rows if any(k in str(r["sentence"]) for k in plan.evidence_keywords)]
-    return rows
-
-
 def runner(timed: TimedPlan) -> Callable[[Dataset], int]:
-    """The reading as the answerer runs it, rows returned: its query (for an intent that lists
-    its answers first, that list, then the full query kept to the answers shown), the evidence
-    of the partners shown (a goal's partners), and which answers a report only plans (of those
-    shown)."""
+    """The reading as the answerer runs it, rows returned: its query, the evidence of the
+    partners shown (a goal's partners), and which answers a report only plans."""
     intent: Intent = INTENTS[timed.intent]
     plan = timed.plan
+    query = _query(plan)
 
     def run(dataset: Dataset) -> int:
-        if intent.lists(plan):
-            rows = select_values(dataset, _listing(plan))
-            shown = list(dict.fromkeys(URIRef(str(r["e"])) for r in rows))[:ANSWERS_SHOWN]
-            if shown:
-                _evidence_rows(dataset, replace(plan, only=shown))
-                select_values(dataset, SPARQL_PREFIXES + planned_only_query(shown))
-            return len(rows)
-        rows = _evidence_rows(dataset, plan)
+        rows = select_values(dataset, query)
+        if plan.evidence_keywords and plan.intent != "supports_goal":
+            rows = [r for r in rows if any(k in str(r["sentence"]) for k in plan.evidence_keywords)]
         if rows and hasattr(intent, "evidence_query"):
             shown = {
                 basis: list(dict.fromkeys(URIRef(str(r["e"])) for r in rows if r["basis"] == basis))

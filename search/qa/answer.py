@@ -34,7 +34,6 @@ from search.qa.text_match import simplified
 from search.qa.understand import understand
 
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
-ANSWERS_SHOWN = 100  # answers listed first (`Intent.lists`): those whose evidence is looked up
 PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
 INTENTS_TRIED = 2  # the best intents whose plans are tried, in turn
 
@@ -70,10 +69,6 @@ class Answer:
     message: str = ""
     inferred: list[AnswerRow] = field(default_factory=list)
     raw_confidence: float = 0.0  # before calibration (search.qa.calibration)
-    # answers listed first (`Intent.lists`): the first `with_evidence` answers have their
-    # evidence (and their full why); `QuestionAnswerer.more_evidence` looks up the next ones
-    with_evidence: int | None = None  # None: every answer has its evidence
-    plan: QueryPlan | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         def row(r: AnswerRow) -> dict[str, Any]:
@@ -162,29 +157,16 @@ class QuestionAnswerer:
         used = 0
         for used, candidate in enumerate(plans):  # noqa: B007 - the index is returned
             plan = _paged(candidate)
-            if intent.lists(plan):  # the answers first, each once; their evidence below
-                rows = self._select(replace(plan, listing=True).sparql())
-            else:
-                rows = self._run(plan, unfiltered)
-            rows = _of_asked_type(intent.keep(rows, reading.slots, self.lexicon), intent, candidate)
+            rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
+            rows = _of_asked_type(rows, intent, candidate)
             if rows:
                 break
         answers, inferred = self._group(intent, plan, rows)
         more = ""
-        shown = answers + inferred
-        with_evidence = None
-        if intent.lists(plan) and answers:
-            with_evidence = self._page_evidence(intent, plan, answers, 0, ANSWERS_SHOWN)
-            shown = answers[:with_evidence]
-            if with_evidence < len(answers):
-                more = (
-                    f"showing the evidence of the first {with_evidence:,} of "
-                    f"{len(answers):,} answers"
-                )
         if hasattr(intent, "evidence_query") and (answers or inferred):
             self._add_evidence(intent, plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
             more = _more(plan, rows)
-        self._mark_planned(shown)
+        self._mark_planned(answers + inferred)
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
         answer = Answer(
             question,
@@ -195,43 +177,8 @@ class QuestionAnswerer:
             0.0,
             inferred=inferred,
             message=more,
-            with_evidence=with_evidence,
-            plan=plan if with_evidence is not None else None,
         )
         return answer, used
-
-    def _page_evidence(
-        self, intent: Intent, plan: QueryPlan, answers: list[AnswerRow], start: int, count: int
-    ) -> int:
-        """The evidence of answers[start:start + count], from the plan's full query kept to
-        those answers: each row as the full query gives it, so these answers are what the
-        full query would make of them (their why from their first fact, their evidence); the
-        end of the page returned. Evidence words are matched as `_run` matches them."""
-        page = answers[start : start + count]
-        if not page:
-            return start
-        full = replace(plan, only=[URIRef(r.iri) for r in page])
-        rows = self._run(full, {})
-        rows = _of_asked_type(rows, intent, plan)
-        found, _ = self._group(intent, plan, rows)
-        by_iri = {row.iri: row for row in found}
-        for k, row in enumerate(page):
-            if row.iri in by_iri:
-                answers[start + k] = by_iri[row.iri]
-        return start + len(page)
-
-    def more_evidence(self, answer: Answer, count: int = ANSWERS_SHOWN) -> Answer:
-        """The evidence of the next `count` answers of a list cut by `ANSWERS_SHOWN`."""
-        if answer.plan is None or answer.with_evidence is None:
-            return answer
-        from search.qa.intents import INTENTS  # as `QueryPlan.sparql` does
-
-        intent = INTENTS[answer.plan.intent]
-        start = answer.with_evidence
-        end = self._page_evidence(intent, answer.plan, answer.answers, start, count)
-        self._mark_planned(answer.answers[start:end])
-        answer.with_evidence = end
-        return answer
 
     def _run(
         self, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]

@@ -99,11 +99,6 @@ class QueryPlan:
     keywords: list[str] = field(default_factory=list)  # question words near a value answer
     partners: list[URIRef] = field(default_factory=list)  # answers tied to these cities
     named_after: bool = False  # answers whose name, as written, names an anchor (中韩外长会)
-    # answers first (`Intent.lists`): `listing` renders each answer once, with what names and
-    # explains it, its evidence only required to exist; `only` keeps the answers among these
-    # (the page whose evidence is looked up), in the full form
-    listing: bool = False
-    only: list[URIRef] = field(default_factory=list)
 
     def sparql(self) -> str:
         """The plan's query, as its intent renders it (`search.qa.intents`)."""
@@ -112,25 +107,6 @@ class QueryPlan:
         return SPARQL_PREFIXES + INTENTS[self.intent].render(self)
 
     # -- fragments --------------------------------------------------------------------------
-
-    def select(self, answer: str, evidence: str) -> str:
-        """The SELECT of a query listing answers: with the evidence's variables, or (`listing`)
-        those of the answer only, each answer once."""
-        text = answer if self.listing else f"{answer} {evidence}"
-        return f"SELECT DISTINCT {text} WHERE {{\n"
-
-    def evidence_required(self, evidence: str) -> str:
-        """The patterns of an answer's evidence; listing, only required to exist: Oxigraph
-        stops at an answer's first evidence sentence instead of reading (and sorting) them all,
-        thousands of rows for a list of a thousand answers at a million triples."""
-        return f"  FILTER EXISTS {{\n{evidence}  }}\n" if self.listing else evidence
-
-    def order(self, evidence: str) -> str:
-        """Answers by their label; listing, ties by IRI (the evidence is not read)."""
-        return "ORDER BY ?label ?e\n" if self.listing else f"ORDER BY ?label {evidence}\n"
-
-    def only_values(self) -> str:
-        return values("e", self.only) if self.only else ""
 
     def answer_filter(self) -> str:
         text = self.type_filter()
@@ -192,14 +168,6 @@ class QueryPlan:
             SENTENCE
             + self.evidence_filter()
             + self.year_filter(fact)
-            + (SINCE if self.goals else "")
-            + LABELS
-        )
-
-    def mentions_and_labels(self) -> str:
-        """Each mention of ?e as evidence (`evidence_required`), then the optional labels."""
-        return (
-            self.evidence_required(self.mention_evidence() + self.sentence_constraints())
             + (SINCE if self.goals else "")
             + LABELS
         )

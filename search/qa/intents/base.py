@@ -70,12 +70,6 @@ class Intent:
         """The SPARQL of a plan, without prefixes."""
         raise NotImplementedError
 
-    def lists(self, plan: QueryPlan) -> bool:
-        """Whether the plan's answers are listed first, each once (`QueryPlan.listing`), and
-        the evidence looked up for the answers shown only: an intent that may list thousands
-        of answers at a million triples, whose query renders both forms."""
-        return False
-
     def keep(
         self, rows: list[dict[str, Any]], slots: Slots, lex: Lexicon
     ) -> list[dict[str, Any]]:

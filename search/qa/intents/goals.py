@@ -181,18 +181,15 @@ class Membership(Intent):
         plan.types = plan.types or list(PARTIES)
         return [plan]
 
-    def lists(self, plan: QueryPlan) -> bool:
-        return True
-
     def render(self, plan: QueryPlan) -> str:
-        text = plan.select(
-            "?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since",
-            "?doc ?sentence ?start ?end ?sentenceStart",
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
+            " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
         )
         # the answers first, then their mentions: from every mention, the store's size
-        text += plan.only_values() + plan.answer_filter() + plan.member_of()
-        text += plan.mentions_and_labels()
-        return text + "}\n" + plan.order("?doc ?start")
+        text += plan.answer_filter() + plan.member_of() + plan.mention_evidence()
+        text += plan.evidence_and_labels()
+        return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
         return membership_why(row, label)

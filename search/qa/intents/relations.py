@@ -20,7 +20,7 @@ from search.qa.intents.base import (
 )
 from search.qa.keywords import event_keywords, keyword_groups
 from search.qa.lexicon import Lexicon
-from search.qa.plan import LABELS, SINCE, QueryPlan, values
+from search.qa.plan import LABELS, SENTENCE, SINCE, QueryPlan, values
 from search.qa.slots import Slots
 
 
@@ -50,9 +50,6 @@ class Related(Intent):
 
     def readings(self, slots: Slots, lex: Lexicon) -> list[QueryPlan]:
         return related_readings(base_plan(self.name, slots, lex), slots, lex)
-
-    def lists(self, plan: QueryPlan) -> bool:
-        return True
 
     def render(self, plan: QueryPlan) -> str:
         return render_related(plan)
@@ -140,8 +137,9 @@ def render_related(plan: QueryPlan) -> str:
     pattern: Oxigraph evaluates a group apart from what binds it outside, so a fact or type
     pattern outside the union matched every fact and entity before the join (over half a second
     for a question about the home city on the seeds, against a few milliseconds)."""
-    text = plan.select(
-        "?e ?type ?label ?label_en ?p ?x ?factStatus", "?doc ?sentence ?start ?end ?sentenceStart"
+    text = (
+        "SELECT DISTINCT ?e ?type ?label ?label_en ?p ?x ?doc ?sentence ?start ?end ?sentenceStart"
+        " ?factStatus WHERE {\n"
     )
     if plan.anchors:
         anchors = " ".join(a.n3() for a in plan.anchors)
@@ -158,11 +156,10 @@ def render_related(plan: QueryPlan) -> str:
     else:
         sources = [""]
     body = values("p", [WSH[p] for p in plan.predicates]) if plan.predicates else ""
-    span = "  ?f wsh:start ?start ; wsh:end ?end .\n" if plan.listing else ""
     body += (
-        "  ?f rdf:predicate ?p ; a wsh:Fact ; prov:wasDerivedFrom ?s"
-        + ("" if plan.listing else " ; wsh:start ?start ; wsh:end ?end")
-        + " .\n  FILTER(?e != ?x)\n"
+        "  ?f rdf:predicate ?p ; a wsh:Fact ; prov:wasDerivedFrom ?s ;"
+        " wsh:start ?start ; wsh:end ?end .\n"
+        "  FILTER(?e != ?x)\n"
     )
     body += plan.answer_filter()
     if plan.anchors:
@@ -173,17 +170,17 @@ def render_related(plan: QueryPlan) -> str:
         body += '  FILTER NOT EXISTS { ?f wsh:status "planned" }\n'
     if plan.goals:
         body += plan.member_of()
-    body += plan.evidence_required(span + plan.sentence_constraints("f"))
+    body += SENTENCE + plan.evidence_filter() + plan.year_filter("f")
     branches = [
-        f"{{ {plan.only_values()}{source}  ?f {side} ?x ; {other} ?e .\n{body}  }}"
+        f"{{ {source}  ?f {side} ?x ; {other} ?e .\n{body}  }}"
         for source in sources
         for side, other in (("rdf:object", "rdf:subject"), ("rdf:subject", "rdf:object"))
     ]
     text += "  " + "\n  UNION ".join(branches) + "\n"
     text += (SINCE if plan.goals else "") + LABELS + "  OPTIONAL { ?f wsh:status ?factStatus }\n"
-    # ?p and ?x last: a fact stated with two relations (or of two events) at one span gives its
-    # why the same way each run, whichever answers the query is kept to
-    return text + "}\n" + plan.order("?doc ?start ?p ?x")
+    # ?p and ?x last: a fact stated with two relations, or tied to two events (外长会 names two
+    # meetings), at one span gives its why the same way each run
+    return text + "}\nORDER BY ?label ?doc ?start ?p ?x\n"
 
 
 class SisterCities(Intent):
@@ -218,9 +215,6 @@ class SisterCities(Intent):
         if not plan.anchors:
             plan.anchors = home_anchor(slots, lex)  # sister cities are the home city's
         return related_readings(plan, slots, lex)
-
-    def lists(self, plan: QueryPlan) -> bool:
-        return True
 
     def render(self, plan: QueryPlan) -> str:
         return render_related(plan)
@@ -262,9 +256,6 @@ class Participants(Intent):
         if slots.goals and slots.member_roles is not None:
             readings += related_readings(plan, slots, lex)
         return readings
-
-    def lists(self, plan: QueryPlan) -> bool:
-        return True
 
     def render(self, plan: QueryPlan) -> str:
         return render_related(plan)
@@ -326,9 +317,6 @@ class Events(Intent):
             )
         return readings
 
-    def lists(self, plan: QueryPlan) -> bool:
-        return not plan.named_after
-
     def render(self, plan: QueryPlan) -> str:
         if not plan.named_after:
             return render_related(plan)
@@ -379,14 +367,14 @@ class TypedList(Intent):
         readings = [replace(plan, evidence_keywords=g) for g in groups[:2]]
         return [*readings, plan] if plan.countries or plan.label_keywords else readings
 
-    def lists(self, plan: QueryPlan) -> bool:
-        return True
-
     def render(self, plan: QueryPlan) -> str:
-        text = plan.select("?e ?type ?label ?label_en", "?doc ?sentence ?start ?end ?sentenceStart")
+        text = (
+            "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end ?sentenceStart"
+            " WHERE {\n"
+        )
         # the answers first, then their mentions: from every mention, the store's size
-        text += plan.only_values() + plan.answer_filter() + plan.mentions_and_labels()
-        return text + "}\n" + plan.order("?doc ?start")
+        text += plan.answer_filter() + plan.mention_evidence() + plan.evidence_and_labels()
+        return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
         return "named in the reports"
