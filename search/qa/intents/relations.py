@@ -178,8 +178,9 @@ def render_related(plan: QueryPlan) -> str:
     ]
     text += "  " + "\n  UNION ".join(branches) + "\n"
     text += (SINCE if plan.goals else "") + LABELS + "  OPTIONAL { ?f wsh:status ?factStatus }\n"
-    # ?p last: a fact stated with two relations at one span gives its why the same way each run
-    return text + "}\nORDER BY ?label ?doc ?start ?p\n"
+    # ?p and ?x last: a fact stated with two relations, or tied to two events (外长会 names two
+    # meetings), at one span gives its why the same way each run
+    return text + "}\nORDER BY ?label ?doc ?start ?p ?x\n"
 
 
 class SisterCities(Intent):
