@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+if TYPE_CHECKING:
+    from waishi.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
@@ -25,6 +30,25 @@ def copy_seeds(target: Path) -> Path:
     for path in sorted(CORPUS.glob("*.txt")):
         shutil.copy(path, target / path.name)
     return target
+
+
+@contextmanager
+def workspace_of(root: Path, reports: Mapping[str, str]) -> Iterator[Workspace]:
+    """A workspace with a store of its own under `root`, holding these reports (file name ->
+    text), ingested; closed after."""
+    from waishi.settings import Settings
+    from waishi.workspace import Workspace
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in reports.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=corpus))
+    try:
+        ws.ingest([corpus])
+        yield ws
+    finally:
+        ws.close()
 
 
 @pytest.fixture(scope="session")

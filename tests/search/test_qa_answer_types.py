@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from waishi.settings import Settings
+from tests.conftest import workspace_of
 from waishi.workspace import Workspace
 
 pytestmark = pytest.mark.slow
@@ -26,14 +26,8 @@ REPORT = (
 
 @pytest.fixture(scope="module")
 def mianyang(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    root = tmp_path_factory.mktemp("mianyang")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "mianyang-2023.txt").write_text(REPORT, encoding="utf-8")
-    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=corpus))
-    ws.ingest([corpus])
-    yield ws
-    ws.close()
+    with workspace_of(tmp_path_factory.mktemp("mianyang"), {"mianyang-2023.txt": REPORT}) as ws:
+        yield ws
 
 
 def _labels(ws: Workspace, question: str) -> list[str]:
@@ -53,7 +47,7 @@ def test_a_name_of_the_kind_asked_for_ranks_first(mianyang: Workspace) -> None:
 
 
 def test_a_kind_asked_for_in_english_admits_its_names(mianyang: Workspace) -> None:
-    """"port" reads as a company; the port authority, an organisation named as the kind asked
+    """ "port" reads as a company; the port authority, an organisation named as the kind asked
     for, answers and the shipping company beside it does not."""
     question = "Which port authority's chairman did Mianyang's leaders meet in September?"
     assert _labels(mianyang, question) == ["安特卫普港务局"]
@@ -77,7 +71,10 @@ def test_names_listed_together_answer_together(mianyang: Workspace, question: st
     """A、B、C和D: the question's words stand near the list's first name; the others, listed
     with it, answer too."""
     assert set(_labels(mianyang, question)) == {
-        "长虹集团", "绵阳市中心医院", "九洲集团", "“两弹城”纪念馆",
+        "长虹集团",
+        "绵阳市中心医院",
+        "九洲集团",
+        "“两弹城”纪念馆",
     }
 
 
@@ -91,14 +88,10 @@ MEETING = (
 
 @pytest.fixture(scope="module")
 def deyang(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    root = tmp_path_factory.mktemp("deyang")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "deyang-2024-meeting.txt").write_text(MEETING, encoding="utf-8")
-    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=corpus))
-    ws.ingest([corpus])
-    yield ws
-    ws.close()
+    with workspace_of(
+        tmp_path_factory.mktemp("deyang"), {"deyang-2024-meeting.txt": MEETING}
+    ) as ws:
+        yield ws
 
 
 @pytest.mark.parametrize(

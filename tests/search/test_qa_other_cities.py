@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import workspace_of
 from waishi.evaluate import load_gold_entities, load_questions, score_answers
 from waishi.settings import Settings
 from waishi.workspace import Workspace
@@ -33,15 +34,9 @@ SUZHOU = (
 
 @pytest.fixture(scope="module")
 def two_cities(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    root = tmp_path_factory.mktemp("two-cities")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "harbin-2023.txt").write_text(HARBIN, encoding="utf-8")
-    (corpus / "suzhou-2022.txt").write_text(SUZHOU, encoding="utf-8")
-    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
-    ws.ingest([corpus])
-    yield ws
-    ws.close()
+    reports = {"harbin-2023.txt": HARBIN, "suzhou-2022.txt": SUZHOU}
+    with workspace_of(tmp_path_factory.mktemp("two-cities"), reports) as ws:
+        yield ws
 
 
 def _labels(ws: Workspace, question: str) -> set[str]:
@@ -82,7 +77,7 @@ def test_the_city_a_question_names_says_whose_reports_answer(
 
 
 def test_goal_member_cities_related_to_the_named_city(two_cities: Workspace) -> None:
-    """"苏州与哪些上合组织国家城市…" asks for Suzhou's partners in SCO states, not for every SCO
+    """ "苏州与哪些上合组织国家城市…" asks for Suzhou's partners in SCO states, not for every SCO
     state's city in the store (Harbin's Russian and Belarusian partners)."""
     assert _labels(two_cities, "苏州与哪些上合组织国家城市建立友好关系？") == {"阿拉木图"}
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from search.qa.from_text import _date
 from search.qa.linking import _stretch
-from waishi.settings import Settings
+from tests.conftest import workspace_of
 from waishi.workspace import Workspace
 
 # written for these tests: two cities' offices, each 市外办 in its own report, each holding an
@@ -33,15 +32,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def two_offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    root = tmp_path_factory.mktemp("two-offices")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "luoyang-2023.txt").write_text(LUOYANG, encoding="utf-8")
-    (corpus / "kaifeng-2023.txt").write_text(KAIFENG, encoding="utf-8")
-    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
-    ws.ingest([corpus])
-    yield ws
-    ws.close()
+    reports = {"luoyang-2023.txt": LUOYANG, "kaifeng-2023.txt": KAIFENG}
+    with workspace_of(tmp_path_factory.mktemp("two-offices"), reports) as ws:
+        yield ws
 
 
 def _labels(ws: Workspace, question: str) -> set[str]:
@@ -102,7 +95,7 @@ def test_dates_and_years_opening_names_are_no_counts(text: str, figure: str, is_
 
 
 def test_an_english_name_is_marked_where_its_words_stand_together() -> None:
-    """"city" of "In which city was … the sister city celebration" is the question's type word:
+    """ "city" of "In which city was … the sister city celebration" is the question's type word:
     the name (sister city …) is the later stretch."""
     words = ["in", "which", "city", "was", "the", "sister", "city", "celebration", "held"]
     assert _stretch({"sister", "city", "celebration"}, words) == (5, 7)

@@ -5,12 +5,11 @@ reports are written for these tests, one phenomenon a sentence."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from search.qa.slots import read_slots
-from waishi.settings import Settings
+from tests.conftest import workspace_of
 from waishi.workspace import Workspace
 
 pytestmark = pytest.mark.slow
@@ -36,17 +35,14 @@ DEYANG = (
 
 @pytest.fixture(scope="module")
 def harbin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    root = tmp_path_factory.mktemp("unseen-wordings")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "harbin-2023.txt").write_text(HARBIN, encoding="utf-8")
-    (corpus / "mianyang-2023.txt").write_text(MIANYANG, encoding="utf-8")
-    (corpus / "deyang-2024.txt").write_text(DEYANG, encoding="utf-8")
-    (corpus / "mianyang-2021.txt").write_text(MIANYANG_2021, encoding="utf-8")
-    ws = Workspace(Settings.load(data_dir=root / "data", corpus_dir=Path(corpus)))
-    ws.ingest([corpus])
-    yield ws
-    ws.close()
+    reports = {
+        "harbin-2023.txt": HARBIN,
+        "mianyang-2023.txt": MIANYANG,
+        "deyang-2024.txt": DEYANG,
+        "mianyang-2021.txt": MIANYANG_2021,
+    }
+    with workspace_of(tmp_path_factory.mktemp("unseen-wordings"), reports) as ws:
+        yield ws
 
 
 def _anchors(ws: Workspace, question: str) -> set[str]:
@@ -68,7 +64,7 @@ def test_a_word_many_names_share_names_none_of_them(harbin: Workspace, question:
 
 
 def test_the_words_after_which_say_what_is_asked_not_which_one(harbin: Workspace) -> None:
-    """"Which provincial foreign affairs office" asks for an office; it names none (省委外办 of
+    """ "Which provincial foreign affairs office" asks for an office; it names none (省委外办 of
     Heilongjiang is an answer, not what the question is about)."""
     question = "Which provincial foreign affairs office did the office go with?"
     assert not _anchors(harbin, question) & {"省委外办", "黑龙江省委外办"}
@@ -120,7 +116,7 @@ def test_the_report_of_the_year_asked_answers(
 
 
 def test_a_sum_asked_is_a_sum_of_money_or_nothing(harbin: Workspace) -> None:
-    """"The total value of the agreements" asks for a sum: the figure before its currency, not
+    """ "The total value of the agreements" asks for a sum: the figure before its currency, not
     the count beside it; where no sentence states one, no answer and a message."""
     answer = harbin.ask("德阳市在友城论坛上签署的合作协议总金额是多少？")
     assert [a.label for a in answer.answers] == ["5亿元"]
@@ -129,6 +125,6 @@ def test_a_sum_asked_is_a_sum_of_money_or_nothing(harbin: Workspace) -> None:
 
 
 def test_a_demonym_keeps_countries_to_its_own(harbin: Workspace) -> None:
-    """"Which Nigerian states": Russia, named in the sentence that matches, is no answer."""
+    """ "Which Nigerian states": Russia, named in the sentence that matches, is no answer."""
     answer = harbin.ask("Which Nigerian states did Harbin invite to its events?")
     assert "俄罗斯" not in {a.label for a in answer.answers}
