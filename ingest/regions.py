@@ -21,7 +21,8 @@ _SUFFIX = re.compile(r"大区|省|州|郡|道|县|邦")
 _DELIMITERS = set("、的") | BOUNDARY
 _STOP = "与和及同在为是对向从自至到将把被赴访"
 _MAX_NAME = 14
-_NOT_IN_CITY = set(_STOP) | set("一二两三四五六七八九十各该本我等省州郡道县邦")
+_DEICTIC = "各该本我等"  # 各省, 该州, 本省, 我省, 等省: words that point at a place, no name
+_NOT_IN_CITY = set(_STOP) | set(f"一二两三四五六七八九十{_DEICTIC}省州郡道县邦")
 _CITY_AFTER = re.compile(r"[\u4e00-\u9fff·]{2,6}?市")
 
 
@@ -103,7 +104,7 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
         if (
             not 2 <= len(name) <= 8
             or name.endswith(text[at])
-            or any(ch in "等我各本该" for ch in name)
+            or any(ch in _DEICTIC for ch in name)
         ):
             continue  # 安大略省|省长: the suffix ends no name of its own kind; 等涉我省 none
         if _domestic(name + text[at], ctx):

@@ -14,6 +14,7 @@ from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
+from ingest.model import PLACE_TYPES
 from search.qa.cues import ONE
 from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
@@ -33,7 +34,6 @@ from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
 PLACES = ("City", "Region")
-PLACE_TYPES = {"City", "Region", "Country"}
 HEAD_BONUS = 1.5  # an answer named as the kind of thing asked for (什么论坛: …论坛)
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
 PARTIES = ("City", "Country", "Enterprise", "Organization")

@@ -16,6 +16,7 @@ from rdflib import Dataset, URIRef
 
 from graph.namespaces import SPARQL_PREFIXES, WSD
 from graph.queries import select
+from ingest.model import PLACE_TYPES
 from ingest.normalise import normalise
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -213,7 +214,7 @@ class Lexicon:
             self._place_tokens = frozenset(
                 t
                 for iri, info in self.entities.items()
-                if info.type in ("City", "Region", "Country")
+                if info.type in PLACE_TYPES
                 for tokens in self.names_en.get(iri, ())
                 for t in tokens
             )
@@ -243,7 +244,7 @@ class Lexicon:
             self._place_words = frozenset(
                 t
                 for iri, info in self.entities.items()
-                if info.type in ("City", "Region", "Country")
+                if info.type in PLACE_TYPES
                 for tokens in self.names_en.get(iri, ())
                 if len(tokens) == 1
                 for t in tokens
