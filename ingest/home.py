@@ -32,6 +32,9 @@ _ENGLISH_AUTHOR = re.compile(
     r"(?:People's )?(?:Government|Committee)"
 )
 _MIN_CITY = 1_000_000
+# the only Chinese city a report names is its own from this size on (smaller places' names are
+# ordinary words too often: 中心, 合作)
+_MIN_ONLY_CITY = 200_000
 _CITY_WORDS = ("我市", "全市", "本市", "市外办", "市委", "市政府")
 
 
@@ -151,24 +154,25 @@ def _domestic_place(name: str, level: str, gaz: Gazetteer) -> EntityRef | None:
 
 def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -> HomePlace:
     """A report that names no author: the Chinese city it names most, if it names that city
-    at least twice and more often than any other, and speaks for a city at all (我市, 全市,
-    本市, 市外办)."""
+    at least twice and more often than any other, or the only Chinese city it names, and
+    speaks for a city at all (我市, 全市, 本市, 市外办)."""
     if not any(word in s.text for s in sentences for word in _CITY_WORDS):
         return HomePlace(None, "the report does not speak for a city (no 我市/全市/本市)")
     counts: Counter[str] = Counter()
-    by_key: dict[str, EntityRef] = {}
+    named: dict[str, EntityRef] = {}  # every Chinese city of some size the report names
     for sentence in sentences:
         for _, _, refs in gaz.matches(sentence.text):
             for ref in refs:
-                if (
-                    ref.type == "City"
-                    and ref.country == "CN"
-                    and population(ref) >= _MIN_CITY
-                    and ref.key not in visitors
-                ):
+                if ref.type != "City" or ref.country != "CN" or ref.key in visitors:
+                    continue
+                if population(ref) >= _MIN_ONLY_CITY:
+                    named[ref.key] = ref
+                if population(ref) >= _MIN_CITY:
                     counts[ref.key] += 1
-                    by_key[ref.key] = ref
     ranked = counts.most_common(2)
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return HomePlace(by_key[ranked[0][0]], "most-named")
+        return HomePlace(named[ranked[0][0]], "most-named")
+    if len(named) == 1:
+        # 为景德镇的经济建设做出贡献: a report that says 我市 and names one Chinese city, once
+        return HomePlace(next(iter(named.values())), "only-named")
     return HomePlace(None, "no title, author office or most-named city says which city 我市 is")

@@ -60,6 +60,7 @@ _GENERIC_START = (
 _MISSION = re.compile(
     r"(?<=、)([\u4e00-\u9fff]{2,8}?)(驻[\u4e00-\u9fff]{1,4}?(?:总领事馆|领事馆|大使馆|使馆))"
 )
+_MISSION_HEAD = re.compile(r"(?:使馆|领事馆|总领馆)$")
 _GENERIC_INSTITUTION = re.compile(r"博物馆|美术馆|动物园|大学|高校|学院|媒体|企业")
 _SIDE_EVENT = re.compile(
     f"(?:{EVENT_HEAD.pattern})[\u4e00-\u9fff]{{0,4}}?(?:相关|配套|系列|期间)[\u4e00-\u9fff]{{0,2}}$"
@@ -94,6 +95,15 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
     # jieba tags 嘉宾 ns too)
     word, flag = first_word(label)
     return kind == "Organization" and len(word) >= 2 and flag in _NAME_POS
+
+
+def _sending_country(label: str, ctx: DocContext) -> bool:
+    """Whether `label` starts with a country that sends missions (美国总领事馆), not a place of
+    the home country the reference also lists as a country (澳门, 香港)."""
+    named = ctx.gazetteer.country_prefix(label)
+    return bool(named) and not any(
+        r.type == "Region" and r.country == ctx.home_country for r in ctx.gazetteer.lookup(named)
+    )
 
 
 def _contains_name(text: str, ctx: DocContext) -> bool:
@@ -139,6 +149,13 @@ def _emit(
         return
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name
+    if (
+        kind == "Organization"
+        and _MISSION_HEAD.search(label)
+        and "驻" not in label
+        and not _sending_country(label, ctx)
+    ):
+        return  # 各国驻香港、澳门总领馆: a mission is named by its country, 驻 and its seat
     if kind == "Organization" and _GENERIC_INSTITUTION.fullmatch(
         label[len(ctx.gazetteer.country_prefix(label)) :]
     ):

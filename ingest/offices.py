@@ -25,7 +25,7 @@ _ORGAN = re.compile(
 )
 _DEPARTMENT_HEAD = re.compile(r"[局厅署]")
 # a ministry's department: 外交部|领事司, 商务部|外资司 (not 公司 or 上司)
-_MINISTRY_UNIT = re.compile(r"(?<=部)[\u4e00-\u9fff]{1,3}(?<![公上])司")
+_MINISTRY_UNIT = re.compile(r"(?<=部)[\u4e00-\u9fff]{1,3}(?<![公上长])司(?![长局])")
 # a congress's standing committee and the party committee's foreign-affairs bodies, by their
 # level (杭州市人大常委会, 省人大常委会外事委, 省委外事工作委员会办公室); the committee alone
 # (市委, 市政府) is no entity

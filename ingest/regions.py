@@ -35,8 +35,11 @@ def recognise_regions_abroad(ctx: DocContext) -> None:
         listed: tuple[int, str, str] | None = None  # (end, suffix, country) of the last region
         for match in _SUFFIX.finditer(text):
             suffix, at = match.group(0), match.start()
-            if (suffix == "省" and text[match.end() : match.end() + 1] == "市") or _SUFFIX.match(
-                text, match.end()
+            after = text[match.end() : match.end() + 2]
+            if after[:1] == "长":
+                continue  # 德莱尔州长, 纽约州长: a governor's title, no region's end
+            if (suffix == "省" and after[:1] == "市") or (
+                _SUFFIX.match(text, match.end()) and after[1:] != "长"
             ):
                 continue  # 沿黄省市: provinces and cities; 布拉邦|省: the last suffix is the head
             found = _region_name(text, at, ctx)
@@ -70,8 +73,8 @@ def recognise_cities_abroad(ctx: DocContext) -> None:
             continue
         for match in re.finditer("市", text):
             at = match.start()
-            if at < 2 or text[at - 1] in "城都省" or text[at + 1 : at + 2] == "场":
-                continue  # 等城市, 城市, 都市, 省市, 市场: no city's name ends there
+            if at < 2 or text[at - 1] in "城都省" or text[at + 1 : at + 2] in ("场", "长"):
+                continue  # 等城市, 城市, 都市, 省市, 市场, 副市长: no city's name ends there
             found = _region_name(text, at, ctx)
             if found is None or ctx.gazetteer.lookup(found[0]) or not looks_like_name(found[0]):
                 continue
@@ -97,6 +100,13 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
     while start > 0 and at - start < _MAX_NAME and text[start - 1] not in _DELIMITERS:
         start -= 1
     starts = [start + k + 1 for k in range(at - start) if text[start + k] in _STOP]
+    # 会见了德国莱法州州长: a country named before it opens the name, whatever came first
+    starts += [
+        start + lo
+        for lo, _, refs in gaz.scan(text[start:at])
+        if any(r.type == "Country" for r in refs)
+    ]
+    starts.sort()
     for begin in [*reversed(starts), start]:
         candidate = text[begin:at]
         named = gaz.country_prefix(candidate)
@@ -104,9 +114,10 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
         if (
             not 2 <= len(name) <= 8
             or name.endswith(text[at])
+            or re.search(f"[一二两三四五六七八九十{_DEICTIC}][省州郡道县邦]$", name)
             or any(ch in _DEICTIC for ch in name)
         ):
-            continue  # 安大略省|省长: the suffix ends no name of its own kind; 等涉我省 none
+            continue  # 安大略省|省长, 两省|州: no region's name ends there; 等涉我省 none
         if _domestic(name + text[at], ctx):
             return None  # 广州, 玉溪市元江县: a Chinese place
         if any(r.type == "Country" for _, _, refs in gaz.scan(name) for r in refs):

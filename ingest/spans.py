@@ -32,6 +32,8 @@ _TRIGGER = re.compile(
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
     r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为|感谢"
+    # a visit's subject ends at 一行 (部长一行到…大学), its destination follows 到 or 来
+    r"|一行|(?<![得收做办想达])到(?!访)|到访|(?<![未本原带归往以从到])来(?![自访宾华])"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
@@ -65,6 +67,8 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
                 return i
             i = j
             continue
+        if ch in "(（":
+            return i  # an opening bracket left open: the name is inside it ((厦门日报)
         if ch == "、":
             if not list_items:
                 return i

