@@ -19,6 +19,7 @@ from ingest.spans import (
     EVENT_HEAD,
     canonical_label,
     first_word,
+    mask_quotes,
     place_before,
     strip_leading,
     walk_back,
@@ -176,10 +177,12 @@ def recognise_events(ctx: DocContext) -> None:
         start = walk_back(text, match.start(), list_items=True)
         if match.group(0) == "活动" and _SIDE_EVENT.search(text[start : match.start()]):
             continue  # …峰会相关配套活动: side events of the event named inside, not a name
-        # 以色列经贸合作、农业科技论坛活动周 is one name; A交流会、B论坛 and A节和B大赛 are two
+        # 以色列经贸合作、农业科技论坛活动周 is one name; A交流会、B论坛 and A节和B大赛 are two;
+        # a list inside quotation marks is part of the name (“担当作为、狠抓落实”工作动员大会)
+        masked = mask_quotes(text[start : match.start()])
         for cut in range(match.start() - 1, start - 1, -1):
             if (
-                text[cut] == "、"
+                masked[cut - start] == "、"
                 and (_ENDS_WITH_HEAD.search(text[start:cut]) or _TRIGGER.search(text[start:cut]))
             ) or (text[cut] in "和及" and _ENDS_WITH_HEAD.search(text[start:cut])):
                 start = cut + 1

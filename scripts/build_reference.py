@@ -165,6 +165,19 @@ class Sources:
         return chars
 
     @cached_property
+    def common_words(self) -> set[str]:
+        """CC-CEDICT headwords no entry reads as a proper noun (CC-CEDICT capitalises a proper
+        noun's pinyin: Chen1 zhou1, but guan1 kou3 for 关口, pass): a town's GeoNames form that
+        is one of them would read every use of the word as the town."""
+        proper: set[str] = set()
+        every: set[str] = set()
+        for entry in self.cedict:
+            every.add(entry["simplified"])
+            if entry["pinyin"][:1].isupper():
+                proper.add(entry["simplified"])
+        return every - proper
+
+    @cached_property
     def geo_countries(self) -> dict[str, dict[str, Any]]:
         return self.gc.get_countries()
 
@@ -442,8 +455,8 @@ def build_cities(src: Sources, countries: list[dict[str, str]]) -> list[dict[str
             if KANA_OR_HANGUL.search(form) or not HAN_NAME.match(form):
                 continue
             name = src.simplified(form, japanese=japanese)
-            if NOT_A_PLACE.search(name):
-                continue
+            if NOT_A_PLACE.search(name) or name in src.common_words:
+                continue  # 关口 (pass, juncture), 民主: an ordinary word names no city in text
             counts[name] += 1
             short = CITY_SUFFIX.sub("", name) if city["countrycode"] in EAST_ASIA else name
             if short != name and len(short) >= 2:

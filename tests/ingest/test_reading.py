@@ -629,3 +629,9 @@ def test_newspapers_in_title_marks_and_dateline_credits_are_media() -> None:
     orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
     assert {"东南网", "福建侨报"} <= orgs
     assert "工作简报" not in orgs
+
+
+def test_a_list_inside_quotation_marks_stays_in_the_event_name() -> None:
+    ex = extract("召开“稳外贸、促开放”工作座谈会和全市外事工作会议。", title="烟台市外办工作简报")
+    events = {m.surface for m in ex.mentions if m.entity.type == "Event"}
+    assert "“稳外贸、促开放”工作座谈会" in events
