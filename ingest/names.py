@@ -98,6 +98,15 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
     return kind == "Organization" and len(word) >= 2 and flag in _NAME_POS
 
 
+def _starts_with_place(text: str, ctx: DocContext) -> bool:
+    found = ctx.gazetteer.prefixes(text)
+    return any(r.type in ("City", "Region") for _, refs in found for r in refs)
+
+
+def _pair_start(text: str, ctx: DocContext) -> bool:
+    return text[0] != text[1] and all(ch in ctx.gazetteer.abbreviations for ch in text[:2])
+
+
 def _sending_country(label: str, ctx: DocContext) -> bool:
     """Whether `label` starts with a country that sends missions (美国总领事馆), not a place of
     the home country the reference also lists as a country (澳门, 香港)."""
@@ -139,6 +148,13 @@ def _emit(
     if len(rest) < 3 and kind != "Enterprise":
         return
     label = canonical_label(rest, ctx)
+    if kind in ("Organization", "Enterprise"):
+        # 韩国釜山广域市…财团, 韩国韩中…研究会: the country said before a name that starts with
+        # its own place or a country pair is no part of the name
+        named = ctx.gazetteer.country_prefix(label)
+        tail = label[len(named) :]
+        if named and len(tail) >= 4 and (_starts_with_place(tail, ctx) or _pair_start(tail, ctx)):
+            start, label = start + len(named), tail
     # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
     # events: recognise_quoted_names)
     quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"

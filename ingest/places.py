@@ -365,9 +365,10 @@ def recognise_country_city(ctx: DocContext) -> None:
                 )
             )
             continue
-        name = re.split(r"等|市|省|府|州|和|与|及|的", run)[0]
-        # (国家X省, X州: a region abroad, see ingest.regions)
-        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市府"
+        # (国家X省, X州: a region abroad, see ingest.regions; 光州广域市: Korea's metropolitan
+        # and special cities end in 广域市, 特别市)
+        name = re.split(r"(?:广域|特别)?市|等|省|府|州|和|与|及|的", run)[0]
+        ends_list = start + len(name) < len(text) and text[start + len(name)] in "、等市府广特"
         if (
             2 <= len(name) <= 6
             and (capital or ends_list)

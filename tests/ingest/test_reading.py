@@ -635,3 +635,24 @@ def test_a_list_inside_quotation_marks_stays_in_the_event_name() -> None:
     ex = extract("召开“稳外贸、促开放”工作座谈会和全市外事工作会议。", title="烟台市外办工作简报")
     events = {m.surface for m in ex.mentions if m.entity.type == "Event"}
     assert "“稳外贸、促开放”工作座谈会" in events
+
+
+def test_a_pair_of_country_abbreviations_before_a_domain_word_names_both() -> None:
+    ex = extract("这批展品承载着中韩民间友好情谊。", title="烟台市外办工作简报")
+    countries = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Country"}
+    assert countries == {"中国", "韩国"}
+
+
+def test_a_korean_metropolitan_city_is_named_without_its_suffix() -> None:
+    ex = extract("市长会见了韩国仁川广域市代表团。", title="烟台市外办工作简报")
+    cities = {m.entity.label_zh for m in ex.mentions if m.entity.type == "City"}
+    assert "仁川" in cities and "仁川广域" not in cities
+
+
+def test_the_country_before_a_name_that_starts_with_its_place_is_no_part_of_it() -> None:
+    ex = extract("我市与韩国仁川广域市文化财团签署协议。", title="烟台市外办工作简报")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "仁川广域市文化财团" in orgs
+    ex = extract("我市与美国总领事馆开展交流。", title="烟台市外办工作简报")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "美国总领事馆" in orgs
