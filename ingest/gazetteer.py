@@ -155,6 +155,14 @@ def population(ref: EntityRef) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _short_province(name: str) -> str:
+    """山东省 -> 山东, 广西壮族自治区 -> 广西, 北京市 -> 北京 (as cities.csv names provinces)."""
+    for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name.removesuffix(suffix)
+    return name
+
+
 def load_gazetteer(reference_dir: Path) -> Gazetteer:
     """Read the reference CSVs; a missing file just contributes nothing."""
     gaz = Gazetteer()
@@ -204,6 +212,24 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
         )
         for name in (row["name_zh"], *ref.aliases):
             gaz.add(name, ref)
+    for row in _rows(reference_dir / "districts_cn.csv"):
+        # a county-level division (临淄区, 长阳土家族自治县) by its full name only: 城阳 or 新都
+        # alone is as often an ordinary word or a town's name
+        full = row["full_zh"]
+        if any(r.type == "City" and r.country == "CN" for r in gaz.lookup(full)):
+            continue  # 即墨市: GeoNames has it already
+        ids = [("adcode", row["adcode"]), ("lat", row["lat"]), ("lon", row["lon"])]
+        ids += [("province", _short_province(row["province_zh"])), ("city", row["city_zh"])]
+        ref = EntityRef(
+            key=f"city/cn-{row['adcode'][:6]}",
+            type="City",
+            label_zh=row["name_zh"],
+            country="CN",
+            aliases=(full,),
+            ids=tuple((k, v) for k, v in ids if v),
+            source="reference:cpca",
+        )
+        gaz.add(full, ref)
     for row in _rows(reference_dir / "organizations.csv"):
         ref = EntityRef(
             key=f"{row['type'].lower()}/{slug(row['label_en'] or row['label_zh'])}",

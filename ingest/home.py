@@ -15,11 +15,12 @@ from ingest.model import EntityRef, Sentence
 # the office or government that writes the report: 温州市人民政府外事办公室, 江苏省外办,
 # 市委外办, 成都市外侨办
 _AUTHOR = re.compile(
-    r"([\u4e00-\u9fff]{2,6}?)([市省])(?:委|人民政府|政府)?(?:外事办公室|外事办|外办|外侨办|外事侨务办公室)"
+    r"([\u4e00-\u9fff]{2,6}?)([市省区县])(?:委|人民政府|政府)?"
+    r"(?:外事办公室|外事办|外办|外侨办|外事侨务办公室)"
 )
 # a place in a header names the report's own place when an administrative word follows it
 # (or the foreign-affairs word itself: 2018年福建外事工作总结)
-_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(自治区|[市省州]|(?=外事|外办|外侨))")
+_HEADER_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(自治区|[市省州区县]|(?=外事|外办|外侨))")
 _HEADER_LINES = 3  # the title and the lines right under it (date, source, author)
 _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 # an office or place followed by these in its clause is a visitor, not the author: 福建省外办
@@ -36,6 +37,7 @@ _MIN_CITY = 1_000_000
 # ordinary words too often: 中心, 合作)
 _MIN_ONLY_CITY = 200_000
 _CITY_WORDS = ("我市", "全市", "本市", "市外办", "市委", "市政府")
+_PROVINCE_WORDS = ("我省", "全省", "本省")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class HomePlace:
         level its header uses (全州, 全区)."""
         if self.ref is None:
             return ()
-        level = {"州": "州", "自治区": "区"}.get(self.level, "")
+        level = {"州": "州", "自治区": "区", "区": "区", "县": "县"}.get(self.level, "")
         if level:
             return (f"我{level}", f"本{level}", f"全{level}")
         if self.ref.type == "Region":
@@ -71,7 +73,9 @@ def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured:
     for line in (line for line in header if len(line) <= _HEADER_LENGTH):
         found = _place_in(line, gaz, _AUTHOR) or _place_in(line, gaz, _HEADER_PLACE)
         if found and found.key not in visitors:
-            level = next((lv for lv in ("自治区", "州") if f"{found.label_zh}{lv}" in line), "")
+            level = next(
+                (lv for lv in ("自治区", "州", "区", "县") if f"{found.label_zh}{lv}" in line), ""
+            )
             return HomePlace(found, "title", level)
     authors: Counter[str] = Counter()
     by_key: dict[str, EntityRef] = {}
@@ -145,6 +149,9 @@ def _domestic_place(name: str, level: str, gaz: Gazetteer) -> EntityRef | None:
     '': either, the city first)."""
     if not level:  # 福建外事, 温州外事: a city of that name, else a province
         return _domestic_place(name, "市", gaz) or _domestic_place(name, "省", gaz)
+    if level in ("区", "县"):  # 临淄区外事办公室: a district the reference knows by its full name
+        refs = [r for r in gaz.lookup(name + level) if r.country == "CN" and r.type == "City"]
+        return refs[0] if refs else None
     wanted = "Region" if level in ("省", "自治区") else "City"
     refs = [r for r in gaz.lookup(name) if r.country == "CN" and r.type == wanted]
     if not refs and level == "市":  # 北京市, 重庆市: municipalities are provinces as well
@@ -157,6 +164,8 @@ def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -
     at least twice and more often than any other, or the only Chinese city it names, and
     speaks for a city at all (我市, 全市, 本市, 市外办)."""
     if not any(word in s.text for s in sentences for word in _CITY_WORDS):
+        if any(word in s.text for s in sentences for word in _PROVINCE_WORDS):
+            return _most_named_province(sentences, gaz, visitors)
         return HomePlace(None, "the report does not speak for a city (no 我市/全市/本市)")
     counts: Counter[str] = Counter()
     named: dict[str, EntityRef] = {}  # every Chinese city of some size the report names
@@ -176,3 +185,22 @@ def _most_named(sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]) -
         # 为景德镇的经济建设做出贡献: a report that says 我市 and names one Chinese city, once
         return HomePlace(next(iter(named.values())), "only-named")
     return HomePlace(None, "no title, author office or most-named city says which city 我市 is")
+
+
+def _most_named_province(
+    sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]
+) -> HomePlace:
+    """A report that speaks for a province (我省, 全省) and names no author: the Chinese
+    province it names at least twice and more often than any other."""
+    counts: Counter[str] = Counter()
+    named: dict[str, EntityRef] = {}
+    for sentence in sentences:
+        for _, _, refs in gaz.matches(sentence.text):
+            for ref in refs:
+                if ref.type == "Region" and ref.country == "CN" and ref.key not in visitors:
+                    counts[ref.key] += 1
+                    named[ref.key] = ref
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return HomePlace(named[ranked[0][0]], "most-named")
+    return HomePlace(None, "no title, author office or most-named province says which 我省 is")

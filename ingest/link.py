@@ -117,7 +117,8 @@ def link(ctx: DocContext, candidates: list[Candidate]) -> list[Mention]:
             ref = _choose(cand, countries_in_sentence.get(cand.sentence, set()))
             if ref.type in ("City", "Region") and cand.label != ref.label_zh:
                 # the text's own form names the city (埃里温, not the reference's 叶里温)
-                label = re.sub(r"(?<=..)(?:特别市|广域市|[市府省])$", "", cand.label)
+                level = "[市府区县]" if ref.type == "City" else "[市府省]"  # 临淄区: 临淄
+                label = re.sub(f"(?<=..)(?:特别市|广域市|{level})$", "", cand.label)
                 ref = replace(ref, label_zh=label, aliases=(*ref.aliases, ref.label_zh))
         else:
             ref = EntityRef(

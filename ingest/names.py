@@ -154,7 +154,7 @@ def _emit(
         named = ctx.gazetteer.country_prefix(label)
         tail = label[len(named) :]
         if named and len(tail) >= 4 and (_starts_with_place(tail, ctx) or _pair_start(tail, ctx)):
-            start, label = start + len(named), tail
+            label = tail  # (the span keeps the country, which names no partner of its own)
     # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
     # events: recognise_quoted_names)
     quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"

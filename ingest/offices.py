@@ -194,6 +194,8 @@ def _own_place(ctx: DocContext, level: str) -> str:
     home = ctx.home_city
     if home is None:
         return ""
+    if level in ("区", "县"):  # 区外办: a district's office, the report's own only if it is one
+        return home.label_zh if home.source == "reference:cpca" else ""
     provincial = level in ("省", "自治区")
     if (home.type == "Region") == provincial:
         return home.label_zh
@@ -214,9 +216,12 @@ def _place_before(text: str, end: int, level: str, ctx: DocContext) -> tuple[Ent
     before a department (香港|政治事务局)."""
     kinds = ("Region",) if level in ("省",) or "自治区" in level else ("City", "Region")
     for length in range(min(8, end), 1, -1):
+        name = text[end - length : end]
+        # a district or county the reference knows by its full name only (新都|区外办)
+        full = f"{name}{level}" if level in ("区", "县") else name
         refs = [
             r
-            for r in ctx.gazetteer.lookup(text[end - length : end])
+            for r in ctx.gazetteer.lookup(full) or ctx.gazetteer.lookup(name)
             if r.type in kinds and (r.country == ctx.home_country or level == "")
         ]
         if refs:

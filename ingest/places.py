@@ -33,6 +33,16 @@ def _local_counterpart(text: str, start: int, end: int, refs: list[EntityRef]) -
     )
 
 
+def _after_foreign_place(
+    matches: tuple[tuple[int, int, list[EntityRef]], ...], start: int
+) -> bool:
+    """Whether a foreign place's name ends where a Chinese district's starts: 首尔|江南区 is
+    Seoul's Gangnam, not Nanning's 江南区."""
+    return any(
+        end == start and all(r.country != "CN" for r in refs) for _, end, refs in matches
+    )
+
+
 def recognise_gazetteer(ctx: DocContext) -> None:
     """Every reference name in the text, keeping all candidates of an ambiguous name; a small
     foreign city needs its country named in the same sentence (太平 is not Taiping, Malaysia)."""
@@ -62,6 +72,7 @@ def recognise_gazetteer(ctx: DocContext) -> None:
                 r
                 for r in refs
                 if (_plausible(r, ctx) or as_city) and _in_context(r, countries, ctx, in_report)
+                and not (r.source == "reference:cpca" and _after_foreign_place(matches, start))
             ]
             if not kept:
                 continue

@@ -46,6 +46,7 @@ REGION_FIELDS = [
     "region_key", "label_zh", "aliases_zh", "label_en", "aliases_en", "countries", "source",
 ]
 PROVINCE_FIELDS = ["label_zh", "label_en", "abbr_zh", "aliases_zh", "geonameid", "source"]
+DISTRICT_FIELDS = ["adcode", "name_zh", "full_zh", "city_zh", "province_zh", "lat", "lon"]
 CITY_ABBREVIATION_FIELDS = ["name_zh", "abbr_zh", "source"]
 
 # GeoNames country codes outside ISO 3166-1: Kosovo's user-assigned XK is filed under Serbia,
@@ -629,6 +630,52 @@ def build_provinces(src: Sources) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: r["label_en"])
 
 
+def build_districts(src: Sources) -> list[dict[str, str]]:
+    """China's county-level divisions (districts 区, counties 县, county-level cities 市, banners
+    旗) from cpca's table of administrative codes (read as data: importing cpca needs
+    pkg_resources). `name_zh` drops the level and an autonomous county's peoples (长阳土家族
+    自治县 -> 长阳); a division whose short name is one character or an ordinary word (城区,
+    郊区, 矿区) is left out, as no text names it without its level."""
+    from importlib.metadata import distribution
+
+    table = distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    nations = distribution("cpca").locate_file("cpca/resources/56_nations.csv")
+    peoples = sorted(
+        (n.strip() for n in Path(str(nations)).read_text(encoding="utf-8").split() if n.strip()),
+        key=len,
+        reverse=True,
+    )
+    level = re.compile(
+        "(?:(?:各族|" + "|".join(p.removesuffix("族") + "族?" for p in peoples) + ")*"
+        "(?:自治县|自治旗)|林区|特区|县|区|市|旗)$"
+    )
+    with open(str(table), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = {r["adcode"]: r["name"] for r in rows}
+    out = []
+    for row in rows:
+        code, full = row["adcode"], row["name"]
+        if code[4:6] == "00" or not level.search(full):
+            continue
+        short = level.sub("", full)
+        if len(short) < 2 or short in src.common_words:
+            continue
+        province = names.get(code[:2] + "0" * 10, "")
+        city = names.get(code[:4] + "0" * 8, "")
+        if city in ("市辖区", "县") and province.endswith("市"):
+            city = province  # a district of 北京市, 重庆市: the municipality is its city
+        out.append({
+            "adcode": code,
+            "name_zh": short,
+            "full_zh": full,
+            "city_zh": "" if city in ("市辖区", "县", "省直辖县级行政区划") else city,
+            "province_zh": province,
+            "lat": row["latitude"],
+            "lon": row["longitude"],
+        })
+    return sorted(out, key=lambda r: r["adcode"])
+
+
 def build_city_abbreviations() -> list[dict[str, str]]:
     return sorted(
         ({k: row[k] for k in CITY_ABBREVIATION_FIELDS} for row in read_curated(
@@ -663,6 +710,8 @@ def build_all(out: Path) -> dict[str, int]:
          ["label_zh", "aliases_zh", "abbr_zh"]),
         ("city_abbreviations_cn.csv", CITY_ABBREVIATION_FIELDS, build_city_abbreviations(),
          ["name_zh", "abbr_zh"]),
+        # official names, simplified already (乾安 keeps the 乾 OpenCC would turn into 干)
+        ("districts_cn.csv", DISTRICT_FIELDS, build_districts(src), []),
     ]
     counts = {}
     for name, fields, rows, zh_cols in tables:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
 GENERATED = [
     "countries.csv", "cities.csv", "memberships.csv", "organizations.csv",
-    "world_regions.csv", "provinces_cn.csv",
+    "world_regions.csv", "provinces_cn.csv", "districts_cn.csv",
 ]
 
 
@@ -167,6 +167,15 @@ def test_ordinary_words_name_no_city() -> None:
     assert not names & {"关口", "中心", "青年", "民主", "联合"}
     (liuyang,) = cities_named("浏阳")  # the city whose GeoNames form was 关口 stays
     assert liuyang["country"] == "CN"
+
+
+def test_districts_are_named_without_their_level_and_keep_their_city() -> None:
+    by_full = {r["full_zh"]: r for r in rows("districts_cn.csv")}
+    assert by_full["临淄区"]["name_zh"] == "临淄"
+    assert by_full["临淄区"]["city_zh"] == "淄博市"
+    assert by_full["长阳土家族自治县"]["name_zh"] == "长阳"
+    assert by_full["东城区"]["city_zh"] == "北京市"  # a municipality's district
+    assert "城区" not in by_full and "郊区" not in by_full  # no name without their level
 
 
 def test_curated_cities_are_present() -> None:

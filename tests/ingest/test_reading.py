@@ -392,7 +392,9 @@ def test_counties_and_prefectures_of_the_home_country_are_places() -> None:
         title="昆明市外办工作总结",
     )
     counties = {
-        m.surface: (m.entity.type, m.entity.country) for m in ex.mentions if m.rule == "home-county"
+        m.surface: (m.entity.type, m.entity.country)
+        for m in ex.mentions
+        if m.entity.type == "City" and m.surface != "昆明市"
     }
     assert counties == {
         "兰考县": ("City", "CN"),
@@ -656,3 +658,26 @@ def test_the_country_before_a_name_that_starts_with_its_place_is_no_part_of_it()
     ex = extract("我市与美国总领事馆开展交流。", title="烟台市外办工作简报")
     orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
     assert "美国总领事馆" in orgs
+
+
+def test_a_district_is_a_city_by_its_full_name_and_its_office_is_its_own() -> None:
+    ex = extract("全区外事工作稳步推进，我区与韩国开展交流。", title="临淄区外事办公室2023年工作总结")
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"临淄"}
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert orgs == {"临淄区外办"}
+    ex = extract("韩国首尔江南区代表团来访，虎丘区外办陪同。", title="苏州市外办工作简报")
+    cities = {m.entity.label_zh: m.entity.country for m in ex.mentions if m.entity.type == "City"}
+    assert cities.get("虎丘") == "CN" and "江南" not in cities
+
+
+def test_a_province_report_without_a_title_speaks_for_the_province_it_names_most() -> None:
+    ex = extract(
+        "记者从省外办获悉，安徽省友城数量稳步增长。截至目前，我省与各国建立友城关系，"
+        "安徽与日本的交流不断深化。",
+        title="友城遍布六大洲",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"安徽"}
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "安徽省外办" in orgs
