@@ -661,7 +661,9 @@ def test_the_country_before_a_name_that_starts_with_its_place_is_no_part_of_it()
 
 
 def test_a_district_is_a_city_by_its_full_name_and_its_office_is_its_own() -> None:
-    ex = extract("全区外事工作稳步推进，我区与韩国开展交流。", title="临淄区外事办公室2023年工作总结")
+    ex = extract(
+        "全区外事工作稳步推进，我区与韩国开展交流。", title="临淄区外事办公室2023年工作总结"
+    )
     homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
     assert homes == {"临淄"}
     orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
