@@ -102,7 +102,8 @@ class Gazetteer:
         for refs in self.names.values():
             for ref in refs:
                 name = ref.label_en.strip()
-                if name[:1].isupper():
+                # (not divisions abroad: their English names include West, Centre, Coast)
+                if name[:1].isupper() and ref.source != "reference:pycountry":
                     index.setdefault(name.lower(), {})[ref.key] = ref
         for country in self.countries.values():
             for name in country.names_en:
@@ -209,6 +210,20 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
             aliases=tuple(_split(row.get("aliases_zh"))),
             ids=tuple((k, v) for k, v in ids if v),
             source=f"reference:{row.get('name_source') or 'geonames'}",
+        )
+        for name in (row["name_zh"], *ref.aliases):
+            gaz.add(name, ref)
+    for row in _rows(reference_dir / "subdivisions.csv"):
+        # states, provinces and prefectures abroad (北荷兰省, 巴伐利亚州, 长野县)
+        ref = EntityRef(
+            key=f"region/{row['code'].lower()}",
+            type="Region",
+            label_zh=row["name_zh"],
+            label_en=row["name_en"],
+            country=row["country"],
+            aliases=tuple(_split(row.get("aliases_zh"))),
+            ids=(("iso3166-2", row["code"]),),
+            source="reference:pycountry",
         )
         for name in (row["name_zh"], *ref.aliases):
             gaz.add(name, ref)

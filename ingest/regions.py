@@ -111,17 +111,23 @@ def _region_name(text: str, at: int, ctx: DocContext) -> tuple[str, str] | None:
         candidate = text[begin:at]
         named = gaz.country_prefix(candidate)
         name = candidate[len(named) :]
+        after_country = any(text[begin - k : begin] in gaz.country_name_set for k in (2, 3, 4))
+        kept = bool(named) and len(name) < 2 and after_country
+        if kept:
+            named, name = "", candidate  # 美国马里兰州: 马里 starts the state's name, no Mali
         if (
             not 2 <= len(name) <= 8
             or name.endswith(text[at])
             or re.search(f"[一二两三四五六七八九十{_DEICTIC}][省州郡道县邦]$", name)
             or any(ch in _DEICTIC for ch in name)
+            or any(ch in "省州郡县邦" for ch in name[:-1])
         ):
-            continue  # 安大略省|省长, 两省|州: no region's name ends there; 等涉我省 none
-        if _domestic(name + text[at], ctx):
+            continue  # 安大略省|省长, 两省|州, 马里兰州兰|道: no region's name ends there
+        if not kept and _domestic(name + text[at], ctx):
             return None  # 广州, 玉溪市元江县: a Chinese place
-        if any(r.type == "Country" for _, _, refs in gaz.scan(name) for r in refs):
-            continue  # 也是韩国铁|道: a country inside is no region's name
+        inner = [r for _, _, refs in gaz.scan(name) for r in refs if r.type == "Country"]
+        if inner and not (name[0] in "东南西北" and gaz.country_prefix(name[1:])) and not kept:
+            continue  # 也是韩国铁|道: a country inside is no region's name (北荷兰省 is one)
         country = _country_code(named, ctx)
         city_name, city_country = _city_suffix(name, ctx)
         if city_name:  # 佩斯州: the county of a city's name, in the city's country

@@ -47,6 +47,17 @@ REGION_FIELDS = [
 ]
 PROVINCE_FIELDS = ["label_zh", "label_en", "abbr_zh", "aliases_zh", "geonameid", "source"]
 DISTRICT_FIELDS = ["adcode", "name_zh", "full_zh", "city_zh", "province_zh", "lat", "lon"]
+SUBDIVISION_FIELDS = ["code", "country", "name_en", "name_zh", "aliases_zh", "type"]
+# first-level divisions abroad whose Chinese names sister-city reports use (states, provinces,
+# prefectures, regions, counties, governorates); municipalities and districts are cities' kin
+SUBDIVISION_TYPES = {
+    "Province", "Region", "State", "Department", "County", "Prefecture", "Governorate",
+    "Canton", "Land", "Voivodship", "Autonomous region", "Autonomous community",
+    "Administrative region", "Emirate", "Republic", "Territory", "Autonomous republic",
+    "Union territory", "Federal territory", "Oblast", "Country",
+}
+# the level word a bare name takes in Chinese (巴伐利亚 -> 巴伐利亚州, 北荷兰 -> 北荷兰省)
+SUBDIVISION_LEVEL = {"State": "州", "Land": "州", "Province": "省", "Prefecture": "县"}
 CITY_ABBREVIATION_FIELDS = ["name_zh", "abbr_zh", "source"]
 
 # GeoNames country codes outside ISO 3166-1: Kosovo's user-assigned XK is filed under Serbia,
@@ -458,6 +469,12 @@ def build_cities(src: Sources, countries: list[dict[str, str]]) -> list[dict[str
             name = src.simplified(form, japanese=japanese)
             if NOT_A_PLACE.search(name) or name in src.common_words:
                 continue  # 关口 (pass, juncture), 民主: an ordinary word names no city in text
+            if city["countrycode"] not in EAST_ASIA:
+                # 马里兰州奥尔尼: the state before a town's name is no part of it; 马里兰州 or
+                # 埃尔比勒省 alone names the state or province, not the town
+                name = re.sub(r"^[\u4e00-\u9fff]{2,6}州(?!长)(?=[\u4e00-\u9fff]{2})", "", name)
+                if name.endswith(("州", "省")):
+                    continue
             counts[name] += 1
             short = CITY_SUFFIX.sub("", name) if city["countrycode"] in EAST_ASIA else name
             if short != name and len(short) >= 2:
@@ -676,6 +693,47 @@ def build_districts(src: Sources) -> list[dict[str, str]]:
     return sorted(out, key=lambda r: r["adcode"])
 
 
+def build_subdivisions(
+    src: Sources, countries: list[dict[str, str]], cities: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """First-level divisions of other countries with the Chinese names of the iso-codes
+    project's translations (pycountry's iso3166-2 catalogue): 马里兰州, 北荷兰, 巴伐利亚. A
+    name that is a country's or a city's (柏林, a Land and a city), one character long, or an
+    ordinary word (中部) is left out; a bare name gains its level word, a suffixed one its bare
+    form of three or more characters."""
+    zh = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    taken = {n for c in countries for n in (c["name_zh"], *split(c["aliases_zh"]))}
+    taken |= {n for c in cities for n in (c["name_zh"], *split(c["aliases_zh"]))}
+    rows = []
+    for sub in pycountry.subdivisions:
+        name = zh.gettext(sub.name)
+        if (
+            name == sub.name
+            or sub.country_code in EAST_ASIA - {"JP", "KR", "KP"}
+            or getattr(sub, "parent_code", None)
+            or sub.type not in SUBDIVISION_TYPES
+            or not HAN_NAME.match(name)
+        ):
+            continue
+        name = src.t2s.convert(name)
+        if len(name) < 2 or name in taken or name in src.common_words or name.endswith("市"):
+            continue
+        level = SUBDIVISION_LEVEL.get(sub.type, "")
+        bare = re.sub("(?:大区|[省州县郡道邦])$", "", name)
+        forms = [f"{name}{level}"] if level and bare == name else []
+        if bare != name and len(bare) >= 3 and bare not in taken | src.common_words:
+            forms.append(bare)
+        rows.append({
+            "code": sub.code,
+            "country": sub.country_code,
+            "name_en": sub.name,
+            "name_zh": name,
+            "aliases_zh": join(f for f in forms if f not in taken),
+            "type": sub.type,
+        })
+    return sorted(rows, key=lambda r: r["code"])
+
+
 def build_city_abbreviations() -> list[dict[str, str]]:
     return sorted(
         ({k: row[k] for k in CITY_ABBREVIATION_FIELDS} for row in read_curated(
@@ -700,7 +758,10 @@ def build_all(out: Path) -> dict[str, int]:
     countries = build_countries(src)
     tables: list[tuple[str, list[str], list[dict[str, str]], list[str]]] = [
         ("countries.csv", COUNTRY_FIELDS, countries, ["name_zh", "aliases_zh", "abbr_zh"]),
-        ("cities.csv", CITY_FIELDS, build_cities(src, countries), ["name_zh", "aliases_zh"]),
+        ("cities.csv", CITY_FIELDS, cities := build_cities(src, countries),
+         ["name_zh", "aliases_zh"]),
+        ("subdivisions.csv", SUBDIVISION_FIELDS, build_subdivisions(src, countries, cities),
+         ["name_zh", "aliases_zh"]),
         ("memberships.csv", MEMBERSHIP_FIELDS, build_memberships(countries), []),
         ("organizations.csv", ORGANIZATION_FIELDS, build_organizations(countries),
          ["label_zh", "aliases_zh"]),

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
 GENERATED = [
     "countries.csv", "cities.csv", "memberships.csv", "organizations.csv",
-    "world_regions.csv", "provinces_cn.csv", "districts_cn.csv",
+    "world_regions.csv", "provinces_cn.csv", "districts_cn.csv", "subdivisions.csv",
 ]
 
 
@@ -176,6 +176,23 @@ def test_districts_are_named_without_their_level_and_keep_their_city() -> None:
     assert by_full["长阳土家族自治县"]["name_zh"] == "长阳"
     assert by_full["东城区"]["city_zh"] == "北京市"  # a municipality's district
     assert "城区" not in by_full and "郊区" not in by_full  # no name without their level
+
+
+def test_divisions_abroad_carry_their_level_and_their_country() -> None:
+    by_code = {r["code"]: r for r in rows("subdivisions.csv")}
+    north_holland, bavaria = by_code["NL-NH"], by_code["DE-BY"]
+    assert north_holland["name_zh"] == "北荷兰" and "北荷兰省" in split(north_holland["aliases_zh"])
+    assert bavaria["country"] == "DE" and "巴伐利亚州" in split(bavaria["aliases_zh"])
+    assert by_code["IN-PB"]["name_zh"] == "旁遮普邦"
+    assert not [r for r in rows("subdivisions.csv") if r["country"] in ("CN", "TW", "HK", "MO")]
+    assert "DE-BE" not in by_code  # 柏林 is a city's name first
+
+
+def test_a_state_is_no_towns_name() -> None:
+    names = {n for r in rows("cities.csv") if r["country"] == "US"
+             for n in (r["name_zh"], *split(r["aliases_zh"]))}
+    assert "马里兰州" not in names and "马萨诸塞州" not in names
+    assert "奥尔尼" in names  # 马里兰州奥尔尼: the town without its state
 
 
 def test_curated_cities_are_present() -> None:

@@ -683,3 +683,10 @@ def test_a_province_report_without_a_title_speaks_for_the_province_it_names_most
     assert homes == {"安徽"}
     orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
     assert "安徽省外办" in orgs
+
+
+def test_a_state_abroad_is_a_region_not_a_country_and_a_chinese_city() -> None:
+    ex = extract("我市与美国马里兰州、荷兰北荷兰省开展交流。", title="合肥市外办工作简报")
+    found = entities(ex)
+    assert found["马里兰州"][0] == "Region" and found["北荷兰"] == ("Region", "NL")
+    assert "兰州" not in found and "马里" not in found
