@@ -57,6 +57,9 @@ _GENERIC_START = (
     "有关",
     "数十",
     "多个",
+    "境外",
+    "海外",
+    "世界500强",
 )
 _MISSION = re.compile(
     r"(?<=、)([\u4e00-\u9fff]{2,8}?)(驻[\u4e00-\u9fff]{1,4}?(?:总领事馆|领事馆|大使馆|使馆))"
@@ -164,6 +167,10 @@ def _emit(
         and not _name_like(label, ctx, kind, listed)
     ):
         return
+    if kind == "Enterprise" and label.startswith(_GENERIC_START):
+        return  # 境外世界500强公司, 各类企业: a kind of company, no company
+    if re.search(f"[该此其本]{re.escape(text[end - (keep - 2) : end])}$", label):
+        return  # 设立该公司, 此次大会: a pointing word before the head refers back
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name
     if (

@@ -31,7 +31,7 @@ _TRIGGER = re.compile(
     # 部长一行访问…大学, 成功筹办
     r"|作为|(?<!中)以(?![色及来后前上下内外(（])|在(?!线)|于|(?<!自)由|跟随|随|赴|前往|带队|率团|率队"
     r"|访问|会见|会晤|拜会|出访|筹办|主持|致辞|(?<![一二三四五六七八九十但就还也总])是"
-    r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为|感谢"
+    r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为|感谢|共建|吸引"
     # a visit's subject ends at 一行 (部长一行到…大学), its destination follows 到 or 来
     r"|一行|(?<![得收做办想达])到(?!访)|到访|(?<![未本原带归往以从到])来(?![自访宾华])"
 )
@@ -39,11 +39,15 @@ _TRIGGER = re.compile(
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
 _OPENER = re.compile(
     r"^(?:[、，,\s]+|\d{1,2}[.．、](?=\D|\d{4}年)|[（(]\d{1,2}[)）]|[①-⑳]"
-    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,20}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日|首次"
+    r"|[一二三四五六七八九十]+是|[（(][^)）]{1,40}[)）]|\d{1,2}月\d{1,2}日|\d{1,2}日|首次"
+    # a newspaper's dateline (本报讯, 东南网讯) and a count (9家, 多个)
+    r"|[\u4e00-\u9fff]{0,6}?讯|(?:\d+|[一二三四五六七八九十两几数多]+)[家个所名位批项](?=\S)"
     # a wire dateline: 中新网长沙3月12日电
     r"|[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电)+"
 )
-_STRIP_POS = {"v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "r", "y", "e", "t"}
+_STRIP_POS = {
+    *("v", "vd", "p", "d", "ad", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "y", "e", "t")
+}
 _KEEP_WORDS = {"纪念", "庆祝", "中国", "国际"}
 _COUNTRY_NOTE = re.compile(r"[（(]([\u4e00-\u9fff]{2,12})[)）]")
 
@@ -115,6 +119,9 @@ def strip_leading(span: str, ctx: DocContext, keep: int = 2) -> tuple[int, str]:
     opener = _OPENER.match(span)
     offset = opener.end() if opener and len(span) - opener.end() >= keep else 0
     offset += after_trigger(span[offset:], keep, ctx.gazetteer)
+    counted = _OPENER.match(span[offset:])  # 走访了|9家…: what the verb's object opens with
+    if counted and len(span) - offset - counted.end() >= keep:
+        offset += counted.end()
     rest = span[offset:]
     while rest:
         if _starts_with_name(rest, ctx):

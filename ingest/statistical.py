@@ -138,7 +138,7 @@ def recognise_open_names_lac(ctx: DocContext) -> None:
 def _names_body(word: str) -> bool:
     """Not a word that ends in an open head and names nothing (大局, 总部), nor a department
     of an unnamed government (市政府办公厅: as for government bodies, see ingest.offices)."""
-    return not word.endswith(_NOT_NAMES) and not word.startswith(("市", "省", "区", "县"))
+    return not word.endswith(_NOT_NAMES) and not word.startswith(("市", "省", "区", "县", "驻"))
 
 
 @lru_cache(maxsize=1)

@@ -40,7 +40,8 @@ def recognise_quoted_names(ctx: DocContext) -> None:
         ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
 
 
-_TITLE = re.compile(r"《([^《》]{2,16})》")
+_TITLE = re.compile(r"《([^《》]{2,30})》")
+_PUBLICATION_LENGTH = 16  # a longer title is a document's or an exhibition's, not a medium's
 
 
 _PUBLICATION = words("Organization", "publication_words")
@@ -48,6 +49,7 @@ _PUBLICATION = words("Organization", "publication_words")
 
 _DOCUMENT = words("Organization", "document_heads")
 _PAPER = words("Organization", "paper_ends")
+_TITLED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern})$")
 
 
 def recognise_publications(ctx: DocContext) -> None:
@@ -59,6 +61,12 @@ def recognise_publications(ctx: DocContext) -> None:
         if title.endswith(_DOCUMENT):
             continue
         after = text[match.end() : match.end() + 3]
+        if _TITLED_EVENT.search(title) and not title.endswith(_PAPER):
+            # 《绣色——大连现代博物馆馆藏绣品展》: an exhibition or a festival by its title
+            ctx.add(Candidate(match.start(1), match.end(1), "Event", title, "titled-event", 0.75))
+            continue
+        if len(title) > _PUBLICATION_LENGTH:
+            continue
         if after.startswith(_PUBLICATION) or title.endswith(_PAPER):
             ctx.add(
                 Candidate(match.start(1), match.end(1), "Organization", title, "publication", 0.75)

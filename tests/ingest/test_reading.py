@@ -690,3 +690,34 @@ def test_a_state_abroad_is_a_region_not_a_country_and_a_chinese_city() -> None:
     found = entities(ex)
     assert found["马里兰州"][0] == "Region" and found["北荷兰"] == ("Region", "NL")
     assert "兰州" not in found and "马里" not in found
+
+
+def test_a_titled_exhibition_is_an_event_by_its_whole_title() -> None:
+    ex = extract("我市举办《丝路记忆——青岛市博物馆馆藏瓷器精品展》。", title="青岛市外办工作简报")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"丝路记忆——青岛市博物馆馆藏瓷器精品展"}
+
+
+def test_a_dateline_and_a_count_open_no_name() -> None:
+    ex = extract(
+        "本报讯(记者张三通讯员李四)第三届中日韩产业博览会开幕。市领导走访了6家外国驻华大使馆。",
+        title="潍坊市外办工作简报",
+    )
+    labels = {m.entity.label_zh for m in ex.mentions}
+    assert "第三届中日韩产业博览会" in labels
+    assert not any(lb.startswith(("本报讯", "6家")) or lb.endswith("大使馆") for lb in labels)
+
+
+def test_a_pointing_word_or_a_kind_before_a_head_names_no_company() -> None:
+    ex = extract(
+        "德国企业在潍坊投资设立该公司，全省累计吸引12家境外世界500强企业。",
+        title="潍坊市外办工作简报",
+    )
+    assert not [m for m in ex.mentions if m.entity.type == "Enterprise"]
+
+
+def test_verbs_and_particles_before_a_name_are_no_part_of_it() -> None:
+    ex = extract("两市合作共建潍坊学院，加快推进着中日韩自贸区建设。", title="潍坊市外办工作简报")
+    found = {m.surface for m in ex.mentions if m.entity.type in ("Organization", "Initiative")}
+    assert {"潍坊学院", "中日韩自贸区"} <= found
+    assert not any(s.startswith(("合作", "着")) for s in found)
