@@ -698,9 +698,9 @@ def build_subdivisions(
 ) -> list[dict[str, str]]:
     """First-level divisions of other countries with the Chinese names of the iso-codes
     project's translations (pycountry's iso3166-2 catalogue): 马里兰州, 北荷兰, 巴伐利亚. A
-    name that is a country's or a city's (柏林, a Land and a city), one character long, or an
-    ordinary word (中部) is left out; a bare name gains its level word, a suffixed one its bare
-    form of three or more characters."""
+    name that is a country's or a city's, with or without its level (柏林, 清迈府), one
+    character long, or an ordinary word (中部) is left out; a bare name gains its level word, a
+    suffixed one its bare form of three or more characters."""
     zh = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_CN"])
     taken = {n for c in countries for n in (c["name_zh"], *split(c["aliases_zh"]))}
     taken |= {n for c in cities for n in (c["name_zh"], *split(c["aliases_zh"]))}
@@ -719,7 +719,9 @@ def build_subdivisions(
         if len(name) < 2 or name in taken or name in src.common_words or name.endswith("市"):
             continue
         level = SUBDIVISION_LEVEL.get(sub.type, "")
-        bare = re.sub("(?:大区|[省州县郡道邦])$", "", name)
+        bare = re.sub("(?:大区|[省州县郡道邦府])$", "", name)
+        if bare in taken:
+            continue  # 清迈府, 长野县: the city's name first (泰国清迈府尹 is its governor)
         forms = [f"{name}{level}"] if level and bare == name else []
         if bare != name and len(bare) >= 3 and bare not in taken | src.common_words:
             forms.append(bare)

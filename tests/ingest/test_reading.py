@@ -721,3 +721,9 @@ def test_verbs_and_particles_before_a_name_are_no_part_of_it() -> None:
     found = {m.surface for m in ex.mentions if m.entity.type in ("Organization", "Initiative")}
     assert {"潍坊学院", "中日韩自贸区"} <= found
     assert not any(s.startswith(("合作", "着")) for s in found)
+
+
+def test_a_province_named_after_its_city_yields_the_city() -> None:
+    ex = extract("泰国清迈府尹出席开幕式。", title="青岛市外办工作简报")
+    found = entities(ex)
+    assert found["清迈"] == ("City", "TH")
