@@ -64,6 +64,7 @@ _GENERIC_START = (
 _MISSION = re.compile(
     r"(?<=、)([\u4e00-\u9fff]{2,8}?)(驻[\u4e00-\u9fff]{1,4}?(?:总领事馆|领事馆|大使馆|使馆))"
 )
+_SESSION = re.compile(r"(?:第[一二三四五六七八九十\d]+届)?第[一二三四五六七八九十\d]+次(?:全体)?")
 _MISSION_HEAD = re.compile(r"(?:使馆|领事馆|总领馆)$")
 _GENERIC_INSTITUTION = re.compile(r"博物馆|美术馆|动物园|大学|高校|学院|媒体|企业")
 _SIDE_EVENT = re.compile(
@@ -167,6 +168,8 @@ def _emit(
         and not _name_like(label, ctx, kind, listed)
     ):
         return
+    if kind == "Organization" and re.search(r"\d年[\u4e00-\u9fff]{2,3}$", label):
+        return  # 部署2025年学会工作: the body's work of a year, the body named before
     if kind == "Enterprise" and label.startswith(_GENERIC_START):
         return  # 境外世界500强公司, 各类企业: a kind of company, no company
     if re.search(f"[该此其本]{re.escape(text[end - (keep - 2) : end])}$", label):
@@ -276,6 +279,12 @@ def recognise_organisations(ctx: DocContext) -> None:
     for match in ORG_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
         suffix = match.group(0)
+        # …学会第三届第一次理事会, …第十三届人大常委会第五次会议: a numbered session of a
+        # council is a meeting, held by the body named before its term
+        session = _SESSION.search(text, start, match.start())
+        if session and session.end() == match.start():
+            _emit(ctx, start, match.end(), "Event", "session", 0.75, keep=len(suffix) + 2)
+            continue
         _emit(
             ctx,
             start,

@@ -358,8 +358,8 @@ def recognise_country_city(ctx: DocContext) -> None:
         while end < len(text) and is_cjk(text[end]) and end - start < 8:
             end += 1
         run = text[start:end]
-        if not run:
-            continue
+        if not run or run.startswith("驻"):
+            continue  # 香港驻沪办, 美国驻华使馆: an office abroad, no city of the country
         city_name, refs = _leading_city(run, ctx, iso2)
         capital = bool(match.group(2))
         if city_name:

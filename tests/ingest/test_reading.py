@@ -727,3 +727,15 @@ def test_a_province_named_after_its_city_yields_the_city() -> None:
     ex = extract("泰国清迈府尹出席开幕式。", title="青岛市外办工作简报")
     found = entities(ex)
     assert found["清迈"] == ("City", "TH")
+
+
+def test_a_numbered_session_of_a_council_is_a_meeting_of_the_body() -> None:
+    ex = extract("无锡市对外友好协会第二届第三次理事会在无锡召开。", title="无锡市外办工作简报")
+    found = entities(ex)
+    assert found["无锡市对外友好协会第二届第三次理事会"][0] == "Event"
+    assert found["无锡市对外友好协会"][0] == "Organization"
+
+
+def test_an_office_abroad_is_no_city_of_its_country() -> None:
+    ex = extract("市外办同澳门驻京办、香港驻沪办加强联系。", title="无锡市外办工作简报")
+    assert not [m for m in ex.mentions if m.entity.type == "City" and m.surface.startswith("驻")]
