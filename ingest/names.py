@@ -207,10 +207,15 @@ def recognise_events(ctx: DocContext) -> None:
         # a list inside quotation marks is part of the name (“担当作为、狠抓落实”工作动员大会)
         masked = mask_quotes(text[start : match.start()])
         for cut in range(match.start() - 1, start - 1, -1):
+            before = text[start:cut]
             if (
                 masked[cut - start] == "、"
-                and (_ENDS_WITH_HEAD.search(text[start:cut]) or _TRIGGER.search(text[start:cut]))
-            ) or (text[cut] in "和及" and _ENDS_WITH_HEAD.search(text[start:cut])):
+                and (
+                    _ENDS_WITH_HEAD.search(before)
+                    or _TRIGGER.search(before)
+                    or titles.SHORT_EVENT_END.search(before)
+                )
+            ) or (text[cut] in "和及" and _ENDS_WITH_HEAD.search(before)):
                 start = cut + 1
                 break
         _emit(ctx, start, end, "Event", "event-suffix", 0.8, keep=len(match.group(0)) + 2)

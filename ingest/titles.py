@@ -15,8 +15,14 @@ ORG_SUFFIX = pattern("Organization", "heads")
 _QUOTED = re.compile(r"“([^“”]{2,20})”")
 
 
-# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”
-_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季])$")
+# inside quotes a name's last character may head it alone: “澜湄周”, “杭州国际日”, “丝路之夏”,
+# and a meeting's short name: “七城会” (the Seventh National City Games)
+_QUOTED_EVENT = re.compile(f"(?:{EVENT_HEAD.pattern}|[周日节季]|^[\u4e00-\u9fff]{{2}}会)$")
+# a fair's or a games' short name after its year or its edition: 2020青科会, 第二十一届东博会
+NUMBERED_SHORT = re.compile(
+    r"(?:(?<!\d)\d{4}年?|第[一二三四五六七八九十\d]+届)[\u4e00-\u9fff]{2}会(?![长员议场])"
+)
+SHORT_EVENT_END = re.compile(f"(?:{NUMBERED_SHORT.pattern})$")  # 2020青科会|、上海进博会…
 
 
 _QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
@@ -37,7 +43,14 @@ def recognise_quoted_names(ctx: DocContext) -> None:
             kind = "Organization"
         else:
             continue
+        if kind == "Event" and _QUOTED_ORG.search(name):
+            continue  # “商会”: an organisation's head, not a meeting's short name
         ctx.add(Candidate(match.start(1), match.end(1), kind, name, "quoted-name", 0.75))
+    text = ctx.document.text
+    for match in NUMBERED_SHORT.finditer(text):
+        if not _QUOTED_ORG.search(match.group(0)):
+            label = match.group(0)
+            ctx.add(Candidate(match.start(), match.end(), "Event", label, "short-event", 0.7))
 
 
 _TITLE = re.compile(r"《([^《》]{2,30})》")

@@ -739,3 +739,10 @@ def test_a_numbered_session_of_a_council_is_a_meeting_of_the_body() -> None:
 def test_an_office_abroad_is_no_city_of_its_country() -> None:
     ex = extract("市外办同澳门驻京办、香港驻沪办加强联系。", title="无锡市外办工作简报")
     assert not [m for m in ex.mentions if m.entity.type == "City" and m.surface.startswith("驻")]
+
+
+def test_a_meetings_short_name_after_its_year_or_in_quotes_is_an_event() -> None:
+    ex = extract("承办2023冬科会、省运会南京专场，做好“十运会”接待。", title="南京市外办工作简报")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert {"2023冬科会", "十运会"} <= events
+    assert not any("、" in e for e in events)
