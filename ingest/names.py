@@ -172,7 +172,8 @@ def _emit(
         return  # 部署2025年学会工作: the body's work of a year, the body named before
     if kind == "Enterprise" and label.startswith(_GENERIC_START):
         return  # 境外世界500强公司, 各类企业: a kind of company, no company
-    if re.search(f"[该此其本]{re.escape(text[end - (keep - 2) : end])}$", label):
+    head = text[end - (keep - 2) : end]
+    if len(head) >= 2 and re.search(f"[该此其本]{re.escape(head)}$", label):
         return  # 设立该公司, 此次大会: a pointing word before the head refers back
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name
@@ -284,8 +285,8 @@ def recognise_organisations(ctx: DocContext) -> None:
     for match in ORG_SUFFIX.finditer(text):
         start = _name_start(text, match.start())
         suffix = match.group(0)
-        # …学会第三届第一次理事会, …第十三届人大常委会第五次会议: a numbered session of a
-        # council is a meeting, held by the body named before its term
+        # …学会第三届第一次理事会: a numbered session of a council is a meeting, held by the
+        # body named before its term
         session = _SESSION.search(text, start, match.start())
         if session and session.end() == match.start():
             _emit(ctx, start, match.end(), "Event", "session", 0.75, keep=len(suffix) + 2)
