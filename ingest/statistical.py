@@ -100,9 +100,10 @@ def _route(run: str) -> list[tuple[int, int]]:
 
 
 def recognise_open_names_lac(ctx: DocContext) -> None:
-    """Organisations whose head is too common for a rule (…部, …中心, …局, …办公室): where no
-    rule has named anything ending at such a head, Baidu's LAC reads the clause up to it, and
-    an ORG span that ends there is taken (外交部, 国家体育总局, 丝绸之路大学联盟; not 大局).
+    """Organisations whose head is too common for a rule (…部, …中心, …局, …办公室), and those
+    a rule's head ends but the rule found too plain to be a name (三星堆博物馆): where no rule
+    has named anything ending at such a head, Baidu's LAC reads the clause up to it, and an ORG
+    span that ends there is taken (外交部, 国家体育总局, 丝绸之路大学联盟; not 大局).
 
     LAC runs only on those clauses: it reads about 10 KB/s here, thirty times slower than the
     rules, so reading every sentence would cost more than all the rest of extraction."""
