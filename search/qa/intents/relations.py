@@ -382,7 +382,8 @@ class TypedList(Intent):
             " WHERE {\n"
         )
         # the answers first, then their mentions: from every mention, the store's size
-        text += plan.answer_filter() + plan.mention_evidence() + plan.evidence_and_labels()
+        text += plan.answer_filter(inline=True) + plan.mention_evidence()
+        text += plan.evidence_and_labels() + plan.type_bind()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
