@@ -108,8 +108,10 @@ class QueryPlan:
 
     # -- fragments --------------------------------------------------------------------------
 
-    def answer_filter(self) -> str:
-        text = self.type_filter()
+    def answer_filter(self, inline: bool = False) -> str:
+        """What the answers ?e must be. `inline`: a single asked type is written into the
+        pattern, and the group that uses it ends with `type_bind` (see `type_filter`)."""
+        text = self.type_filter(inline)
         if self.label_keywords:
             text += values("labelKw", [Literal(k) for k in self.label_keywords])
             text += (
@@ -135,13 +137,34 @@ class QueryPlan:
             text += self.partner_filter()
         return text
 
-    def type_filter(self) -> str:
+    def type_filter(self, inline: bool = False) -> str:
         """?e of the asked types (any of the ontology's when none is asked), ?type bound to the
         one it has. (Written into the pattern with a BIND, a single type made Oxigraph evaluate
         the patterns before the BIND apart from those after it: related plans at 100k triples
-        went from ~0.1 s to more than 5 s.)"""
+        went from ~0.1 s to more than 5 s.) `inline`: a single type is a constant of the
+        pattern, and ?type is bound by `type_bind` at the end of the group, where the BIND
+        splits nothing: a `VALUES ?type` is joined after every other pattern of the group, so
+        each fact of the asked relation was read with its sentence before the type dropped
+        most (participants that are cities, at a million triples: 6.1 -> 1.7 s). Not when
+        the answers' countries are asked: their sub-query is then the selective start, and
+        with the type a constant Oxigraph read every fact of the relation first (7 -> 600 ms).
+        Nor for countries beside a single relation (itself a constant then, `render_related`):
+        Oxigraph starts from the class of a few hundred and reads each country's facts
+        (countries cooperating with Qingdao: 0.05 -> 0.7 s; with any relation, 1.2 -> 0.3 s)."""
+        if inline and self._inlined_type():
+            return f"  ?e a {WSH[self.types[0]].n3()} .\n"
         text = values("type", [WSH[t] for t in self.types]) if self.types else ""
         return text + "  ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(wsh:)))\n"
+
+    def _inlined_type(self) -> bool:
+        country_beside_relation = self.types == ["Country"] and len(self.predicates) == 1
+        return len(self.types) == 1 and not country_beside_relation and not self.countries
+
+    def type_bind(self) -> str:
+        """The BIND that ends a group whose single type `type_filter(inline=True)` inlined."""
+        if not self._inlined_type():
+            return ""
+        return f"  BIND({WSH[self.types[0]].n3()} AS ?type)\n"
 
     def partner_filter(self) -> str:
         """Only partners of the reporting cities (`partners`): a fact of a partner predicate

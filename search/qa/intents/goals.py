@@ -187,8 +187,8 @@ class Membership(Intent):
             " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
         )
         # the answers first, then their mentions: from every mention, the store's size
-        text += plan.answer_filter() + plan.member_of() + plan.mention_evidence()
-        text += plan.evidence_and_labels()
+        text += plan.answer_filter(inline=True) + plan.member_of() + plan.mention_evidence()
+        text += plan.evidence_and_labels() + plan.type_bind()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:

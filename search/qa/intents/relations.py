@@ -155,13 +155,19 @@ def render_related(plan: QueryPlan) -> str:
         ]
     else:
         sources = [""]
-    body = values("p", [WSH[p] for p in plan.predicates]) if plan.predicates else ""
+    # a single relation or type is a constant of the pattern, bound to ?p and ?type at the end
+    # of each branch (`QueryPlan.type_filter`): a VALUES is joined after every other pattern
+    single = len(plan.predicates) == 1
+    if single:
+        body = f"  ?f rdf:predicate {WSH[plan.predicates[0]].n3()} ;"
+    else:
+        body = values("p", [WSH[p] for p in plan.predicates]) if plan.predicates else ""
+        body += "  ?f rdf:predicate ?p ;"
     body += (
-        "  ?f rdf:predicate ?p ; a wsh:Fact ; prov:wasDerivedFrom ?s ;"
-        " wsh:start ?start ; wsh:end ?end .\n"
+        " a wsh:Fact ; prov:wasDerivedFrom ?s ; wsh:start ?start ; wsh:end ?end .\n"
         "  FILTER(?e != ?x)\n"
     )
-    body += plan.answer_filter()
+    body += plan.answer_filter(inline=True)
     if plan.anchors:
         body += "  FILTER(?e NOT IN (" + ", ".join(a.n3() for a in plan.anchors) + "))\n"
     if plan.status:
@@ -171,6 +177,9 @@ def render_related(plan: QueryPlan) -> str:
     if plan.goals:
         body += plan.member_of()
     body += SENTENCE + plan.evidence_filter() + plan.year_filter("f")
+    if single:
+        body += f"  BIND({WSH[plan.predicates[0]].n3()} AS ?p)\n"
+    body += plan.type_bind()
     branches = [
         f"{{ {source}  ?f {side} ?x ; {other} ?e .\n{body}  }}"
         for source in sources
@@ -373,7 +382,8 @@ class TypedList(Intent):
             " WHERE {\n"
         )
         # the answers first, then their mentions: from every mention, the store's size
-        text += plan.answer_filter() + plan.mention_evidence() + plan.evidence_and_labels()
+        text += plan.answer_filter(inline=True) + plan.mention_evidence()
+        text += plan.evidence_and_labels() + plan.type_bind()
         return text + "}\nORDER BY ?label ?doc ?start\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
