@@ -380,21 +380,19 @@ class Workspace:
         new = unknown_triples(descriptions, self._reference_triples, described.triples)
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
         doc_graph = URIRef(document_graph(document.doc_id))
-        if built is not None:
+        if built is not None:  # as below, with the report's graph as text
             assert writer is not None
-            entities = new
+            body = [(doc_graph, built.text)]
             if replaces:
                 writer.wait()  # the entities graph is rebuilt from the reports stored so far
                 entities = self._entities_without(document.doc_id) + new
+                writer.write(replace={ENTITIES_GRAPH: entities}, drop=[doc_graph], texts=body)
                 described.refs.clear()  # the rebuilt graph holds exactly these triples
                 described.triples.clear()
-            if replaces:  # the entities graph made to hold exactly these
-                writer.write(replace={ENTITIES_GRAPH: entities}, drop=[doc_graph],
-                             texts=[(doc_graph, built.text)])
+                described.triples.update(entities)
             else:
-                writer.write(add={ENTITIES_GRAPH: new}, drop=[doc_graph],
-                             texts=[(doc_graph, built.text)])
-            described.triples.update(entities)
+                writer.write(add={ENTITIES_GRAPH: new}, drop=[doc_graph], texts=body)
+                described.triples.update(new)
         elif extraction is None:
             raise ValueError("a report is stored from its extraction or its built graph")
         elif not replaces and len(extraction.sentences) > self.settings.ingest_chunk_sentences:
