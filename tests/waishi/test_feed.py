@@ -5,6 +5,7 @@ quads whichever way."""
 from __future__ import annotations
 
 import io
+import shutil
 import time
 from pathlib import Path
 
@@ -30,19 +31,32 @@ def _quads(ws: Workspace) -> set[tuple[str, ...]]:
 
 @pytest.mark.slow
 def test_a_pool_of_extractors_stores_the_same_graph(tmp_path: Path) -> None:
-    corpus = copy_seeds(tmp_path / "corpus")
+    """Workers that extract and also build, check and write out a report's graph (jobs 2),
+    or that send the extraction of a report stored in chunks (jobs 2, chunks of 5 sentences),
+    store what one process stores: new reports, then one of them replaced."""
     stores = []
-    for jobs in (1, 2):
-        ws = Workspace(Settings.load(data_dir=tmp_path / f"data{jobs}", corpus_dir=corpus))
+    for jobs, chunk in ((1, 1_000), (2, 1_000), (2, 5)):
+        shutil.rmtree(tmp_path / "corpus", ignore_errors=True)  # one path: stored as the source
+        corpus = copy_seeds(tmp_path / "corpus")
+        settings = Settings.load(
+            data_dir=tmp_path / f"data{jobs}-{chunk}", corpus_dir=corpus,
+            ingest_chunk_sentences=chunk,
+        )
+        ws = Workspace(settings)
         try:
             report = ws.ingest([corpus], jobs=jobs)
             assert len(report.added) == 2 and not report.failed
-            stores.append(_quads(ws))
             again = ws.ingest([corpus], jobs=jobs)
             assert len(again.unchanged) == 2 and not again.added
+            first = sorted(corpus.glob("*.txt"))[0]
+            with first.open("a", encoding="utf-8") as out:
+                out.write("\n青岛市与釜山市签署了新的港口合作备忘录。\n")
+            changed = ws.ingest([corpus], jobs=jobs)
+            assert changed.replaced == (first.stem,) and len(changed.unchanged) == 1
+            stores.append(_quads(ws))
         finally:
             ws.close()
-    assert stores[0] == stores[1] and len(stores[0]) > 5000
+    assert stores[0] == stores[1] == stores[2] and len(stores[0]) > 5000
 
 
 def test_new_graphs_go_to_the_store_together(tmp_path: Path) -> None:
