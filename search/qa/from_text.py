@@ -151,10 +151,10 @@ def read_answers(
             for n in lex.zh_names(iri)
             if not lex.is_common(n) or slots.documents
         ]
-        heads = [t for ts in titles.values() for t in ts]
+        headings = [t for ts in titles.values() for t in ts]
         linked = _mentioning(
             dataset,
-            heads,
+            headings,
             [i for i in narrowing if getattr(lex.entities.get(i), "type", "") not in PLACES],
         )
         about = {
