@@ -20,9 +20,9 @@ from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
 from search.qa.quantity import (
     CN_COUNT,
-    asked_phrase,
     chinese_number,
     count_glosses,
+    counted_head,
     counted_noun,
     counts_noun,
     english_count_words,
@@ -173,7 +173,8 @@ def read_answers(
     found: dict[str, TextAnswer] = {}
     if wanted[0] in ("Number", "Year", "Money"):
         pattern = {"Year": _YEAR, "Money": _MONEY}.get(wanted[0], _NUMBER)
-        head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
+        # the noun counted (多少个国家缔结了… counts 国家, not 了友), which the sentence holds
+        head = counted_head(slots.text, slots.used) if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
         counted = (
@@ -194,6 +195,7 @@ def read_answers(
                     or _date(text, match)
                     or value in given
                     or is_ordinal(text, match.start())
+                    or (_SPAN.match(text, match.end()) and not _SPAN.match(head))
                 ):
                     continue  # 2022年, 9月10日 are dates; a figure the question gives is asked of
                 score = hit.score / top * nearness(text, match.start(), match.end(), words)
@@ -413,6 +415,9 @@ def _figures(
     return found
 
 
+# a span of time or an anniversary (45年间, 30周年, 3个月), no count of what is asked unless
+# the question counts years or months
+_SPAN = re.compile(r"\s*(?:周年|年间|年来|年|个月|天)")
 _DATE_AFTER = re.compile(r"\s*(?:月|日|号|时|点|[:：/]\d|-\d)")
 _COUNTED = re.compile(r"[\d\s]*(?:万|亿|千|百|多|余|个|家|座|场|名|位|次|件|人|批|项|对|所|国)")
 

@@ -136,8 +136,9 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
                 if glossed and len(glossed) <= 6:
                     terms.extend(glossed)
                     break
-    if not slots.chinese:  # years and figures the question gives (2020)
-        terms.extend(re.findall(r"\d{2,}", slots.text))
+    if not slots.chinese:  # years and figures the question gives (2020), and abbreviations
+        terms.extend(re.findall(r"\d{2,}", slots.text))  # reports write as they are (RCEP)
+        terms.extend(re.findall(r"\b[A-Z]{2,6}\b", slots.text))
     for iri in slots.named + [d for d in slots.demonyms if d not in slots.named]:
         terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])
     return list(dict.fromkeys(terms))

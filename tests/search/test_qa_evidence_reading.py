@@ -64,7 +64,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         yield ws
 
 
-def _read(ws: Workspace, question: str) -> tuple[list[TextAnswer], list[SentenceHit]]:
+def read_from_text(ws: Workspace, question: str) -> tuple[list[TextAnswer], list[SentenceHit]]:
     """The answers read from the text, and the sentences read, as `ask` reads them when no
     stored relation answers."""
     answerer = ws.answerer
@@ -86,7 +86,7 @@ def test_the_words_of_what_the_question_names_rank_nothing(reports: Workspace) -
     long sentence that holds the question's other words (要求, 深化, 合作). Read from the text
     (the graph may answer this one too)."""
     question = "2025年临沧市友城工作联席会议要求深化临沧与哪个国家的合作？"
-    found, hits = _read(reports, question)
+    found, hits = read_from_text(reports, question)
     assert "深化临沧市与缅甸" in hits[0].text
     assert [a.label for a in found] == ["缅甸"]
 
@@ -99,7 +99,7 @@ def test_a_date_in_the_question_ranks_no_dated_line(reports: Workspace) -> None:
 
 
 def test_a_demonym_is_searched_for_and_no_answer(reports: Workspace) -> None:
-    """"Vietnamese" carries 越南 into the words searched for; Vietnam itself, which the
+    """ "Vietnamese" carries 越南 into the words searched for; Vietnam itself, which the
     question gives, is not one of the provinces asked for."""
     labels = _labels(reports, "Which Vietnamese provinces sent representatives to Deyang's fair?")
     assert set(labels) == {"安江省", "坚江省"}
