@@ -19,6 +19,14 @@ from search.qa.text_match import simplified
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its index build logs at DEBUG
 _DATE = re.compile(r"(?<=\d)\s*年|\d{1,2}\s*[月日号]|(?<![\d-])[年月](?=[底初中末份])")
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_EN_DAY = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
 # question words that say how to answer, not what about
 _ASKING_TEXT = """
@@ -137,7 +145,8 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
                     terms.extend(glossed)
                     break
     if not slots.chinese:  # years and figures the question gives (2020), and abbreviations
-        terms.extend(re.findall(r"\d{2,}", slots.text))  # reports write as they are (RCEP)
+        undated = _EN_DAY.sub(" ", slots.text)  # 30 December ranks dated lines, as 12月30日
+        terms.extend(re.findall(r"\d{2,}", undated))  # reports write as they are (RCEP)
         terms.extend(re.findall(r"\b[A-Z]{2,6}\b", slots.text))
     for iri in slots.named + [d for d in slots.demonyms if d not in slots.named]:
         terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])

@@ -42,6 +42,7 @@ VISIT = (
     "- 有效日期:2024年12月31日\n"
     "- 更新日期:2024年12月31日\n"
     "为了解我市对外开放工作情况,2024年12月30日,省外办副主任率调研组来玉溪开展专题调研。\n"
+    "2024年12月30日上午,云南省外办调研组在玉溪召开座谈会。\n"
     "调研组一行先后赴红塔精密机械有限公司、玉溪市人民医院,通过实地查看、座谈交流等形式,"
     "详细了解我市企业对外贸易和生产经营情况。\n"
 )
@@ -117,3 +118,12 @@ def test_a_question_word_names_no_place(reports: Workspace) -> None:
     """哪个省 asks for a province; it is no unknown place."""
     answer = reports.ask("德阳与越南哪个省开展了合作？")
     assert "哪个省" not in answer.message
+
+
+def test_an_english_date_ranks_no_dated_line(reports: Workspace) -> None:
+    """ "on 30 December 2024": the day ranks nothing (as 12月30日 ranks nothing), else the
+    sentences that date the visit may outrank the one that lists the places visited. (A guard:
+    in a store this small the list ranks first with or without the day.)"""
+    question = "Which places did the provincial research team visit in Yuxi on 30 December 2024?"
+    found, _ = read_from_text(reports, question)
+    assert {"红塔精密机械有限公司", "玉溪市人民医院"} <= {a.label for a in found}
