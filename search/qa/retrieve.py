@@ -27,6 +27,8 @@ _EN_DAY = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
     re.IGNORECASE,
 )
+# a question for the site a report was published on or comes from
+_SOURCE = re.compile(r"网站|来源|出处|\bwebsites?\b|\bsources?\b")
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
 # question words that say how to answer, not what about
 _ASKING_TEXT = """
@@ -148,6 +150,8 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
         undated = _EN_DAY.sub(" ", slots.text)  # 30 December ranks dated lines, as 12月30日
         terms.extend(re.findall(r"\d{2,}", undated))  # reports write as they are (RCEP)
         terms.extend(re.findall(r"\b[A-Z]{2,6}\b", slots.text))
+    if _SOURCE.search(slots.lower):
+        terms.append("来源")  # the field where a web page credits its source (来源:…网)
     for iri in slots.named + [d for d in slots.demonyms if d not in slots.named]:
         terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])
     return list(dict.fromkeys(terms))

@@ -55,6 +55,7 @@ FAIR = (
     "5月,四川省、重庆市派代表出席我市举办的友城交流会。\n"
     "我市代表团出席成都交流会并作推介。\n"
     "6月,省内各市代表出席德阳交流会。\n"
+    "今年,德阳与越南、老挝等周边邻国的友好往来更加密切。\n"
 )
 
 
@@ -127,3 +128,14 @@ def test_an_english_date_ranks_no_dated_line(reports: Workspace) -> None:
     question = "Which places did the provincial research team visit in Yuxi on 30 December 2024?"
     found, _ = read_from_text(reports, question)
     assert {"红塔精密机械有限公司", "玉溪市人民医院"} <= {a.label for a in found}
+
+
+def test_a_site_asked_for_is_read_from_the_source_field(reports: Workspace) -> None:
+    """哪个网站: a medium (an organisation), found where the page credits its source (来源:…)."""
+    question = "2025年临沧市友城工作联席会议的消息来源于哪个网站？"
+    assert _labels(reports, question) == ["临沧新闻网"]
+
+
+def test_neighbouring_countries_are_countries(reports: Workspace) -> None:
+    """周边邻国 asks for countries."""
+    assert set(_labels(reports, "德阳与哪些周边邻国的友好往来更加密切？")) == {"越南", "老挝"}
