@@ -219,7 +219,13 @@ def read_answers(
             named.add(lex.home_city)
         sentences = {h.iri: h for h in hits}
         query = MENTIONS % values("s", [URIRef(i) for i in sentences])
-        constraint = set(slots.countries + slots.demonyms + slots.region)
+        # a demonym constrains the answer where it qualifies the noun asked for (which Korean
+        # province), not another noun (celebrated by the Chinese embassy: in which city?)
+        asked_noun = " ".join(slots.blanked[a:b] for a, b in asked_spans(slots.blanked))
+        qualifying = [
+            lex.demonyms[w] for w in re.findall(r"[a-z]+", asked_noun) if w in lex.demonyms
+        ]
+        constraint = set(slots.countries + qualifying + slots.region)
         heads = asked_heads(slots, lex)
         candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):

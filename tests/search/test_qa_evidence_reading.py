@@ -56,6 +56,7 @@ FAIR = (
     "我市代表团出席成都交流会并作推介。\n"
     "6月,省内各市代表出席德阳交流会。\n"
     "今年,德阳与越南、老挝等周边邻国的友好往来更加密切。\n"
+    "11月,中国驻渥太华大使馆举行中加友好城市合作30周年招待会,德阳代表团应邀出席。\n"
 )
 
 
@@ -139,3 +140,10 @@ def test_a_site_asked_for_is_read_from_the_source_field(reports: Workspace) -> N
 def test_neighbouring_countries_are_countries(reports: Workspace) -> None:
     """周边邻国 asks for countries."""
     assert set(_labels(reports, "德阳与哪些周边邻国的友好往来更加密切？")) == {"越南", "老挝"}
+
+
+def test_a_demonym_of_another_noun_does_not_constrain_the_answer(reports: Workspace) -> None:
+    """ "the Chinese embassy": Chinese qualifies the embassy; the city asked for is Canadian."""
+    question = "In which city did the Chinese embassy hold the reception for the anniversary?"
+    found, _ = read_from_text(reports, question)
+    assert [a.label for a in found] == ["渥太华"]
