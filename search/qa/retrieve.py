@@ -37,6 +37,7 @@ _ASKING_TEXT = """
 _ASKING = frozenset(_ASKING_TEXT.split())
 OPENING = 8  # sentences that open a report, among which its title stands (after a page's
 HEADING = 60  # path and fields: 发布日期, 索引号), as one of its short ones
+_ENDS = ("。", "！", "？", "!", "?", "；", ";")
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ class SentenceIndex:
         }
 
     def opening(self, hit: SentenceHit, n: int = OPENING) -> list[SentenceHit]:
-        """The first sentence of `hit`'s report and the short ones of its first `n`: its title,
-        where it has one, stands among them (after a web page's path, 首页 > 要闻动态 > 正文, or
-        its fields)."""
+        """The first sentence of `hit`'s report and the headings among its first `n` (short,
+        with no sentence end: a body's sentence ends with 。): its title, where it has one,
+        stands among them (after a web page's path, 首页 > 要闻动态 > 正文, or its fields)."""
         k = self._at.get(hit.iri, -1)
         if k < 0:
             return []
@@ -92,7 +93,8 @@ class SentenceIndex:
         return [
             h
             for j, h in enumerate(self.hits[k : k + n])
-            if h.doc == hit.doc and (j == 0 or len(h.text) <= HEADING)
+            if h.doc == hit.doc
+            and (j == 0 or (len(h.text) <= HEADING and not h.text.rstrip().endswith(_ENDS)))
         ]
 
     def scores(self, hits: list[SentenceHit], terms: list[str]) -> list[float]:
