@@ -18,10 +18,11 @@ EXTRA_ASK: dict[str, list[str]] = {
         "院校", "领馆", "外媒", "新闻机构", "新闻单位", "外办", "委员会", r"\bcolleges?\b",
         r"\bconsular\b", r"\bnews outlets?\b", r"\bpress\b", r"\bschools?\b",
         r"\bsecretariats?\b", r"\boffices?\b", r"\bcommittees?\b", r"\bassociations?\b",
+        "网站", r"\bwebsites?\b",  # a site credited as a page's source (来源:…网) is a medium
     ],
     "Enterprise": ["海港", r"\bseaports?\b"],
     "City": ["姊妹城市", "首都", r"(?<!registered )\bcapital\b"],
-    "Country": ["哪(?:几|一)?国"],
+    "Country": ["哪(?:几|一)?国", "邻国"],
     "Event": [
         "会谈", "博览会", r"\btalks\b", r"\bconferences?\b", r"\bfairs?\b", r"\bexpos?\b",
     ],

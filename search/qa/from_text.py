@@ -20,9 +20,9 @@ from search.qa.lexicon import Lexicon
 from search.qa.plan import LABELS, SENTENCE, values
 from search.qa.quantity import (
     CN_COUNT,
-    asked_phrase,
     chinese_number,
     count_glosses,
+    counted_head,
     counted_noun,
     counts_noun,
     english_count_words,
@@ -33,6 +33,7 @@ from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
 from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
+POOL = 200  # sentences read to find those naming what the question names
 PLACES = ("City", "Region")
 HEAD_BONUS = 1.5  # an answer named as the kind of thing asked for (什么论坛: …论坛)
 KEEP = 0.6  # answers scoring at least this share of the best one are kept
@@ -101,9 +102,6 @@ def read_answers(
 ) -> tuple[list[TextAnswer], list[SentenceHit]]:
     """Answers of the wanted type from the best sentences, and those sentences."""
     terms = query_terms(slots, lex)
-    hits = index.search(terms, TOP_SENTENCES, slots.documents or None)
-    if not hits or not wanted or wanted == ("Person",):
-        return [], hits
     # what the question names, the answer's sentence names too (an answer about the Belt and
     # Road comes from a sentence about it)
     # (or the sentence after one that does: 大会由…主办). Countries are abbreviated (韩中, 中以),
@@ -125,30 +123,58 @@ def read_answers(
         # a short form many reports use (市外办) names it within the reports that name it
         if not lex.is_common(n) or slots.documents
     ]
+    # the sentences that name what is asked about are found first, among many (the best few
+    # of the whole store may not name it at all), then ranked by the question's other words
+    hits = index.search(terms, POOL if names else TOP_SENTENCES, slots.documents or None)
+    if not hits or not wanted or wanted == ("Person",):
+        return [], hits[:TOP_SENTENCES]
     if names:
         # a sentence names it where its words stand, or where extraction found it written
         # otherwise (自治区人民政府 for 内蒙古自治区人民政府)
         # or, in a report whose title names it (a report of the meeting asked about), every
         # sentence speaks of it (会议要求…)
-        titles = {h.doc: t for h in hits if (t := index.title(h)) is not None}
-        mentioning = _mentioning(dataset, hits + list(titles.values()), narrowing)
+        titles: dict[str, list[SentenceHit]] = {}
+        for h in hits:
+            if h.doc not in titles:
+                titles[h.doc] = index.opening(h)
+        mentioning = _mentioning(dataset, hits, narrowing)
 
         def names_it(h: SentenceHit) -> bool:
             return h.iri in mentioning or any(n in simplified(h.text) for n in names)
 
-        naming = [
-            h for h in hits if names_it(h) or (h.doc in titles and names_it(titles[h.doc]))
+        # a report whose heading names the meeting or office asked about is about it; one
+        # whose heading names a place is only from there
+        things = [
+            n
+            for iri in narrowing
+            if getattr(lex.entities.get(iri), "type", "") not in PLACES
+            for n in lex.zh_names(iri)
+            if not lex.is_common(n) or slots.documents
         ]
+        headings = [t for ts in titles.values() for t in ts]
+        linked = _mentioning(
+            dataset,
+            headings,
+            [i for i in narrowing if getattr(lex.entities.get(i), "type", "") not in PLACES],
+        )
+        about = {
+            doc
+            for doc, ts in titles.items()
+            if any(t.iri in linked or any(n in simplified(t.text) for n in things) for t in ts)
+        }
+        naming = [h for h in hits if h.doc in about or names_it(h)]
         after = [f for h in naming if (f := index.following(h)) is not None]
         hits = list({h.iri: h for h in naming + after}.values())
         if not hits:
             return [], []
+    hits = _ranked(hits, terms, names, _places_kept_to(slots, lex), index)
     top = hits[0].score
     words = [t for t in terms if len(t) >= 2]
     found: dict[str, TextAnswer] = {}
     if wanted[0] in ("Number", "Year", "Money"):
         pattern = {"Year": _YEAR, "Money": _MONEY}.get(wanted[0], _NUMBER)
-        head = asked_phrase(slots.text, slots.used)[-2:] if wanted[0] == "Number" else ""
+        # the noun counted (多少个国家缔结了… counts 国家, not 了友), which the sentence holds
+        head = counted_head(slots.text, slots.used) if wanted[0] == "Number" else ""
         asked = english_count_words(slots, lex) if wanted[0] == "Number" and not head else None
         given = set(re.findall(r"\d+(?:\.\d+)?", slots.text))  # 40th, in 2009: not the answer
         counted = (
@@ -169,6 +195,7 @@ def read_answers(
                     or _date(text, match)
                     or value in given
                     or is_ordinal(text, match.start())
+                    or (_SPAN.match(text, match.end()) and not _SPAN.match(head))
                 ):
                     continue  # 2022年, 9月10日 are dates; a figure the question gives is asked of
                 score = hit.score / top * nearness(text, match.start(), match.end(), words)
@@ -186,12 +213,19 @@ def read_answers(
             most = max(own[k] for k in found)
             found = {k: a for k, a in found.items() if own[k] >= most}
     else:
-        named = set(slots.named) | {lex.home_country} - {None}
+        # what the question gives is no answer to it (the Nigerian of "which Nigerian states")
+        named = set(slots.named) | set(slots.demonyms) | {lex.home_country} - {None}
         if not lex.home_city or "Q:where" not in slots.concepts:
             named.add(lex.home_city)
         sentences = {h.iri: h for h in hits}
         query = MENTIONS % values("s", [URIRef(i) for i in sentences])
-        constraint = set(slots.countries + slots.demonyms + slots.region)
+        # a demonym constrains the answer where it qualifies the noun asked for (which Korean
+        # province), not another noun (celebrated by the Chinese embassy: in which city?)
+        asked_noun = " ".join(slots.blanked[a:b] for a, b in asked_spans(slots.blanked))
+        qualifying = [
+            lex.demonyms[w] for w in re.findall(r"[a-z]+", asked_noun) if w in lex.demonyms
+        ]
+        constraint = set(slots.countries + qualifying + slots.region)
         heads = asked_heads(slots, lex)
         candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):
@@ -244,6 +278,47 @@ def read_answers(
     if wanted[0] in ("Number", "Year", "Money") or ONE.search(slots.blanked):
         answers = answers[:1]
     return answers, hits
+
+
+PLACE_WEIGHT = 0.3  # of the words of the place whose reports the question is kept to
+
+
+def _places_kept_to(slots: Slots, lex: Lexicon) -> list[str]:
+    """The names of the places named in the question whose reports it is kept to."""
+    if not slots.documents:
+        return []
+    return [
+        n
+        for iri in slots.named
+        if iri in lex.reports_of or getattr(lex.entities.get(iri), "type", "") in PLACES
+        for n in lex.zh_names(iri)
+    ]
+
+
+def _ranked(
+    hits: list[SentenceHit],
+    terms: list[str],
+    names: list[str],
+    places: list[str],
+    index: SentenceIndex,
+) -> list[SentenceHit]:
+    """The best sentences. Each of `hits` names what the question names, or stands in a
+    report about it: the words of those names rank nothing more, the question's other words
+    do. Within a place's own reports, the place is 我市 in many sentences and written out in
+    a few: its words count less. When the other words match none of the hits, as searched."""
+    rest = [t for t in terms if not any(t in n for n in names + places)]
+    where = [t for t in terms if t not in rest and not any(t in n for n in names)]
+    if not (names or places) or len(rest) == len(terms):
+        return sorted(hits, key=lambda h: -h.score)[:TOP_SENTENCES]
+    own = index.scores(hits, rest)
+    near = index.scores(hits, where)
+    if not any(own):
+        return sorted(hits, key=lambda h: -h.score)[:TOP_SENTENCES]
+    scored = [
+        replace(h, score=a + PLACE_WEIGHT * b or h.score / 100)
+        for h, a, b in zip(hits, own, near, strict=True)
+    ]
+    return sorted(scored, key=lambda h: -h.score)[:TOP_SENTENCES]
 
 
 _LIST_GAP = re.compile(r"[\s、,，和及与以及“”\"《》()（）]*")
@@ -346,6 +421,9 @@ def _figures(
     return found
 
 
+# a span of time or an anniversary (45年间, 30周年, 3个月), no count of what is asked unless
+# the question counts years or months
+_SPAN = re.compile(r"\s*(?:周年|年间|年来|年|个月|天)")
 _DATE_AFTER = re.compile(r"\s*(?:月|日|号|时|点|[:：/]\d|-\d)")
 _COUNTED = re.compile(r"[\d\s]*(?:万|亿|千|百|多|余|个|家|座|场|名|位|次|件|人|批|项|对|所|国)")
 

@@ -371,9 +371,13 @@ def _unheard_english_names(text: str, lex: Lexicon) -> list[str]:
     return found
 
 
+_ASKS = re.compile(r"[哪谁几]|什么|多少")  # 哪个省 asks for a province, names none
+
+
 def _unheard_places(text: str, lex: Lexicon) -> list[str]:
     """A place named with 市, 省 or 县 that no stored name, place or sentence has
-    (呜啦啦哒哒市): jieba leaves an unknown name as single characters before the suffix."""
+    (呜啦啦哒哒市): jieba leaves an unknown name as single characters before the suffix, or
+    as words no stored sentence uses (咕噜噜嘀嗒市)."""
     if not any(suffix in text for suffix in "市省县"):
         return []
     tokens = list(jieba.cut(text))
@@ -381,7 +385,15 @@ def _unheard_places(text: str, lex: Lexicon) -> list[str]:
     for k, token in enumerate(tokens):
         if token in ("市", "省", "县"):
             j = k
-            while j > 0 and len(tokens[j - 1]) == 1 and CJK.match(tokens[j - 1]):
+            # single characters, or words no stored sentence uses (咕噜噜 嘀嗒 of 咕噜噜嘀嗒市)
+            while j > 0 and CJK.match(tokens[j - 1]) and not _ASKS.search(tokens[j - 1]) and (
+                len(tokens[j - 1]) == 1
+                or not (
+                    tokens[j - 1] in lex.names_zh
+                    or lex.is_specific(tokens[j - 1])
+                    or lex.is_common(tokens[j - 1])
+                )
+            ):
                 j -= 1
             stem, suffix = "".join(tokens[j:k]), token
         elif len(token) >= 3 and token[-1] in "市省县" and CJK.match(token):

@@ -121,6 +121,32 @@ def counted_noun(text: str, used: list[str], lex: Lexicon) -> str:
     return asked_phrase(text, used)[-2:]
 
 
+def counted_head(text: str, used: list[str]) -> str:
+    """The head of the noun a Chinese count question counts, which the answering sentence
+    holds: the last noun of the nouns right after 多少 (多少外国游客 -> 游客, 多少个国家缔结了
+    … -> 国家, 多少个国际友城 -> 友城), else the asked phrase's last two characters (团组多少批
+    -> 批)."""
+    import jieba.posseg  # on first use: only count questions read parts of speech
+
+    masked = "".join(" " if u else ch for ch, u in zip(text, used, strict=True))
+    after = re.search(r"(?:多少|几)([\u4e00-\u9fff][^？?。，,]*)", masked)
+    if after:
+        nouns: list[str] = []
+        for pair in jieba.posseg.cut(after.group(1)):
+            word, flag = pair.word, pair.flag
+            if not nouns and flag in ("q", "m"):
+                continue  # the measure word (个, 家)
+            if not flag.startswith("n") and flag not in ("j", "vn"):
+                break
+            nouns.append(word)
+        if nouns:
+            noun = nouns[-1]
+            for long, short in _CANONICAL:
+                noun = noun.replace(long, short)
+            return noun[-2:]
+    return asked_phrase(text, used)[-2:]
+
+
 _MEASURE = "个家座名位次件场批项对所届"
 _LINK_BEFORE = re.compile(
     r"(?:总数|总量|数量|数|共计|总共|一共|共|已|将|增加到|增加至|增至|达到|达|为|有|是|了)*$"

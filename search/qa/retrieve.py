@@ -18,12 +18,26 @@ from search.qa.slots import Slots, singular
 from search.qa.text_match import simplified
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its index build logs at DEBUG
+_DATE = re.compile(r"(?<=\d)\s*年|\d{1,2}\s*[月日号]|(?<![\d-])[年月](?=[底初中末份])")
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_EN_DAY = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+# a question for the site a report was published on or comes from
+_SOURCE = re.compile(r"网站|来源|出处|\bwebsites?\b|\bsources?\b")
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]+")
 # question words that say how to answer, not what about
 _ASKING_TEXT = """
 哪些 哪个 哪几 哪家 哪所 哪座 哪里 哪国 哪一年 哪年 什么 多少 几个 是否 有哪些 是 谁 如何 怎么样
 """
 _ASKING = frozenset(_ASKING_TEXT.split())
+OPENING = 8  # sentences that open a report, among which its title stands (after a page's
+HEADING = 60  # path and fields: 发布日期, 索引号), as one of its short ones
+_ENDS = ("。", "！", "？", "!", "?", "；", ";")
 
 
 @dataclass(frozen=True)
@@ -67,12 +81,28 @@ class SentenceIndex:
             if h.doc_iri in documents and any(n in simplified(h.text) for n in names)
         }
 
-    def title(self, hit: SentenceHit) -> SentenceHit | None:
-        """The first sentence of `hit`'s report (its title, where it has one)."""
+    def opening(self, hit: SentenceHit, n: int = OPENING) -> list[SentenceHit]:
+        """The first sentence of `hit`'s report and the headings among its first `n` (short,
+        with no sentence end: a body's sentence ends with 。): its title, where it has one,
+        stands among them (after a web page's path, 首页 > 要闻动态 > 正文, or its fields)."""
         k = self._at.get(hit.iri, -1)
+        if k < 0:
+            return []
         while k > 0 and self.hits[k - 1].doc == hit.doc:
             k -= 1
-        return self.hits[k] if k >= 0 else None
+        return [
+            h
+            for j, h in enumerate(self.hits[k : k + n])
+            if h.doc == hit.doc
+            and (j == 0 or (len(h.text) <= HEADING and not h.text.rstrip().endswith(_ENDS)))
+        ]
+
+    def scores(self, hits: list[SentenceHit], terms: list[str]) -> list[float]:
+        """The BM25 score of each of `hits` for `terms` alone (0 where none matches)."""
+        if not terms:
+            return [0.0] * len(hits)
+        found = dict(self.lexical.search(" ".join(terms), len(self.hits)))
+        return [found.get(self._at.get(h.iri, -1), 0.0) for h in hits]
 
     def search(
         self, terms: list[str], k: int = 5, documents: list[URIRef] | None = None
@@ -99,8 +129,11 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
     it gives), English words through their glosses, the Chinese names of what it names."""
     terms: list[str] = []
     if slots.chinese:
-        terms = [t for t in tokenize(slots.text) if t not in _ASKING and not t.isascii()]
-        terms += [t for t in tokenize(slots.text) if t.isascii() and len(t) > 1]
+        # a date (2024年12月) says when, not what: its figures and units would rank every
+        # dated line of a page (发布日期:2024年12月31日) first; the year keeps to its reports
+        text = _DATE.sub(" ", slots.text)
+        terms = [t for t in tokenize(text) if t not in _ASKING and not t.isascii()]
+        terms += [t for t in tokenize(text) if t.isascii() and len(t) > 1]
     else:
         blanked = slots.blanked
         for word in _ENGLISH_WORD.findall(blanked):
@@ -115,8 +148,12 @@ def query_terms(slots: Slots, lex: Lexicon) -> list[str]:
                 if glossed and len(glossed) <= 6:
                     terms.extend(glossed)
                     break
-    if not slots.chinese:  # years and figures the question gives (2020)
-        terms.extend(re.findall(r"\d{2,}", slots.text))
-    for iri in slots.named:
+    if not slots.chinese:  # years and figures the question gives (2020), and abbreviations
+        undated = _EN_DAY.sub(" ", slots.text)  # 30 December ranks dated lines, as 12月30日
+        terms.extend(re.findall(r"\d{2,}", undated))  # reports write as they are (RCEP)
+        terms.extend(re.findall(r"\b[A-Z]{2,6}\b", slots.text))
+    if _SOURCE.search(slots.lower):
+        terms.append("来源")  # the field where a web page credits its source (来源:…网)
+    for iri in slots.named + [d for d in slots.demonyms if d not in slots.named]:
         terms.extend(sorted(lex.zh_names(iri), key=len, reverse=True)[:2])
     return list(dict.fromkeys(terms))
