@@ -34,6 +34,8 @@ _TRIGGER = re.compile(
     r"|落实|转载自|来自|签署|签订|(?:更名|改名|改)为|感谢|共建|吸引"
     # a visit's subject ends at 一行 (部长一行到…大学), its destination follows 到 or 来
     r"|一行|(?<![得收做办想达])到(?!访)|到访|(?<![未本原带归往以从到])来(?![自访宾华])"
+    # a leader leading a body (副主任王明率省友协代表团): 率 as a verb, not 效率, 率先
+    r"|(?<![效频汇比利税概速功坦直表统草轻督])率(?:领)?(?!先)"
 )
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark

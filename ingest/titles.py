@@ -23,6 +23,9 @@ NUMBERED_SHORT = re.compile(
     r"(?:(?<!\d)\d{4}年?|第[一二三四五六七八九十\d]+届)[\u4e00-\u9fff]{2}会(?![长员议场])"
 )
 SHORT_EVENT_END = re.compile(f"(?:{NUMBERED_SHORT.pattern})$")  # 2020青科会|、上海进博会…
+# a trade fair's short name: a place's one-character abbreviation before 洽会, 博会 or 交会
+# (哈洽会, 浙洽会, 西洽会, 东博会, 广交会); not 外交会见, 商洽会谈, 博会长
+SHORT_FAIR = re.compile(r"[\u4e00-\u9fff](?:洽|博|(?<!外)交)会(?![见谈议晤场所长员])")
 
 
 _QUOTED_ORG = re.compile(f"(?:{ORG_SUFFIX.pattern})$")
@@ -51,6 +54,8 @@ def recognise_quoted_names(ctx: DocContext) -> None:
         if not _QUOTED_ORG.search(match.group(0)):
             label = match.group(0)
             ctx.add(Candidate(match.start(), match.end(), "Event", label, "short-event", 0.7))
+    for match in SHORT_FAIR.finditer(text):
+        ctx.add(Candidate(match.start(), match.end(), "Event", match.group(0), "short-event", 0.7))
 
 
 _TITLE = re.compile(r"《([^《》]{2,30})》")

@@ -746,3 +746,21 @@ def test_a_meetings_short_name_after_its_year_or_in_quotes_is_an_event() -> None
     events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
     assert {"2023冬科会", "十运会"} <= events
     assert not any("、" in e for e in events)
+
+
+def test_a_leader_leading_a_body_starts_no_name_of_it() -> None:
+    ex = extract(
+        "省外办副主任王明率省对外友协代表团来我市考察，市政府驻京联络处主任李华率香港商会代表团来访。",
+        title="潍坊市外办工作简报",
+    )
+    orgs = {m.surface for m in ex.mentions if m.entity.type == "Organization"}
+    assert {"省对外友协", "香港商会"} <= orgs
+    assert not any("率" in s for s in orgs)
+    assert not any("率" in m.surface for m in ex.mentions)
+
+
+def test_a_fairs_short_name_is_an_event() -> None:
+    ex = extract("市长出席津洽会开幕式，组团参加渝洽会，开展外交会见。", title="某市外办工作简报")
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert {"津洽会", "渝洽会"} <= events
+    assert not any("外交" in e for e in events)
