@@ -26,8 +26,10 @@ _HEADER_LENGTH = 40  # longer lines are running text, not a title or a byline
 # an office or place followed by these in its clause is a visitor, not the author: 福建省外办
 # 副主任X一行来杭调研 (a delegation that goes out, 杭州市代表团赴…, is the report's own)
 _VISITOR = re.compile(
-    r"一行|来访|到访|来[我本][市省办]|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流|访问)"
+    r"一行(?!赴|前往|出访)|来访|到访|来[我本][市省办]|来[\u4e00-\u9fff]{1,3}(?:考察|调研|交流|访问)"
 )
+# a place or office the report's people go to is no author either: 一行赴烟台市, 拜会淮安市外侨办
+_VISITED = re.compile(r"(?:赴|前往|拜会|拜访)([\u4e00-\u9fff]{2,4}?)([市省])")
 _ENGLISH_AUTHOR = re.compile(
     r"\bof the (?:CPC )?([A-Z][a-z]+) (?:Municipal|Provincial) "
     r"(?:People's )?(?:Government|Committee)"
@@ -68,7 +70,7 @@ def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured:
         refs = [r for r in gaz.lookup(configured) if r.type in ("City", "Region")]
         if refs:
             return HomePlace(max(refs, key=population), "configured")
-    visitors = _visitors(sentences, gaz)
+    visitors = _visitors(sentences, gaz) | _visited(sentences, gaz)
     header = [title, *(s.text for s in sentences[:_HEADER_LINES])]
     for line in (line for line in header if len(line) <= _HEADER_LENGTH):
         found = _place_in(line, gaz, _AUTHOR) or _place_in(line, gaz, _HEADER_PLACE)
@@ -123,6 +125,18 @@ def _visitors(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
                     )
                     if ref is not None:
                         found.add(ref.key)
+    return found
+
+
+def _visited(sentences: list[Sentence], gaz: Gazetteer) -> set[str]:
+    """Places the report's people go to (一行赴烟台市学习调研, 拜会淮安市外侨办期间): hosts of
+    a visit the report tells of, so not the place it speaks for."""
+    found = set()
+    for sentence in sentences:
+        for match in _VISITED.finditer(sentence.text):
+            ref = _domestic_place(match.group(1), match.group(2), gaz)
+            if ref is not None:
+                found.add(ref.key)
     return found
 
 

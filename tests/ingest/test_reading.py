@@ -764,3 +764,22 @@ def test_a_fairs_short_name_is_an_event() -> None:
     events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
     assert {"津洽会", "渝洽会"} <= events
     assert not any("外交" in e for e in events)
+
+
+def test_a_delegation_that_goes_out_is_the_reports_own() -> None:
+    ex = extract(
+        "近日，德州市外办主任张三一行赴烟台市学习调研，烟台市外办主任李四陪同。"
+        "双方介绍了各自工作，我市将借鉴烟台经验。",
+        title="",
+    )
+    homes = {m.entity.label_zh for m in ex.mentions if m.rule == "home"}
+    assert homes == {"德州"}
+
+
+def test_an_office_visited_is_not_the_author() -> None:
+    ex = extract(
+        "市外办副主任王五率工作组赴淮安学习调研。在拜会淮安市外侨办期间，双方交流了经验。"
+        "我市将推广好的做法。",
+        title="",
+    )
+    assert not {m.entity.label_zh for m in ex.mentions if m.rule == "home"} & {"淮安"}
