@@ -72,6 +72,18 @@ def _ordinary_word(text: str) -> bool:
     return len(words) <= 2 and all(len(w.word) >= 2 and w.flag in _ORDINARY for w in words)
 
 
+def _place_pair(item: str, ctx: DocContext) -> bool:
+    """Whether a list item is a region (with or without 省) followed by a city, both names the
+    reference knows (山东青岛, 四川省绵阳): the gazetteer reads both, the item names neither."""
+    for k in range(2, len(item) - 1):
+        head, tail = item[:k], item[k:]
+        if any(r.type == "Region" for r in ctx.gazetteer.lookup(head.removesuffix("省"))) and any(
+            r.type == "City" for r in ctx.gazetteer.lookup(tail)
+        ):
+            return True
+    return False
+
+
 def recognise_enumerations(ctx: DocContext) -> None:
     """`A、B、C等…企业`: the head noun types every item of the list."""
     text = ctx.document.text
@@ -125,6 +137,8 @@ def recognise_enumerations(ctx: DocContext) -> None:
                 and rest not in ctx.gazetteer.country_name_set
             ):
                 continue  # 与英国斯旺西市、日本丰桥市等16个国家的城市: a city with its country
+            if kind in ("City", "Region") and _place_pair(rest, ctx):
+                continue  # 山东青岛、江苏常州等城市: a province and its city, both known names
             note = _COUNTRY_NOTE.search(rest)
             if kind == "City" and note and note.group(1) in ctx.gazetteer.country_name_set:
                 continue  # recognise_paren_country handles 南特(法国), with its country

@@ -35,8 +35,12 @@ _TRIGGER = re.compile(
     # a visit's subject ends at 一行 (部长一行到…大学), its destination follows 到 or 来
     r"|一行|(?<![得收做办想达])到(?!访)|到访|(?<![未本原带归往以从到])来(?![自访宾华])"
     # a leader leading a body (副主任王明率省友协代表团): 率 as a verb, not 效率, 率先
-    r"|(?<![效频汇比利税概速功坦直表统草轻督])率(?:领)?(?!先)"
+    r"|(?<![效频汇比利税概速功坦直表统草轻督])率(?:领)?(?!先)"  # (_NOT_LEADING)
+    # a short form announced in brackets: 联合会(以下简称联合会), (下称“厦洽会”)
+    r"|(?:以下)?简称|下称"
 )
+# characters before 率 that make it a noun's end (效率, 汇率), not the verb "lead"
+_NOT_LEADING = "效频汇比利税概速功坦直表统草轻督"
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
 _OPENER = re.compile(
@@ -82,6 +86,10 @@ def walk_back(text: str, pos: int, *, list_items: bool, limit: int = 45) -> int:
             continue
         if ch in BOUNDARY or ch in "的等" or text[i - 2 : i] == "——":
             return i  # (a double dash introduces what follows; 中国—东盟 keeps its single one)
+        if text[i - 2 : i] in ("简称", "下称") or (
+            ch == "率" and text[i - 2 : i - 1] not in _NOT_LEADING and text[i : i + 1] != "先"
+        ):
+            return i  # (以下简称联合会), 副会长王明率省友协: no name runs back over these
         i -= 1
     return i
 

@@ -783,3 +783,18 @@ def test_an_office_visited_is_not_the_author() -> None:
         title="",
     )
     assert not {m.entity.label_zh for m in ex.mentions if m.rule == "home"} & {"淮安"}
+
+
+def test_a_province_before_a_city_in_a_list_names_both() -> None:
+    ex = extract("浙江温州、四川绵阳和湖北宜昌等城市代表出席。", title="某市外办工作简报")
+    found = entities(ex)
+    assert {"温州", "绵阳", "宜昌"} <= set(found)
+    assert not [lb for lb in found if lb.startswith(("浙江温", "四川绵", "湖北宜"))]
+
+
+def test_a_short_form_announced_in_brackets_is_no_name_of_its_own() -> None:
+    ex = extract(
+        "中国国际友好城市联合会(以下简称联合会)发布数据，厦门国际投资贸易洽谈会(下称“厦洽会”)开幕。",
+        title="某市外办工作简报",
+    )
+    assert not [m for m in ex.mentions if "简称" in m.surface or "下称" in m.surface]
