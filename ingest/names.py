@@ -130,6 +130,20 @@ def _contains_name(text: str, ctx: DocContext) -> bool:
     ) or (any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中")
 
 
+_WHOLE = re.compile(r"^((?:\d{4}年)?)(全[市省区州县])")
+
+
+def _of_home(label: str, ctx: DocContext) -> str:
+    """A meeting of the report's whole place (全市外事工作会议, 2022年全省外办主任会议) is that
+    place's: labelled with its name (南通市外事工作会议); 全省 in a city's report is left as
+    written (whose province the text may not say)."""
+    whole = _WHOLE.match(label)
+    home = ctx.home.ref
+    if whole is None or home is None or whole.group(2) not in ctx.home.words:
+        return label
+    return f"{whole.group(1)}{home.label_zh}{whole.group(2)[1]}{label[whole.end() :]}"
+
+
 def _emit(
     ctx: DocContext,
     start: int,
@@ -159,6 +173,8 @@ def _emit(
         tail = label[len(named) :]
         if named and len(tail) >= 4 and (_starts_with_place(tail, ctx) or _pair_start(tail, ctx)):
             label = tail  # (the span keeps the country, which names no partner of its own)
+    if kind == "Event":
+        label = _of_home(label, ctx)
     # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
     # events: recognise_quoted_names)
     quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"

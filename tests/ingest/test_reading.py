@@ -798,3 +798,18 @@ def test_a_short_form_announced_in_brackets_is_no_name_of_its_own() -> None:
         title="某市外办工作简报",
     )
     assert not [m for m in ex.mentions if "简称" in m.surface or "下称" in m.surface]
+
+
+def test_a_work_conference_of_the_whole_city_is_the_citys_event() -> None:
+    ex = extract(
+        "3月2日，召开全市外事工作会议，部署全年工作。2023年全市外办主任会议在市行政中心举行。",
+        title="南通市外办2023年工作总结",
+    )
+    events = {m.entity.label_zh: m.surface for m in ex.mentions if m.entity.type == "Event"}
+    assert events.get("南通市外事工作会议") == "全市外事工作会议"
+    assert events.get("2023年南通市外办主任会议") == "2023年全市外办主任会议"
+
+
+def test_a_conference_of_the_whole_province_in_a_city_report_is_not_the_citys() -> None:
+    ex = extract("市外办主任出席全省外事工作会议。", title="南通市外办2023年工作总结")
+    assert not [m for m in ex.mentions if m.entity.label_zh.startswith("南通市外事")]
