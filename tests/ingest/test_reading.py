@@ -813,3 +813,12 @@ def test_a_work_conference_of_the_whole_city_is_the_citys_event() -> None:
 def test_a_conference_of_the_whole_province_in_a_city_report_is_not_the_citys() -> None:
     ex = extract("市外办主任出席全省外事工作会议。", title="南通市外办2023年工作总结")
     assert not [m for m in ex.mentions if m.entity.label_zh.startswith("南通市外事")]
+
+
+def test_a_count_of_meetings_opens_no_name_and_a_list_of_provinces_types_its_items() -> None:
+    ex = extract(
+        "举办多场外事知识进高校活动，支持云南、吉林、江西等3个省区提升知名度。",
+        title="某市外办工作简报",
+    )
+    assert not [m for m in ex.mentions if m.surface.startswith("多场")]
+    assert entities(ex)["吉林"][0] == "Region"
