@@ -130,6 +130,10 @@ def _contains_name(text: str, ctx: DocContext) -> bool:
     ) or (any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中")
 
 
+# meetings of a party committee or group are not events (as party congresses are not); a
+# session named without its body names nothing
+_PARTY_MEETING = re.compile(r"(?:[市省区县州]委|党委|党组)[\u4e00-\u9fff]*(?:会议|全会)$")
+_BARE_SESSION = re.compile(r"第[一二三四五六七八九十\d]+次(?:全体)?会议")
 _WHOLE = re.compile(r"^((?:\d{4}年)?)(全[市省区州县])")
 
 
@@ -175,6 +179,8 @@ def _emit(
             label = tail  # (the span keeps the country, which names no partner of its own)
     if kind == "Event":
         label = _of_home(label, ctx)
+        if _PARTY_MEETING.search(label) or _BARE_SESSION.fullmatch(label):
+            return  # 市委外事工作领导小组办公会议, 第三次全体会议: a party body's or no one's
     # a name the writer put in quotation marks (“长株潭都市圈”) is marked off as a name (quoted
     # events: recognise_quoted_names)
     quoted = kind != "Event" and text[start - 1 : start] == "“" and text[end : end + 1] == "”"

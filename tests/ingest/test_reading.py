@@ -822,3 +822,13 @@ def test_a_count_of_meetings_opens_no_name_and_a_list_of_provinces_types_its_ite
     )
     assert not [m for m in ex.mentions if m.surface.startswith("多场")]
     assert entities(ex)["吉林"][0] == "Region"
+
+
+def test_party_committee_meetings_and_bare_sessions_are_no_events() -> None:
+    ex = extract(
+        "市委外事工作委员会召开第三次全体会议。召开滨州市委外事工作领导小组办公会议。"
+        "召开全市外事工作会议。",
+        title="滨州市外办工作简报",
+    )
+    events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
+    assert events == {"滨州市外事工作会议"}
