@@ -36,7 +36,8 @@ _WEAK_INITIATIVE = words("Initiative", "weak_heads")
 _LISTED_ORG = words("Organization", "listed")
 # after a head, these words make the span something other than an event
 _NOT_EVENT_AFTER = words("Event", "not_after")
-_GENERIC_START = (
+# words that open a kind of thing, not a name (各类企业, 外国商协会, 境外世界500强公司)
+GENERIC_START = (
     "各类",
     "各种",
     "系列",
@@ -83,7 +84,7 @@ _GENERIC_ACTIVITY = re.compile(r"系列|此类|各类|各种|重大|重要|相�
 
 
 def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False) -> bool:
-    if label.startswith(_GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
+    if label.startswith(GENERIC_START) or "驻外" in label or re.match(r"[\d数多几]+个", label):
         return False
     if label.endswith(("活动", "会议", "会晤")) and (
         not ("“" in label or _contains_name(label, ctx)) or _GENERIC_ACTIVITY.search(label)
@@ -105,6 +106,21 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
 def _starts_with_place(text: str, ctx: DocContext) -> bool:
     found = ctx.gazetteer.prefixes(text)
     return any(r.type in ("City", "Region") for _, refs in found for r in refs)
+
+
+_LEVEL = ("市", "州", "省", "道", "县", "郡", "府")
+
+
+def _starts_with_level(text: str, ctx: DocContext) -> bool:
+    """Whether `text` opens with a place written with its level (釜山广域市…, 京畿道…): a name
+    of its own after the country said before it; 剑桥大学 is a university named after a place,
+    英国剑桥大学 as the report writes it."""
+    for length, refs in ctx.gazetteer.prefixes(text):
+        if any(r.type in ("City", "Region") for r in refs) and (
+            text[:length].endswith(_LEVEL) or text[length : length + 1] in _LEVEL
+        ):
+            return True
+    return False
 
 
 def _pair_start(text: str, ctx: DocContext) -> bool:
@@ -132,6 +148,9 @@ def _contains_name(text: str, ctx: DocContext) -> bool:
 
 # meetings of a party committee or group are not events (as party congresses are not); a
 # session named without its body names nothing
+# a pointing word before a head (该公司, 此次大会, 本会), not the end of a word (日本商会, 资本,
+# 因此, 尤其)
+_POINTING = r"(?<![日资成基根文样版范书剧课原因如彼尤极与应])[该此其本]"
 _PARTY_MEETING = re.compile(r"(?:[市省区县州]委|党委|党组)[\u4e00-\u9fff]*(?:会议|全会)$")
 _BARE_SESSION = re.compile(r"第[一二三四五六七八九十\d]+次(?:全体)?会议")
 _WHOLE = re.compile(r"^((?:\d{4}年)?)(全[市省区州县])")
@@ -175,7 +194,7 @@ def _emit(
         # its own place or a country pair is no part of the name
         named = ctx.gazetteer.country_prefix(label)
         tail = label[len(named) :]
-        if named and len(tail) >= 4 and (_starts_with_place(tail, ctx) or _pair_start(tail, ctx)):
+        if named and len(tail) >= 4 and (_starts_with_level(tail, ctx) or _pair_start(tail, ctx)):
             label = tail  # (the span keeps the country, which names no partner of its own)
     if kind == "Event":
         label = _of_home(label, ctx)
@@ -192,10 +211,10 @@ def _emit(
         return
     if kind == "Organization" and re.search(r"\d年[\u4e00-\u9fff]{2,3}$", label):
         return  # 部署2025年学会工作: the body's work of a year, the body named before
-    if kind == "Enterprise" and label.startswith(_GENERIC_START):
+    if kind == "Enterprise" and label.startswith(GENERIC_START):
         return  # 境外世界500强公司, 各类企业: a kind of company, no company
     head = text[end - (keep - 2) : end]
-    if len(head) >= 2 and re.search(f"[该此其本]{re.escape(head)}$", label):
+    if len(head) >= 2 and re.search(f"{_POINTING}{re.escape(head)}$", label):
         return  # 设立该公司, 此次大会: a pointing word before the head refers back
     if kind == "Organization" and label.startswith("驻"):
         return  # 驻哈商会, 驻华机构: whose office is not said, so no name

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import jieba.posseg as pseg
 
 from ingest.context import BOUNDARY, Candidate, DocContext
+from ingest.names import GENERIC_START
 from ingest.terms import pattern, words
 
 if TYPE_CHECKING:
@@ -136,10 +137,18 @@ def recognise_open_names_lac(ctx: DocContext) -> None:
             at = end
 
 
+# the rules' openers of a kind of thing, less 国家 (国家体育总局 is a name LAC reads)
+_KINDS = tuple(w for w in GENERIC_START if w != "国家")
+
+
 def _names_body(word: str) -> bool:
     """Not a word that ends in an open head and names nothing (大局, 总部), nor a department
     of an unnamed government (市政府办公厅: as for government bodies, see ingest.offices)."""
-    return not word.endswith(_NOT_NAMES) and not word.startswith(("市", "省", "区", "县", "驻"))
+    return (
+        not word.endswith(_NOT_NAMES)
+        and not word.startswith(("市", "省", "区", "县", "驻"))
+        and not word.startswith(_KINDS)  # 外国商协会: a kind of body, as for the rules
+    )
 
 
 @lru_cache(maxsize=1)

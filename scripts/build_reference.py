@@ -704,6 +704,8 @@ def build_subdivisions(
     zh = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_CN"])
     taken = {n for c in countries for n in (c["name_zh"], *split(c["aliases_zh"]))}
     taken |= {n for c in cities for n in (c["name_zh"], *split(c["aliases_zh"]))}
+    # a city is read by its bare name too (魁北克 for 魁北克市): the division gives way to it
+    taken |= {n.removesuffix("市") for n in taken if len(n) > 3 and n.endswith("市")}
     rows = []
     for sub in pycountry.subdivisions:
         name = zh.gettext(sub.name)

@@ -314,7 +314,35 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
     unknown.extend(_unheard_places(text, lex))
     unknown.extend(_unheard_english(text, lex))
     unknown.extend(_unheard_english_names(text, lex))
+    unknown.extend(_unheard_capitalised(text, lex))
     return list(dict.fromkeys(unknown))
+
+
+def _unheard_capitalised(text: str, lex: Lexicon) -> list[str]:
+    """A name an English question writes with capitals inside the sentence (Which sister cities
+    does Enping have?) of which no word is a stored name's, a reference place's, a demonym, a
+    gloss of the reports' words or a function word: nothing the reports say is about it. The
+    sentence's first word is an ordinary word's capital."""
+    known = lex.known_english_tokens
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        before = text[: match.start()].rstrip()
+        if not before or before[-1] in ".?!:;\"'“(":
+            continue  # a sentence's or a quotation's first word
+        words = re.split(r"[ -]", match.group(0))
+        if any(
+            w.lower() in known
+            or w.lower() in EN_STOP
+            or w.lower() in lex.demonyms
+            or lex.english_place(w)
+            or lex.english_to_chinese(w.lower())
+            for w in words
+        ) or lex.english_place(match.group(0)):
+            continue
+        if any(w.lower() in lex.romanised_names for w in words):
+            continue  # Qilu: the pinyin of a name the reports use (齐鲁号)
+        found.append(match.group(0))
+    return found
 
 
 # an English name of a place followed by what makes it one (Xyzzyville City, the Xyzzyville

@@ -832,3 +832,29 @@ def test_party_committee_meetings_and_bare_sessions_are_no_events() -> None:
     )
     events = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Event"}
     assert events == {"滨州市外事工作会议"}
+
+
+def test_a_country_name_ending_like_a_pointing_word_is_no_pointing_word() -> None:
+    ex = extract("邀请苏州日本商会走访企业，设立该公司。", title="苏州市外办工作简报")
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert "苏州日本商会" in orgs
+    assert not [m for m in ex.mentions if m.surface.endswith("该公司")]
+
+
+def test_a_university_named_after_a_place_keeps_the_country_the_report_writes() -> None:
+    ex = extract(
+        "推动四川大学与英国剑桥大学签署备忘录，韩国釜山广域市国际交流财团代表来访。",
+        title="成都市外办工作简报",
+    )
+    orgs = {m.entity.label_zh for m in ex.mentions if m.entity.type == "Organization"}
+    assert {"英国剑桥大学", "釜山广域市国际交流财团"} <= orgs
+
+
+def test_a_division_sharing_its_citys_name_is_the_city_in_a_sister_city_list() -> None:
+    ex = extract("深化与京都(日本)、魁北克(加拿大)等友城合作。", title="西安市外办工作简报")
+    assert entities(ex)["魁北克"] == ("City", "CA")
+
+
+def test_a_kind_of_body_is_no_name_for_the_statistical_recogniser_either() -> None:
+    ex = extract("组织外国商协会和驻华机构走进自贸试验区。", title="西安市外办工作简报")
+    assert not [m for m in ex.mentions if m.surface.startswith("外国")]

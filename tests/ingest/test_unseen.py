@@ -90,8 +90,8 @@ def test_listed_universities_all_sign_and_their_cities_are_not_partners() -> Non
     assert found["海洋工程技术大学"][0] == "Organization"
     assert "釜山" not in found  # a city in a university's name is no partner city
     assert {
-        ("鲁东大学", "signedAgreementWith", "釜山大学"),
-        ("海洋工程技术大学", "signedAgreementWith", "釜山大学"),
+        ("鲁东大学", "signedAgreementWith", "韩国釜山大学"),
+        ("海洋工程技术大学", "signedAgreementWith", "韩国釜山大学"),
     } <= facts(ex)
 
 

@@ -118,6 +118,29 @@ def test_an_unheard_place_before_an_office_or_city_is_reported(
     assert f"{unknown} is not in them" in answer.message
 
 
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Which sister cities does Gorbletown have?", "Gorbletown"),
+        ("Which companies from Staraya Russa took part?", "Staraya Russa"),
+    ],
+)
+def test_a_name_written_with_capitals_that_the_reports_lack_is_reported(
+    workspace: Workspace, question: str, unknown: str
+) -> None:
+    answer = workspace.ask(question)
+    assert not answer.answers and not answer.inferred
+    assert f"{unknown} is not in them" in answer.message
+
+
+def test_a_name_written_in_pinyin_that_the_reports_use_is_no_unknown_name(
+    workspace: Workspace,
+) -> None:
+    answer = workspace.ask("Where did the Qilu trains run to from Qingdao?")
+    assert "not in them" not in answer.message
+    assert answer.answers
+
+
 def test_a_known_city_before_its_office_is_no_unknown_place(workspace: Workspace) -> None:
     answer = workspace.ask("Which countries does the Qingdao Foreign Affairs Office work with?")
     assert "not in them" not in answer.message
