@@ -308,14 +308,31 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
         ):
             unknown.append(name)
     for match in _CAPITALISED.finditer(text):
-        name = match.group(0)
-        if lex.english_place(name) and not lex.mentioned_english(name):
-            unknown.append(name)
+        unknown.extend(_unmentioned_places(match.group(0), lex))
     unknown.extend(_unheard_places(text, lex))
     unknown.extend(_unheard_english(text, lex))
     unknown.extend(_unheard_english_names(text, lex))
     unknown.extend(_unheard_capitalised(text, lex))
     return list(dict.fromkeys(unknown))
+
+
+def _unmentioned_places(run: str, lex: Lexicon) -> list[str]:
+    """Reference places inside a run of capitalised words that no stored report mentions: the
+    whole run (New York), else its longest parts (Paris of the Paris Foreign Affairs Office)."""
+    words = run.split(" ")
+    found = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            name = " ".join(words[i:j])
+            if lex.english_place(name):
+                if not lex.mentioned_english(name):
+                    found.append(name)
+                i = j
+                break
+        else:
+            i += 1
+    return found
 
 
 def _unheard_capitalised(text: str, lex: Lexicon) -> list[str]:

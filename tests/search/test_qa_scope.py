@@ -123,6 +123,7 @@ def test_an_unheard_place_before_an_office_or_city_is_reported(
     [
         ("Which sister cities does Gorbletown have?", "Gorbletown"),
         ("Which companies from Staraya Russa took part?", "Staraya Russa"),
+        ("Which events did the Paris Foreign Affairs Office hold?", "Paris"),
     ],
 )
 def test_a_name_written_with_capitals_that_the_reports_lack_is_reported(
