@@ -335,6 +335,13 @@ def _unmentioned_places(run: str, lex: Lexicon) -> list[str]:
     return found
 
 
+# words English capitalises that name no place or body
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
 def _unheard_capitalised(text: str, lex: Lexicon) -> list[str]:
     """A name an English question writes with capitals inside the sentence (Which sister cities
     does Enping have?) of which no word is a stored name's, a reference place's, a demonym, a
@@ -350,6 +357,7 @@ def _unheard_capitalised(text: str, lex: Lexicon) -> list[str]:
         if any(
             w.lower() in known
             or w.lower() in EN_STOP
+            or w.lower() in _CALENDAR
             or w.lower() in lex.demonyms
             or lex.english_place(w)
             or lex.english_to_chinese(w.lower())

@@ -134,10 +134,17 @@ def test_a_name_written_with_capitals_that_the_reports_lack_is_reported(
     assert f"{unknown} is not in them" in answer.message
 
 
-def test_a_name_written_in_pinyin_that_the_reports_use_is_no_unknown_name(
-    workspace: Workspace,
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where did the Qilu trains run to from Qingdao?",  # 齐鲁号's pinyin
+        "Which cities did Qingdao become sister cities with in September 2022?",  # a month
+    ],
+)
+def test_a_name_written_in_pinyin_or_a_month_is_no_unknown_name(
+    workspace: Workspace, question: str
 ) -> None:
-    answer = workspace.ask("Where did the Qilu trains run to from Qingdao?")
+    answer = workspace.ask(question)
     assert "not in them" not in answer.message
     assert answer.answers
 
