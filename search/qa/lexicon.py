@@ -194,8 +194,6 @@ class Lexicon:
     _place_tokens: frozenset[str] | None = field(default=None, repr=False)
     _distinctive: frozenset[str] | None = field(default=None, repr=False)
     _place_words: frozenset[str] | None = field(default=None, repr=False)
-    _known_tokens: frozenset[str] | None = field(default=None, repr=False)
-    _romanised: frozenset[str] | None = field(default=None, repr=False)
     _zh_names: dict[URIRef, list[str]] | None = field(default=None, repr=False)
 
     @property
@@ -210,34 +208,6 @@ class Lexicon:
                 for t in tokens
             )
         return self._country_tokens
-
-    @property
-    def known_english_tokens(self) -> frozenset[str]:
-        """Every word of a stored entity's English names."""
-        if self._known_tokens is None:
-            self._known_tokens = frozenset(
-                t for token_sets in self.names_en.values() for tokens in token_sets for t in tokens
-            )
-        return self._known_tokens
-
-    @property
-    def romanised_names(self) -> frozenset[str]:
-        """The toneless pinyin of every stored Chinese name and of each run of its syllables
-        (齐鲁号 -> qiluhao, qilu, luhao …): an English question may write a name so (Qilu).
-        Computed on first use: only a capitalised word no English name has asks for it."""
-        if self._romanised is None:
-            from pypinyin import lazy_pinyin
-
-            runs: set[str] = set()
-            for name in self.names_zh:
-                if not self.mentioned_name(name):
-                    continue
-                syllables = [s for s in lazy_pinyin(name) if s.isascii() and s.isalpha()]
-                for i in range(len(syllables)):
-                    for j in range(i + 2, min(len(syllables), i + 5) + 1):
-                        runs.add("".join(syllables[i:j]))
-            self._romanised = frozenset(runs)
-        return self._romanised
 
     @property
     def place_tokens(self) -> frozenset[str]:

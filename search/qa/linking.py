@@ -9,6 +9,7 @@ import re
 import jieba
 from rdflib import URIRef
 
+from ingest import terms
 from search.qa.cues import CJK, MEMBERSHIP_PHRASE, RELATION_WORDS, SUPPORT, TYPE_WORDS
 from search.qa.lexicon import EN_STOP, Lexicon, en_tokens
 
@@ -303,7 +304,10 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
     ]
     for start, end, name in lex.place_names(text):
         inside = any(a <= start and end <= b for a, b in known)
-        if not inside and not lex.mentioned_name(name) and not lex.mentioned_name(
+        # a place's name the reports write only as a word (欢迎来宾: guests, not 来宾市) is
+        # that word in the question too
+        as_word = lex.is_specific(name) or lex.is_common(name)
+        if not inside and not as_word and not lex.mentioned_name(name) and not lex.mentioned_name(
             name.rstrip("市县省")
         ):
             unknown.append(name)
@@ -312,62 +316,30 @@ def unknown_places(text: str, lex: Lexicon) -> list[str]:
     unknown.extend(_unheard_places(text, lex))
     unknown.extend(_unheard_english(text, lex))
     unknown.extend(_unheard_english_names(text, lex))
-    unknown.extend(_unheard_capitalised(text, lex))
     return list(dict.fromkeys(unknown))
 
 
-def _unmentioned_places(run: str, lex: Lexicon) -> list[str]:
-    """Reference places inside a run of capitalised words that no stored report mentions: the
-    whole run (New York), else its longest parts (Paris of the Paris Foreign Affairs Office)."""
-    words = run.split(" ")
-    found = []
-    i = 0
-    while i < len(words):
-        for j in range(len(words), i, -1):
-            name = " ".join(words[i:j])
-            if lex.english_place(name):
-                if not lex.mentioned_english(name):
-                    found.append(name)
-                i = j
-                break
-        else:
-            i += 1
-    return found
-
-
-# words English capitalises that name no place or body
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+# the words after a place that make a run of capitals that place's body (the Paris Foreign
+# Affairs Office, the Lyon Municipal Government); a place inside another name (a park, a
+# person: Wang Anshun) is not asked about
+_BODY_WORDS = frozenset(
+    {"foreign", "affairs", "office", "municipal", "government", "people's", "city", "province"}
+    | {"provincial", "committee", "council"}
 )
 
 
-def _unheard_capitalised(text: str, lex: Lexicon) -> list[str]:
-    """A name an English question writes with capitals inside the sentence (Which sister cities
-    does Enping have?) of which no word is a stored name's, a reference place's, a demonym, a
-    gloss of the reports' words or a function word: nothing the reports say is about it. The
-    sentence's first word is an ordinary word's capital."""
-    known = lex.known_english_tokens
-    found = []
-    for match in _CAPITALISED.finditer(text):
-        before = text[: match.start()].rstrip()
-        if not before or before[-1] in ".?!:;\"'“(":
-            continue  # a sentence's or a quotation's first word
-        words = re.split(r"[ -]", match.group(0))
-        if any(
-            w.lower() in known
-            or w.lower() in EN_STOP
-            or w.lower() in _CALENDAR
-            or w.lower() in lex.demonyms
-            or lex.english_place(w)
-            or lex.english_to_chinese(w.lower())
-            for w in words
-        ) or lex.english_place(match.group(0)):
-            continue
-        if any(w.lower() in lex.romanised_names for w in words):
-            continue  # Qilu: the pinyin of a name the reports use (齐鲁号)
-        found.append(match.group(0))
-    return found
+def _unmentioned_places(run: str, lex: Lexicon) -> list[str]:
+    """Reference places a run of capitalised words names that no stored report mentions: the
+    whole run (New York), or a place its body's words follow (Paris of the Paris Foreign
+    Affairs Office)."""
+    if lex.english_place(run):
+        return [] if lex.mentioned_english(run) else [run]
+    words = run.split(" ")
+    for k in range(len(words) - 1, 0, -1):
+        place, rest = " ".join(words[:k]), words[k:]
+        if lex.english_place(place) and all(w.lower() in _BODY_WORDS for w in rest):
+            return [] if lex.mentioned_english(place) else [place]
+    return []
 
 
 # an English name of a place followed by what makes it one (Xyzzyville City, the Xyzzyville
@@ -424,6 +396,7 @@ def _unheard_english_names(text: str, lex: Lexicon) -> list[str]:
     return found
 
 
+_CITY_WORDS = tuple(terms.words("City", "ask_zh"))  # 友城, 友好城市, 城市
 _ASKS = re.compile(r"[哪谁几]|什么|多少")  # 哪个省 asks for a province, names none
 
 
@@ -455,6 +428,7 @@ def _unheard_places(text: str, lex: Lexicon) -> list[str]:
             continue
         if (
             len(stem) >= 2
+            and not (stem + suffix).endswith(_CITY_WORDS)  # 友好城市: the kind, no place
             and stem not in lex.names_zh
             and stem + suffix not in lex.names_zh
             and not lex.is_specific(stem)

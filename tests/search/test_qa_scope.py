@@ -118,37 +118,33 @@ def test_an_unheard_place_before_an_office_or_city_is_reported(
     assert f"{unknown} is not in them" in answer.message
 
 
-@pytest.mark.parametrize(
-    ("question", "unknown"),
-    [
-        ("Which sister cities does Gorbletown have?", "Gorbletown"),
-        ("Which companies from Staraya Russa took part?", "Staraya Russa"),
-        ("Which events did the Paris Foreign Affairs Office hold?", "Paris"),
-    ],
-)
-def test_a_name_written_with_capitals_that_the_reports_lack_is_reported(
-    workspace: Workspace, question: str, unknown: str
+def test_a_place_before_a_bodys_words_that_no_report_mentions_is_reported(
+    workspace: Workspace,
 ) -> None:
-    answer = workspace.ask(question)
+    answer = workspace.ask("Which events did the Paris Foreign Affairs Office hold?")
     assert not answer.answers and not answer.inferred
-    assert f"{unknown} is not in them" in answer.message
+    assert "Paris is not in them" in answer.message
 
 
 @pytest.mark.parametrize(
     "question",
     [
-        "Where did the Qilu trains run to from Qingdao?",  # 齐鲁号's pinyin
-        "Which cities did Qingdao become sister cities with in September 2022?",  # a month
+        "Which partner city did Qingdao honour with a garden in Dalian Forest Park?",
+        "Which events did Qingdao hold with mayor Wang Anshun's delegation?",
     ],
 )
-def test_a_name_written_in_pinyin_or_a_month_is_no_unknown_name(
+def test_a_place_inside_another_name_is_not_asked_about(
     workspace: Workspace, question: str
 ) -> None:
-    answer = workspace.ask(question)
-    assert "not in them" not in answer.message
-    assert answer.answers
+    assert "not in them" not in workspace.ask(question).message
 
 
-def test_a_known_city_before_its_office_is_no_unknown_place(workspace: Workspace) -> None:
-    answer = workspace.ask("Which countries does the Qingdao Foreign Affairs Office work with?")
-    assert "not in them" not in answer.message
+def test_a_place_name_the_reports_write_as_a_word_is_no_unknown_place(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """来宾 is a city of Guangxi and the word for guests: a report that welcomes guests makes
+    the question's 来宾 the word."""
+    report = "潍坊市外办2023年工作简报\n\n5月,潍坊国际友城大会在我市举行,市长致辞欢迎来宾。\n"
+    with workspace_of(tmp_path_factory.mktemp("guests"), {"weifang-2023.txt": report}) as ws:
+        assert "来宾 is not in them" not in ws.ask("友城大会上哪位领导欢迎来宾？").message
+        assert "武汉 is not in them" in ws.ask("武汉与哪些城市结为友好城市？").message
