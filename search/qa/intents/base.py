@@ -52,6 +52,10 @@ class Intent:
     # what the answer is when no plan answers and the text is read instead (search.qa.from_text):
     # () for the answer type the question names (城市, company …)
     expects: ClassVar[tuple[str, ...]] = ()
+    # a paged intent lists its answers first (the plan's answers query, `answers_only`), then
+    # the rows of the first page's answers only (`listed`), matched from these variables of the
+    # answers query; () = one query gives every row (`search.qa.answer.graph_rows`)
+    pages: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
