@@ -188,7 +188,7 @@ def runner(timed: TimedPlan) -> Callable[[Dataset], int]:
             )
         iris = [] if intent.values else list(dict.fromkeys(URIRef(str(r["e"])) for r in rows))
         if iris:
-            shown_iris = iris[:ANSWERS_SHOWN] if intent.pages else iris
+            shown_iris = iris[:ANSWERS_SHOWN] if intent.paged(plan) else iris
             select_values(dataset, SPARQL_PREFIXES + planned_only_query(shown_iris))
         return len(rows)
 

@@ -337,7 +337,7 @@ def graph_rows(
     them (kept in `unfiltered`), filtered here as the query's `FILTER(CONTAINS(STR(?sentence),
     ?evKw))` would: the rows are the same, and a question tried in several readings costs one
     query instead of several. Those are not paged: the words decide the answers."""
-    if intent.pages and not plan.evidence_keywords:
+    if intent.paged(plan):
         listed = _of_asked_type(
             select(replace(plan, answers_only=True).sparql()), intent, plan
         )

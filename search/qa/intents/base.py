@@ -74,6 +74,12 @@ class Intent:
         """The SPARQL of a plan, without prefixes."""
         raise NotImplementedError
 
+    def paged(self, plan: QueryPlan) -> bool:
+        """Whether the plan's answers come first, then the rows of those listed (`pages`). Not
+        when evidence words are asked: the words decide the answers, and readings that differ
+        only in them share one query (`search.qa.answer.graph_rows`)."""
+        return bool(self.pages) and not plan.evidence_keywords
+
     def keep(
         self, rows: list[dict[str, Any]], slots: Slots, lex: Lexicon
     ) -> list[dict[str, Any]]:
