@@ -5,10 +5,11 @@ intent's own `readings`), over the synthetic graph's own lexicon.
 An example names things as `[name](Kind)`. A name the graph holds is kept; another (a made-up
 graph has no 青岛港) is replaced by the most mentioned entity of its kind that is not the home
 city's or country's: the plan then has the busiest anchor the data offers, its worst case. Each
-reading is timed as the answerer runs it (`search.qa.answer`): the query (for readings that
-differ only in evidence words, the shared query without them), then for a goal's partners the
-evidence of the partners shown, then which answers are only planned. Readings whose query text
-is the same are timed once.
+reading is timed as the answerer runs it (`search.qa.answer.graph_rows`): the query (for
+readings that differ only in evidence words, the shared query without them; for a paged intent,
+its answers query then the rows of the first 100 answers), then for a goal's partners the
+evidence of the partners shown, then which answers listed are only planned. Readings whose query
+text is the same are timed once.
 """
 
 from __future__ import annotations

@@ -354,7 +354,12 @@ def graph_rows(
         unfiltered[loose] = select(loose)
     keywords = plan.evidence_keywords
     rows = unfiltered[loose]
-    kept = [r for r in rows if any(k in simplified(str(r["sentence"])) for k in keywords)]
+    simple: dict[str, str] = {}  # each sentence converted once: rows share their sentences
+    for row in rows:
+        text = str(row["sentence"])
+        if text not in simple:
+            simple[text] = simplified(text)
+    kept = [r for r in rows if any(k in simple[str(r["sentence"])] for k in keywords)]
     return kept, 0
 
 

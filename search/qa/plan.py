@@ -1,8 +1,10 @@
 """A query plan: what a question asks for, as slots; and the SPARQL fragments intents build from.
 
 SPARQL comes from fixed fragments; every value taken from a question is rendered through an
-rdflib term (`.n3()`), so the text shown to the analyst is the query that ran, re-runnable as is.
-Each intent (`search.qa.intents`) assembles its query from these fragments.
+rdflib term (`.n3()`), so the text shown to the analyst is the plan's whole query, re-runnable as
+is: it gives every answer. (A paged intent ran it in two steps, its answers then the rows of the
+first page of them: `search.qa.answer.graph_rows`.) Each intent (`search.qa.intents`) assembles its
+query from these fragments.
 """
 
 from __future__ import annotations
