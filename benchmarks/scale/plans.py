@@ -5,10 +5,11 @@ intent's own `readings`), over the synthetic graph's own lexicon.
 An example names things as `[name](Kind)`. A name the graph holds is kept; another (a made-up
 graph has no 青岛港) is replaced by the most mentioned entity of its kind that is not the home
 city's or country's: the plan then has the busiest anchor the data offers, its worst case. Each
-reading is timed as the answerer runs it (`search.qa.answer`): the query (for readings that
-differ only in evidence words, the shared query without them), then for a goal's partners the
-evidence of the partners shown, then which answers are only planned. Readings whose query text
-is the same are timed once.
+reading is timed as the answerer runs it (`search.qa.answer.graph_rows`): the query (for
+readings that differ only in evidence words, the shared query without them; for a paged intent,
+its answers query then the rows of the first 100 answers), then for a goal's partners the
+evidence of the partners shown, then which answers listed are only planned. Readings whose query
+text is the same are timed once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from graph.build import entity_iri
 from graph.namespaces import SPARQL_PREFIXES
 from graph.queries import select_values
 from ingest.gazetteer import load_gazetteer
-from search.qa.answer import EVIDENCE_FOR, PARTNERS_SHOWN
+from search.qa.answer import ANSWERS_SHOWN, EVIDENCE_FOR, PARTNERS_SHOWN, graph_rows
 from search.qa.intents import INTENTS, Intent
 from search.qa.lexicon import Lexicon, build_lexicon, en_tokens
 from search.qa.plan import QueryPlan, planned_only_query
@@ -166,16 +167,14 @@ def _query(plan: QueryPlan) -> str:
 
 
 def runner(timed: TimedPlan) -> Callable[[Dataset], int]:
-    """The reading as the answerer runs it, rows returned: its query, the evidence of the
-    partners shown (a goal's partners), and which answers a report only plans."""
+    """The reading as the answerer runs it, rows returned: its rows (`graph_rows`: one query,
+    or a paged intent's answers then the rows of those listed), the evidence of the partners
+    shown (a goal's partners), and which of the answers listed a report only plans."""
     intent: Intent = INTENTS[timed.intent]
     plan = timed.plan
-    query = _query(plan)
 
     def run(dataset: Dataset) -> int:
-        rows = select_values(dataset, query)
-        if plan.evidence_keywords and plan.intent != "supports_goal":
-            rows = [r for r in rows if any(k in str(r["sentence"]) for k in plan.evidence_keywords)]
+        rows, _ = graph_rows(lambda q: select_values(dataset, q), intent, plan, {})
         if rows and hasattr(intent, "evidence_query"):
             shown = {
                 basis: list(dict.fromkeys(URIRef(str(r["e"])) for r in rows if r["basis"] == basis))
@@ -190,7 +189,8 @@ def runner(timed: TimedPlan) -> Callable[[Dataset], int]:
             )
         iris = [] if intent.values else list(dict.fromkeys(URIRef(str(r["e"])) for r in rows))
         if iris:
-            select_values(dataset, SPARQL_PREFIXES + planned_only_query(iris))
+            shown_iris = iris[:ANSWERS_SHOWN] if intent.paged(plan) else iris
+            select_values(dataset, SPARQL_PREFIXES + planned_only_query(shown_iris))
         return len(rows)
 
     return run

@@ -5,6 +5,7 @@ text*); else Waishi abstains and says what it did not find.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -37,6 +38,7 @@ from search.qa.understand import understand
 ALL_DOCUMENTS = SPARQL_PREFIXES + "SELECT ?d WHERE { ?d a wsh:Document }"
 EVIDENCE_FOR = 50  # partners (explicit, and as many inferred) whose evidence is looked up
 PARTNERS_SHOWN = 100  # a goal's partners listed, of each basis (the query's LIMIT)
+ANSWERS_SHOWN = 100  # answers listed of a paged intent (`Intent.pages`), the first by name
 INTENTS_TRIED = 2  # the best intents whose plans are tried, in turn
 
 
@@ -172,10 +174,11 @@ class QuestionAnswerer:
             return Answer(question, [], "", [], intent.name, 0.0), 0
         rows: list[dict[str, Any]] = []
         plan = plans[0]
-        used = 0
+        used = matching = 0
         for used, candidate in enumerate(plans):  # noqa: B007 - the index is returned
             plan = _paged(candidate)
-            rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
+            rows, matching = graph_rows(self._select, intent, plan, unfiltered)
+            rows = intent.keep(rows, reading.slots, self.lexicon)
             rows = _of_asked_type(rows, intent, candidate)
             if rows:
                 break
@@ -184,6 +187,12 @@ class QuestionAnswerer:
         if hasattr(intent, "evidence_query") and (answers or inferred):
             self._add_evidence(intent, plan, answers[:EVIDENCE_FOR], inferred[:EVIDENCE_FOR])
             more = _more(plan, rows)
+        if matching > ANSWERS_SHOWN:
+            answers = answers[:ANSWERS_SHOWN]
+            more = (
+                f"{matching} answers match; the first {ANSWERS_SHOWN} by name are listed, "
+                "and the SPARQL shown lists them all"
+            )
         self._mark_planned(answers + inferred)
         evidence = _one_per_sentence(e for a in answers + inferred for e in a.evidence)
         answer = Answer(
@@ -197,22 +206,6 @@ class QuestionAnswerer:
             message=more,
         )
         return answer, used
-
-    def _run(
-        self, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]
-    ) -> list[dict[str, Any]]:
-        """The rows of the plan's query. Readings that differ only in the words their evidence
-        must contain share one query without them (kept in `unfiltered`), filtered here as the
-        query's `FILTER(CONTAINS(STR(?sentence), ?evKw))` would: the rows are the same, and a
-        question tried in several readings costs one query instead of several."""
-        if not plan.evidence_keywords or plan.intent == "supports_goal":
-            return self._select(plan.sparql())
-        loose = replace(plan, evidence_keywords=[]).sparql()
-        if loose not in unfiltered:
-            unfiltered[loose] = self._select(loose)
-        keywords = plan.evidence_keywords
-        rows = unfiltered[loose]
-        return [r for r in rows if any(k in simplified(str(r["sentence"])) for k in keywords)]
 
     def _select(self, sparql: str) -> list[dict[str, Any]]:
         return select_values(self.dataset, sparql)
@@ -323,6 +316,71 @@ class QuestionAnswerer:
                 "that best match the question"
             ),
         )
+
+
+Select = Callable[[str], list[dict[str, Any]]]
+
+
+def graph_rows(
+    select: Select, intent: Intent, plan: QueryPlan, unfiltered: dict[str, list[dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of a plan, and how many answers match when a paged intent (`Intent.pages`) has
+    more than `ANSWERS_SHOWN` (else 0). A paged intent's answers come first, each once with
+    only whether it has evidence (`QueryPlan.answers_only`), ordered by name; then every row
+    of the first `ANSWERS_SHOWN` of them (`QueryPlan.listed`). At a million triples a goal's
+    members are thousands, each in a few sentences: the rows of them all took 1.7 s, the two
+    queries ~0.5 s. The rows of the answers listed are those of the whole query (the SPARQL
+    shown); the answers of a name tied with the last listed are all fetched, so the answers
+    listed are the first of the whole query's, in its order.
+
+    Readings that differ only in the words their evidence must contain share one query without
+    them (kept in `unfiltered`), filtered here as the query's `FILTER(CONTAINS(STR(?sentence),
+    ?evKw))` would: the rows are the same, and a question tried in several readings costs one
+    query instead of several. Those are not paged: the words decide the answers."""
+    if intent.paged(plan):
+        listed = _of_asked_type(
+            select(replace(plan, answers_only=True).sparql()), intent, plan
+        )
+        shown = _first_answers(listed, intent.pages, ANSWERS_SHOWN)
+        if not shown:
+            return [], 0
+        matching = len({str(r["e"]) for r in listed})
+        rows = select(replace(plan, listed=shown).sparql())
+        return rows, matching if matching > ANSWERS_SHOWN else 0
+    if not plan.evidence_keywords or plan.intent == "supports_goal":
+        return select(plan.sparql()), 0
+    loose = replace(plan, evidence_keywords=[]).sparql()
+    if loose not in unfiltered:
+        unfiltered[loose] = select(loose)
+    keywords = plan.evidence_keywords
+    rows = unfiltered[loose]
+    simple: dict[str, str] = {}  # each sentence converted once: rows share their sentences
+    for row in rows:
+        text = str(row["sentence"])
+        if text not in simple:
+            simple[text] = simplified(text)
+    kept = [r for r in rows if any(k in simple[str(r["sentence"])] for k in keywords)]
+    return kept, 0
+
+
+def _first_answers(
+    listed: list[dict[str, Any]], names: tuple[str, ...], count: int
+) -> list[dict[str, Any]]:
+    """Of the answers query's rows (ordered by label), those of the first `count` answers and of
+    any answer whose label ties with the last of them, each once over `names`."""
+    kept: set[str] = set()
+    boundary: Any = None  # the label of the last answer counted
+    for row in listed:
+        iri = str(row["e"])
+        if iri in kept:
+            continue
+        if len(kept) >= count and row.get("label") != boundary:
+            break
+        kept.add(iri)
+        if len(kept) == count:
+            boundary = row.get("label")
+    rows = {tuple(r.get(n) for n in names): r for r in listed if str(r["e"]) in kept}
+    return list(rows.values())
 
 
 def of_year(documents: list[URIRef], year: str, lex: Lexicon) -> list[URIRef]:

@@ -1,13 +1,16 @@
 """A query plan: what a question asks for, as slots; and the SPARQL fragments intents build from.
 
 SPARQL comes from fixed fragments; every value taken from a question is rendered through an
-rdflib term (`.n3()`), so the text shown to the analyst is the query that ran, re-runnable as is.
-Each intent (`search.qa.intents`) assembles its query from these fragments.
+rdflib term (`.n3()`), so the text shown to the analyst is the plan's whole query, re-runnable as
+is: it gives every answer. (A paged intent ran it in two steps, its answers then the rows of the
+first page of them: `search.qa.answer.graph_rows`.) Each intent (`search.qa.intents`) assembles its
+query from these fragments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -28,9 +31,11 @@ SENTENCE = (
     "  ?s wsh:text ?sentence ; wsh:start ?sentenceStart ; wsh:inDocument ?docIri ."
     " ?docIri dcterms:identifier ?doc .\n"
 )
-LABELS = (
-    '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
-    '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
+LABEL_ZH = '  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "zh") }\n'
+LABELS = LABEL_ZH + '  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }\n'
+MEMBERSHIP = (  # a membership of ?memberCountry in ?goal with ?role, not ended
+    "?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ; wsh:role ?role .\n"
+    "    FILTER NOT EXISTS { ?ms wsh:until ?until }"
 )
 # a partner is what a report ties to a reporting city: a relation with it (not a report on it),
 # or taking part in an event that involves it or is held there. A news agency that reported on
@@ -99,6 +104,10 @@ class QueryPlan:
     keywords: list[str] = field(default_factory=list)  # question words near a value answer
     partners: list[URIRef] = field(default_factory=list)  # answers tied to these cities
     named_after: bool = False  # answers whose name, as written, names an anchor (中韩外长会)
+    # the answers query (`Intent.pages`): each answer once, with what its rows share, and only
+    # whether some evidence exists; and the rows of those answers (`listed`), evidence included
+    answers_only: bool = False
+    listed: list[dict[str, Any]] = field(default_factory=list)
 
     def sparql(self) -> str:
         """The plan's query, as its intent renders it (`search.qa.intents`)."""
@@ -186,7 +195,12 @@ class QueryPlan:
 
     def evidence_and_labels(self, fact: str = "") -> str:
         """Evidence (required) first, optional labels last: Oxigraph plans an OPTIONAL that
-        precedes required patterns badly (seconds instead of milliseconds)."""
+        precedes required patterns badly (seconds instead of milliseconds). In the answers
+        query, only what the evidence must meet (its reports, its year) and the Chinese label
+        the answers are ordered by."""
+        if self.answers_only:
+            where = "  ?s wsh:inDocument ?docIri .\n" if self.documents or self.year else ""
+            return where + self.evidence_filter() + self.year_filter(fact) + LABEL_ZH
         return (
             SENTENCE
             + self.evidence_filter()
@@ -237,9 +251,7 @@ class QueryPlan:
         if self.foreign and self.home_country is not None:
             home = f" FILTER(?memberCountry != {self.home_country.n3()})"
         return (
-            "  { ?memberCountry wsh:membership ?ms . ?ms wsh:organisation ?goal ;"
-            " wsh:role ?role .\n"
-            f"    FILTER NOT EXISTS {{ ?ms wsh:until ?until }}{home} }}\n"
+            f"  {{ {MEMBERSHIP}{home} }}\n"
             # the member country itself, or what is in it: a path from the members found, not
             # a union (Oxigraph evaluates a union's groups apart from the members: every entity
             # with a country, then the join)
@@ -248,7 +260,31 @@ class QueryPlan:
         )
 
     def mention_evidence(self) -> str:
-        return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+        """A mention of ?e and its sentence. In the answers query, that ?e has a mention: as an
+        EXISTS of one pattern, tested once per answer (a join reads every mention of every
+        answer: 3 to 4 each at a million triples; an EXISTS of two patterns or more Oxigraph
+        evaluates apart from the answers, 40 s for a goal's members). Every mention is in a
+        sentence, and every sentence in a report (`graph.build`), so the answers are the same;
+        a question that limits the reports or the year joins the mention's sentence instead."""
+        if not self.answers_only:
+            return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s ; wsh:start ?start ; wsh:end ?end .\n"
+        if self.documents or self.year:
+            return "  ?m wsh:mentionOf ?e ; wsh:inSentence ?s .\n"
+        return "  FILTER EXISTS { ?m wsh:mentionOf ?e }\n"
+
+    def listed_values(self, names: tuple[str, ...]) -> str:
+        """The rows of the answers query kept (`listed`) as one VALUES of these variables: the
+        answers' rows are then matched from them, not from the whole graph (as a `VALUES ?e`
+        beside the answers' own patterns, Oxigraph joined it after finding every answer)."""
+        def term(value: Any) -> str:
+            if value is None:
+                return "UNDEF"
+            return value.n3() if isinstance(value, URIRef) else Literal(str(value)).n3()
+
+        rows = " ".join(
+            "(" + " ".join(term(row.get(n)) for n in names) + ")" for row in self.listed
+        )
+        return f"  VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}\n"
 
     def sentence_constraints(self, fact: str = "") -> str:
         return SENTENCE + self.evidence_filter() + self.year_filter(fact)

@@ -138,6 +138,22 @@ def test_a_goal_with_more_partners_than_a_page_lists_a_page_and_says_so(
     assert all(a.evidence for a in page.answers + page.inferred)
 
 
+def test_members_past_a_page_are_the_first_by_name_with_all_their_evidence(
+    workspace: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A goal's members are listed first, then the rows of those shown: the page is the start
+    of the whole list, each answer with the why and evidence it has there, and the message
+    says how many match."""
+    question = "Which partner cities are located in SCO member states?"
+    whole = workspace.ask(question)  # type: ignore[attr-defined]
+    assert len(whole.answers) == 6 and not whole.message
+    monkeypatch.setattr(answer_module, "ANSWERS_SHOWN", 2)
+    page = workspace.ask(question)  # type: ignore[attr-defined]
+    assert page.answers == whole.answers[:2]
+    assert page.message.startswith("6 answers match; the first 2 by name are listed")
+    assert page.sparql == whole.sparql  # the whole query, which lists all six
+
+
 def test_a_world_region_is_no_partial_name_of_an_initiative(workspace: object) -> None:
     """"Latin America" is a region here, not two of the three words of the Latin America
     Bridge (拉美桥)."""

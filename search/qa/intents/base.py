@@ -52,6 +52,10 @@ class Intent:
     # what the answer is when no plan answers and the text is read instead (search.qa.from_text):
     # () for the answer type the question names (城市, company …)
     expects: ClassVar[tuple[str, ...]] = ()
+    # a paged intent lists its answers first (the plan's answers query, `answers_only`), then
+    # the rows of the first page's answers only (`listed`), matched from these variables of the
+    # answers query; () = one query gives every row (`search.qa.answer.graph_rows`)
+    pages: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -69,6 +73,12 @@ class Intent:
     def render(self, plan: QueryPlan) -> str:
         """The SPARQL of a plan, without prefixes."""
         raise NotImplementedError
+
+    def paged(self, plan: QueryPlan) -> bool:
+        """Whether the plan's answers come first, then the rows of those listed (`pages`). Not
+        when evidence words are asked: the words decide the answers, and readings that differ
+        only in them share one query (`search.qa.answer.graph_rows`)."""
+        return bool(self.pages) and not plan.evidence_keywords
 
     def keep(
         self, rows: list[dict[str, Any]], slots: Slots, lex: Lexicon

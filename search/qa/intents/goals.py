@@ -11,7 +11,7 @@ from rdflib import URIRef
 
 from search.qa.intents.base import PARTIES, Intent, Label, base_plan, home_anchor
 from search.qa.lexicon import Lexicon
-from search.qa.plan import GOAL_FACT, LABELS, MENTION, SINCE, QueryPlan, values
+from search.qa.plan import GOAL_FACT, LABELS, MEMBERSHIP, MENTION, SINCE, QueryPlan, values
 from search.qa.slots import Slots
 
 
@@ -151,6 +151,7 @@ class Membership(Intent):
     name = "membership"
     why = "entities located in the member states (or observers, dialogue partners) of a goal"
     cues = frozenset({"Q:member"})
+    pages = ("e", "type", "memberCountry", "goal", "role")
     examples = (
         "哪些合作伙伴城市位于[上合组织成员国](Goal)？",
         "[RCEP成员国](Goal)中有哪些伙伴城市？",
@@ -182,14 +183,24 @@ class Membership(Intent):
         return [plan]
 
     def render(self, plan: QueryPlan) -> str:
-        text = (
-            "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
-            " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
-        )
-        # the answers first, then their mentions: from every mention, the store's size
-        text += plan.answer_filter(inline=True) + plan.member_of() + plan.mention_evidence()
-        text += plan.evidence_and_labels() + plan.type_bind()
-        return text + "}\nORDER BY ?label ?doc ?start\n"
+        if plan.answers_only:
+            text = "SELECT DISTINCT ?e ?type ?label ?memberCountry ?goal ?role WHERE {\n"
+        else:
+            text = (
+                "SELECT DISTINCT ?e ?type ?label ?label_en ?memberCountry ?goal ?role ?since"
+                " ?doc ?sentence ?start ?end ?sentenceStart WHERE {\n"
+            )
+        if plan.listed:  # the answers' memberships as the answers query found them
+            text += plan.listed_values(self.pages) + f"  {MEMBERSHIP}\n"
+        else:  # the answers first, then their mentions: from every mention, the store's size
+            text += plan.answer_filter(inline=True) + plan.member_of()
+        text += plan.mention_evidence() + plan.evidence_and_labels()
+        text += "" if plan.listed else plan.type_bind()
+        if plan.answers_only:
+            return text + "}\nORDER BY ?label\n"
+        # past the label, the report and the span: a mention of a country member of two goals
+        # asked gives its why the same way each run
+        return text + "}\nORDER BY ?label ?doc ?start ?goal ?role ?since ?type ?label_en\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
         return membership_why(row, label)

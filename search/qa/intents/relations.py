@@ -354,6 +354,7 @@ class TypedList(Intent):
     name = "typed_list"
     why = "entities of a type named in the reports, from a country or of a kind"
     cues = frozenset({"Q:mentioned"})
+    pages = ("e", "type")
     examples = (
         "报告中提到了哪些[日本](Country)企业？",
         "有哪些[韩国](Country)媒体？",
@@ -377,14 +378,22 @@ class TypedList(Intent):
         return [*readings, plan] if plan.countries or plan.label_keywords else readings
 
     def render(self, plan: QueryPlan) -> str:
-        text = (
-            "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end ?sentenceStart"
-            " WHERE {\n"
-        )
-        # the answers first, then their mentions: from every mention, the store's size
-        text += plan.answer_filter(inline=True) + plan.mention_evidence()
-        text += plan.evidence_and_labels() + plan.type_bind()
-        return text + "}\nORDER BY ?label ?doc ?start\n"
+        if plan.answers_only:
+            text = "SELECT DISTINCT ?e ?type ?label WHERE {\n"
+        else:
+            text = (
+                "SELECT DISTINCT ?e ?type ?label ?label_en ?doc ?sentence ?start ?end"
+                " ?sentenceStart WHERE {\n"
+            )
+        if plan.listed:
+            text += plan.listed_values(self.pages)
+        else:  # the answers first, then their mentions: from every mention, the store's size
+            text += plan.answer_filter(inline=True)
+        text += plan.mention_evidence() + plan.evidence_and_labels()
+        text += "" if plan.listed else plan.type_bind()
+        if plan.answers_only:
+            return text + "}\nORDER BY ?label\n"
+        return text + "}\nORDER BY ?label ?doc ?start ?type ?label_en\n"
 
     def explain(self, plan: QueryPlan, row: dict[str, Any], label: Label) -> str:
         return "named in the reports"
