@@ -100,7 +100,25 @@ def read_answers(
     dataset: Dataset,
     wanted: tuple[str, ...],
 ) -> tuple[list[TextAnswer], list[SentenceHit]]:
-    """Answers of the wanted type from the best sentences, and those sentences."""
+    """Answers of the wanted type from the best sentences, and those sentences. A question
+    about a city's foreign affairs office is read first from the sentences that name it, else
+    from all of the city's reports, which it writes (全年力争新增国际友城4个以上)."""
+    found, hits = _read_answers(slots, lex, index, dataset, wanted, unvoiced=False)
+    if not found and any(_own_office(i, slots, lex) for i in slots.named):
+        found, again = _read_answers(slots, lex, index, dataset, wanted, unvoiced=True)
+        hits = hits or again
+    return found, hits
+
+
+def _read_answers(
+    slots: Slots,
+    lex: Lexicon,
+    index: SentenceIndex,
+    dataset: Dataset,
+    wanted: tuple[str, ...],
+    *,
+    unvoiced: bool,
+) -> tuple[list[TextAnswer], list[SentenceHit]]:
     terms = query_terms(slots, lex)
     # what the question names, the answer's sentence names too (an answer about the Belt and
     # Road comes from a sentence about it)
@@ -115,6 +133,9 @@ def read_answers(
         # a place whose reports the question is already kept to is 我市 in many of their
         # sentences: it narrows nothing there
         and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
+        # nor, when the sentences naming it answer nothing, does its foreign affairs office,
+        # the voice of its reports (全年力争新增国际友城4个…)
+        and not (unvoiced and _own_office(iri, slots, lex))
     ]
     names = [
         n
@@ -284,15 +305,28 @@ PLACE_WEIGHT = 0.3  # of the words of the place whose reports the question is ke
 
 
 def _places_kept_to(slots: Slots, lex: Lexicon) -> list[str]:
-    """The names of the places named in the question whose reports it is kept to."""
+    """The names of the places named in the question whose reports it is kept to, and of
+    their foreign affairs offices."""
     if not slots.documents:
         return []
     return [
         n
         for iri in slots.named
-        if iri in lex.reports_of or getattr(lex.entities.get(iri), "type", "") in PLACES
+        if iri in lex.reports_of
+        or getattr(lex.entities.get(iri), "type", "") in PLACES
+        or _own_office(iri, slots, lex)
         for n in lex.zh_names(iri)
     ]
+
+
+def _own_office(iri: URIRef, slots: Slots, lex: Lexicon) -> bool:
+    """Whether `iri` is the foreign affairs office of a city whose reports the question is kept
+    to: those reports are its own, written in its voice, and name it in a few sentences only."""
+    return (
+        bool(slots.documents)
+        and iri in lex.offices
+        and bool(set(lex.own_places(iri)) & set(slots.reporting))
+    )
 
 
 def _ranked(

@@ -181,8 +181,18 @@ def read_slots(question: str, lex: Lexicon) -> Slots:
     slots.year = question_year(text, lex)
     # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
     slots.region = link_region(slots.blanked, lex, used)
+    # a city named, or named inside its foreign affairs office's name (宜宾市委外办 of 宜宾市委
+    # 外办主任在北京座谈…: Yibin's reports, and Beijing's)
     slots.reporting = (
-        [a for a in anchors if a in lex.reports_of] if len(lex.reports_of) > 1 else []
+        list(
+            dict.fromkeys(
+                c
+                for a in anchors
+                for c in ([a] if a in lex.reports_of else lex.own_places(a))
+            )
+        )
+        if len(lex.reports_of) > 1
+        else []
     )
     slots.documents = sorted({d for a in slots.reporting for d in lex.reports_of[a]})
     blanked = slots.blanked
