@@ -162,8 +162,19 @@ def acronyms(name: str) -> list[str]:
 FEW_NAMES = 5  # a word in the English names of at most this many entities singles one out
 
 
+# the apostrophe that parts two pinyin syllables (Xi'an, Yan'an, Tai'an): the second one starts
+# with a vowel, unlike the English endings after an apostrophe (Anhui's, don't, we're)
+_SYLLABLE_MARK = re.compile(r"(?<=[A-Za-z])['’](?=[aeoAEO])")
+
+
+def join_syllables(text: str) -> str:
+    """Xi'an -> Xian: one word, as pinyin writes it without the mark. Split at the mark, the
+    name's first syllable alone (Xi) was the whole of its name, and Xi Jinping named Xi'an."""
+    return _SYLLABLE_MARK.sub("", text)
+
+
 def en_tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in _WORD.findall(text.lower()) if t not in EN_STOP)
+    return frozenset(t for t in _WORD.findall(join_syllables(text).lower()) if t not in EN_STOP)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from search.qa.cues import (
     WHO,
     YEAR_ASKED,
 )
-from search.qa.lexicon import Lexicon
+from search.qa.lexicon import Lexicon, join_syllables
 from search.qa.linking import (
     link_english_names,
     link_goals,
@@ -115,7 +115,8 @@ def shape_of(lower: str, used: list[str]) -> str:
 
 
 def normalise(question: str) -> str:
-    return question.strip().replace("（", "(").replace("）", ")").replace("？", "?")
+    text = question.strip().replace("（", "(").replace("）", ")").replace("？", "?")
+    return join_syllables(text)
 
 
 def concepts_of(blanked: str, shape: str) -> frozenset[str]:
