@@ -22,6 +22,7 @@ from search.qa.from_text import (
     TextAnswer,
     documents_naming,
     expected_type,
+    named_in_question,
     naming_documents,
     read_answers,
     text_sparql,
@@ -177,6 +178,8 @@ class QuestionAnswerer:
             plan = _paged(candidate)
             rows = intent.keep(self._run(plan, unfiltered), reading.slots, self.lexicon)
             rows = _of_asked_type(rows, intent, candidate)
+            if intent.others_only:
+                rows = [r for r in rows if not named_in_question(r, reading.slots)]
             if rows:
                 break
         answers, inferred = self._group(intent, plan, rows)

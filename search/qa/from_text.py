@@ -532,6 +532,12 @@ def _given(row: dict[str, object], slots: Slots) -> bool:
     return (len(zh) >= 2 and zh in slots.text) or (len(en) >= 3 and en in slots.lower)
 
 
+def named_in_question(row: dict[str, object], slots: Slots) -> bool:
+    """Whether a graph answer's entity is one the question names or writes (Suzhou, asked where
+    the Suzhou society's meeting was held; the city of the forum named after it)."""
+    return URIRef(str(row.get("e"))) in slots.named or _given(row, slots)
+
+
 def _keep(found: dict[str, TextAnswer], answer: TextAnswer) -> None:
     key = answer.iri or answer.label
     if key not in found or found[key].score < answer.score:

@@ -52,6 +52,9 @@ class Intent:
     # what the answer is when no plan answers and the text is read instead (search.qa.from_text):
     # () for the answer type the question names (城市, company …)
     expects: ClassVar[tuple[str, ...]] = ()
+    # the answers are others than what the question names: a name it gives (the city asked
+    # about, a name written inside the event asked about) is no answer
+    others_only: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
