@@ -72,6 +72,7 @@ class TextAnswer:
     hit: SentenceHit
     start: int  # span of the answer in its report
     end: int
+    of_kind: bool = False  # named as the kind of thing asked for (什么论坛: …论坛)
 
 
 def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
@@ -285,9 +286,14 @@ def _read_answers(
                 near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
             candidates.append(
                 TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
-                           hit.score / top * near, hit, start, end)
+                           hit.score / top * near, hit, start, end, of_kind)
             )
-        for answer in _listed_together(candidates):
+        listed = _listed_together(candidates)
+        if any(a.of_kind for a in listed):
+            # which economic corridor, 什么论坛: the names of that kind (and those listed with
+            # them) answer, not the places and bodies named beside them
+            listed = [a for a in listed if a.of_kind]
+        for answer in listed:
             _keep(found, answer)
     if not found:
         return [], hits
@@ -382,10 +388,13 @@ def _listed_together(candidates: list[TextAnswer]) -> list[TextAnswer]:
 
 
 def _lifted(group: list[TextAnswer]) -> list[TextAnswer]:
+    """A list's names score as its best, and are of the kind asked for when one of them is
+    (利物浦大学、加州大学伯克利分校: which universities)."""
     if len(group) < 2:
         return group
     best = max(a.score for a in group)
-    return [replace(a, score=best) for a in group]
+    of_kind = any(a.of_kind for a in group)
+    return [replace(a, score=best, of_kind=of_kind) for a in group]
 
 
 def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
