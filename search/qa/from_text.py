@@ -29,7 +29,7 @@ from search.qa.quantity import (
     is_ordinal,
 )
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
-from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
+from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, asks_foreign, singular
 from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
@@ -249,6 +249,7 @@ def _read_answers(
         ]
         constraint = set(slots.countries + qualifying + slots.region)
         heads = asked_heads(slots, lex)
+        foreign = asks_foreign(slots)
         candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
@@ -266,6 +267,7 @@ def _read_answers(
                 (kind not in wanted and not of_kind)
                 or entity in named
                 or (wanted == ANY and _given(row, slots))
+                or (foreign and of_home_country(entity, lex))  # 哪些外国城市: none of China's
             ):
                 continue
             # a country, demonym or region named constrains where the answer is (which Korean
@@ -545,6 +547,14 @@ def named_in_question(row: dict[str, object], slots: Slots) -> bool:
     """Whether a graph answer's entity is one the question names or writes (Suzhou, asked where
     the Suzhou society's meeting was held; the city of the forum named after it)."""
     return URIRef(str(row.get("e"))) in slots.named or _given(row, slots)
+
+
+def of_home_country(iri: URIRef, lex: Lexicon) -> bool:
+    """Whether an entity is of the home country (a Chinese city, asked for foreign cities)."""
+    home = lex.home_country
+    return home is not None and (
+        iri == home or getattr(lex.entities.get(iri), "country", None) == home
+    )
 
 
 def _keep(found: dict[str, TextAnswer], answer: TextAnswer) -> None:

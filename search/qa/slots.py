@@ -302,6 +302,20 @@ _ASKING_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3})")
 _AFTER_DE = re.compile(r"的([^的是在与和由及把被将对为向从，,。？?！!、\s]{1,6})")
 
 
+# "foreign" qualifying the noun asked for (哪些外国城市, which foreign cities), not a name's word
+# (foreign affairs office, overseas Chinese affairs)
+_FOREIGN_ASKED = re.compile(
+    r"外国(?!语)|国外|境外|海外|\bforeign\b(?! affairs)|\boverseas\b(?! chinese)"
+)
+
+
+def asks_foreign(slots: Slots) -> bool:
+    """Whether the noun the question asks with is qualified as foreign (哪些外国城市): an answer
+    of the home country is none."""
+    blanked = slots.blanked
+    return any(_FOREIGN_ASKED.search(blanked[a:b]) for a, b in asked_spans(blanked))
+
+
 def asked_spans(lower: str) -> list[tuple[int, int]]:
     """Where the noun the question word asks with stands (the span after 哪个 / which), first
     the words right after it, then those after a 的 that closes them (哪个位于柬埔寨的特区: the
