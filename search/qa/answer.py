@@ -23,7 +23,9 @@ from search.qa.from_text import (
     TextAnswer,
     documents_naming,
     expected_type,
+    named_in_question,
     naming_documents,
+    of_home_country,
     read_answers,
     text_sparql,
 )
@@ -32,6 +34,7 @@ from search.qa.intents.base import PLANNED
 from search.qa.lexicon import Lexicon
 from search.qa.plan import QueryPlan, planned_only_query
 from search.qa.retrieve import SentenceHit, SentenceIndex
+from search.qa.slots import asks_foreign
 from search.qa.text_match import simplified
 from search.qa.understand import understand
 
@@ -180,6 +183,10 @@ class QuestionAnswerer:
             rows, matching = graph_rows(self._select, intent, plan, unfiltered)
             rows = intent.keep(rows, reading.slots, self.lexicon)
             rows = _of_asked_type(rows, intent, candidate)
+            if intent.others_only:
+                rows = [r for r in rows if not named_in_question(r, reading.slots)]
+            if asks_foreign(reading.slots) and not intent.values:  # which foreign cities
+                rows = [r for r in rows if not of_home_country(URIRef(str(r["e"])), self.lexicon)]
             if rows:
                 break
         answers, inferred = self._group(intent, plan, rows)

@@ -29,7 +29,7 @@ from search.qa.quantity import (
     is_ordinal,
 )
 from search.qa.retrieve import SentenceHit, SentenceIndex, query_terms
-from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, singular
+from search.qa.slots import ENGLISH_CLASS_WORDS, Slots, asked_spans, asks_foreign, singular
 from search.qa.text_match import nearness, simplified, surrounding
 
 TOP_SENTENCES = 5
@@ -72,6 +72,7 @@ class TextAnswer:
     hit: SentenceHit
     start: int  # span of the answer in its report
     end: int
+    of_kind: bool = False  # named as the kind of thing asked for (什么论坛: …论坛)
 
 
 def expected_type(slots: Slots, expects: tuple[str, ...]) -> tuple[str, ...]:
@@ -100,7 +101,25 @@ def read_answers(
     dataset: Dataset,
     wanted: tuple[str, ...],
 ) -> tuple[list[TextAnswer], list[SentenceHit]]:
-    """Answers of the wanted type from the best sentences, and those sentences."""
+    """Answers of the wanted type from the best sentences, and those sentences. A question
+    about a city's foreign affairs office is read first from the sentences that name it, else
+    from all of the city's reports, which it writes (全年力争新增国际友城4个以上)."""
+    found, hits = _read_answers(slots, lex, index, dataset, wanted, unvoiced=False)
+    if not found and any(_own_office(i, slots, lex) for i in slots.named):
+        found, again = _read_answers(slots, lex, index, dataset, wanted, unvoiced=True)
+        hits = hits or again
+    return found, hits
+
+
+def _read_answers(
+    slots: Slots,
+    lex: Lexicon,
+    index: SentenceIndex,
+    dataset: Dataset,
+    wanted: tuple[str, ...],
+    *,
+    unvoiced: bool,
+) -> tuple[list[TextAnswer], list[SentenceHit]]:
     terms = query_terms(slots, lex)
     # what the question names, the answer's sentence names too (an answer about the Belt and
     # Road comes from a sentence about it)
@@ -115,6 +134,9 @@ def read_answers(
         # a place whose reports the question is already kept to is 我市 in many of their
         # sentences: it narrows nothing there
         and not (slots.documents and getattr(lex.entities.get(iri), "type", "") in PLACES)
+        # nor, when the sentences naming it answer nothing, does its foreign affairs office,
+        # the voice of its reports (全年力争新增国际友城4个…)
+        and not (unvoiced and _own_office(iri, slots, lex))
     ]
     names = [
         n
@@ -227,6 +249,7 @@ def read_answers(
         ]
         constraint = set(slots.countries + qualifying + slots.region)
         heads = asked_heads(slots, lex)
+        foreign = asks_foreign(slots)
         candidates: list[TextAnswer] = []
         for row in select_values(dataset, query):
             kind = str(row["type"]).rsplit("#", 1)[-1]
@@ -244,6 +267,7 @@ def read_answers(
                 (kind not in wanted and not of_kind)
                 or entity in named
                 or (wanted == ANY and _given(row, slots))
+                or (foreign and of_home_country(entity, lex))  # 哪些外国城市: none of China's
             ):
                 continue
             # a country, demonym or region named constrains where the answer is (which Korean
@@ -264,9 +288,14 @@ def read_answers(
                 near *= HEAD_BONUS  # 什么论坛: a name of that kind (中国—东盟媒体合作论坛)
             candidates.append(
                 TextAnswer(label, str(row.get("label_en") or ""), str(entity), kind,
-                           hit.score / top * near, hit, start, end)
+                           hit.score / top * near, hit, start, end, of_kind)
             )
-        for answer in _listed_together(candidates):
+        listed = _listed_together(candidates)
+        if any(a.of_kind for a in listed):
+            # which economic corridor, 什么论坛: the names of that kind (and those listed with
+            # them) answer, not the places and bodies named beside them
+            listed = [a for a in listed if a.of_kind]
+        for answer in listed:
             _keep(found, answer)
     if not found:
         return [], hits
@@ -284,15 +313,28 @@ PLACE_WEIGHT = 0.3  # of the words of the place whose reports the question is ke
 
 
 def _places_kept_to(slots: Slots, lex: Lexicon) -> list[str]:
-    """The names of the places named in the question whose reports it is kept to."""
+    """The names of the places named in the question whose reports it is kept to, and of
+    their foreign affairs offices."""
     if not slots.documents:
         return []
     return [
         n
         for iri in slots.named
-        if iri in lex.reports_of or getattr(lex.entities.get(iri), "type", "") in PLACES
+        if iri in lex.reports_of
+        or getattr(lex.entities.get(iri), "type", "") in PLACES
+        or _own_office(iri, slots, lex)
         for n in lex.zh_names(iri)
     ]
+
+
+def _own_office(iri: URIRef, slots: Slots, lex: Lexicon) -> bool:
+    """Whether `iri` is the foreign affairs office of a city whose reports the question is kept
+    to: those reports are its own, written in its voice, and name it in a few sentences only."""
+    return (
+        bool(slots.documents)
+        and iri in lex.offices
+        and bool(set(lex.own_places(iri)) & set(slots.reporting))
+    )
 
 
 def _ranked(
@@ -348,10 +390,13 @@ def _listed_together(candidates: list[TextAnswer]) -> list[TextAnswer]:
 
 
 def _lifted(group: list[TextAnswer]) -> list[TextAnswer]:
+    """A list's names score as its best, and are of the kind asked for when one of them is
+    (利物浦大学、加州大学伯克利分校: which universities)."""
     if len(group) < 2:
         return group
     best = max(a.score for a in group)
-    return [replace(a, score=best) for a in group]
+    of_kind = any(a.of_kind for a in group)
+    return [replace(a, score=best, of_kind=of_kind) for a in group]
 
 
 def asked_heads(slots: Slots, lex: Lexicon) -> tuple[str, ...]:
@@ -496,6 +541,20 @@ def _given(row: dict[str, object], slots: Slots) -> bool:
     type, it asks of it, not for it."""
     zh, en = str(row.get("label") or ""), str(row.get("label_en") or "").lower()
     return (len(zh) >= 2 and zh in slots.text) or (len(en) >= 3 and en in slots.lower)
+
+
+def named_in_question(row: dict[str, object], slots: Slots) -> bool:
+    """Whether a graph answer's entity is one the question names or writes (Suzhou, asked where
+    the Suzhou society's meeting was held; the city of the forum named after it)."""
+    return URIRef(str(row.get("e"))) in slots.named or _given(row, slots)
+
+
+def of_home_country(iri: URIRef, lex: Lexicon) -> bool:
+    """Whether an entity is of the home country (a Chinese city, asked for foreign cities)."""
+    home = lex.home_country
+    return home is not None and (
+        iri == home or getattr(lex.entities.get(iri), "country", None) == home
+    )
 
 
 def _keep(found: dict[str, TextAnswer], answer: TextAnswer) -> None:

@@ -105,6 +105,10 @@ REPORTING = (  # the city each report speaks for ("我市"): its home mentions
 )
 
 
+OFFICES = (  # the foreign affairs offices extraction found (宜宾市委外办, 泸州市外办)
+    SPARQL_PREFIXES
+    + 'SELECT DISTINCT ?e WHERE { ?e dcterms:source "foreign-affairs-office" }'
+)
 MENTIONED = (  # entities some stored report names
     SPARQL_PREFIXES + "SELECT DISTINCT ?e WHERE { ?m a wsh:Mention ; wsh:mentionOf ?e }"
 )
@@ -158,8 +162,19 @@ def acronyms(name: str) -> list[str]:
 FEW_NAMES = 5  # a word in the English names of at most this many entities singles one out
 
 
+# the apostrophe that parts two pinyin syllables (Xi'an, Yan'an, Tai'an): the second one starts
+# with a vowel, unlike the English endings after an apostrophe (Anhui's, don't, we're)
+_SYLLABLE_MARK = re.compile(r"(?<=[A-Za-z])['’](?=[aeoAEO])")
+
+
+def join_syllables(text: str) -> str:
+    """Xi'an -> Xian: one word, as pinyin writes it without the mark. Split at the mark, the
+    name's first syllable alone (Xi) was the whole of its name, and Xi Jinping named Xi'an."""
+    return _SYLLABLE_MARK.sub("", text)
+
+
 def en_tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in _WORD.findall(text.lower()) if t not in EN_STOP)
+    return frozenset(t for t in _WORD.findall(join_syllables(text).lower()) if t not in EN_STOP)
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,7 @@ class Lexicon:
     reports_of: dict[URIRef, set[URIRef]] = field(default_factory=dict)  # city -> its reports
     year_of: dict[URIRef, str] = field(default_factory=dict)  # report -> the year it reports on
     mentioned: set[URIRef] = field(default_factory=set)  # entities a stored report names
+    offices: set[URIRef] = field(default_factory=set)  # foreign affairs offices
     gazetteer: PlaceNames | None = None
     _counts: dict[str, int] = field(default_factory=dict, repr=False)  # word -> sentences with it
     _heads: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
@@ -349,6 +365,25 @@ class Lexicon:
         """A word in a handful of sentences (领馆) narrows evidence; one in many (外办) not."""
         return 0 < self._sentences_with(word) <= self._handful
 
+    def own_places(self, iri: URIRef) -> list[URIRef]:
+        """The reporting cities a foreign affairs office is named after (宜宾市委外办 -> 宜宾): a
+        question about the office is a question about that city's reports, whatever other city
+        it names (宜宾市委外办主任在北京座谈…). A university or a company named after a city
+        (苏州大学) speaks for no city."""
+        if iri not in self.offices:
+            return []
+        names = [n for n in self.zh_names(iri) if len(n) >= 3]
+        return [
+            city
+            for city in self.reports_of
+            if city != iri
+            and any(
+                n.startswith(c) and len(c) >= 2 and c[0] not in _OWN
+                for c in self.zh_names(city)
+                for n in names
+            )
+        ]
+
     def is_common(self, word: str) -> bool:
         """A word in more than a handful of sentences (外办): it narrows nothing."""
         return self._sentences_with(word) > self._handful
@@ -367,6 +402,9 @@ class Lexicon:
     def latest_year(self) -> int | None:
         return max(self.years) if self.years else None
 
+
+# 我市, 全市, 本市: how a report names its own city, no city's name
+_OWN = "我全本"
 
 # an enterprise is asked about without its legal suffix (欧力士集团 -> 欧力士, 海尔集团 -> 海尔)
 _LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|控股集团|集团|公司)$")
@@ -431,4 +469,5 @@ def build_lexicon(
     for doc, year in select(dataset, DOCUMENT_YEARS):
         lex.year_of[URIRef(str(doc))] = str(year)[:4]
     lex.mentioned = {URIRef(str(e)) for (e,) in select(dataset, MENTIONED)}
+    lex.offices = {URIRef(str(e)) for (e,) in select(dataset, OFFICES)}
     return lex

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from search.qa.lexicon import Lexicon, en_tokens
+from search.qa.slots import singular
 
 # the asked phrase after the question word (多少个国际友城), else before it, as reports name a
 # count before its number (国际友好城市总数将达到多少个); English: up to its verb
@@ -50,9 +51,12 @@ def english_count_words(slots: Any, lex: Lexicon) -> list[str] | None:
     forms = {
         form
         for t in en_tokens(phrase)
-        for form in dict.fromkeys([t, t[:-1] if t.endswith("s") else t])
+        # countries -> country (CC-CEDICT glosses the singular: 国家), as well as the old cut
+        for form in dict.fromkeys([t, t[:-1] if t.endswith("s") else t, singular(t)])
     }
-    if not forms or forms & named:  # how many APEC Business Travel Cards: the named thing
+    # how many APEC Business Travel Cards: the named thing (a word of many names, city of
+    # Liaocheng City, is no such thing)
+    if not forms or forms & named & lex.distinctive_tokens:
         return None
     return [w for form in forms for w in lex.english_to_chinese(form)]
 

@@ -29,7 +29,7 @@ from search.qa.cues import (
     WHO,
     YEAR_ASKED,
 )
-from search.qa.lexicon import Lexicon
+from search.qa.lexicon import Lexicon, join_syllables
 from search.qa.linking import (
     link_english_names,
     link_goals,
@@ -115,7 +115,8 @@ def shape_of(lower: str, used: list[str]) -> str:
 
 
 def normalise(question: str) -> str:
-    return question.strip().replace("（", "(").replace("）", ")").replace("？", "?")
+    text = question.strip().replace("（", "(").replace("）", ")").replace("？", "?")
+    return join_syllables(text)
 
 
 def concepts_of(blanked: str, shape: str) -> frozenset[str]:
@@ -181,8 +182,18 @@ def read_slots(question: str, lex: Lexicon) -> Slots:
     slots.year = question_year(text, lex)
     # regions only outside names: "Europe" in China-Europe Railway Express is no constraint
     slots.region = link_region(slots.blanked, lex, used)
+    # a city named, or named inside its foreign affairs office's name (宜宾市委外办 of 宜宾市委
+    # 外办主任在北京座谈…: Yibin's reports, and Beijing's)
     slots.reporting = (
-        [a for a in anchors if a in lex.reports_of] if len(lex.reports_of) > 1 else []
+        list(
+            dict.fromkeys(
+                c
+                for a in anchors
+                for c in ([a] if a in lex.reports_of else lex.own_places(a))
+            )
+        )
+        if len(lex.reports_of) > 1
+        else []
     )
     slots.documents = sorted({d for a in slots.reporting for d in lex.reports_of[a]})
     blanked = slots.blanked
@@ -289,6 +300,20 @@ _ASKING_EN = re.compile(r"\b(?:which|what)((?:\s+[a-z-]+){1,3})")
 
 
 _AFTER_DE = re.compile(r"的([^的是在与和由及把被将对为向从，,。？?！!、\s]{1,6})")
+
+
+# "foreign" qualifying the noun asked for (哪些外国城市, which foreign cities), not a name's word
+# (foreign affairs office, overseas Chinese affairs)
+_FOREIGN_ASKED = re.compile(
+    r"外国(?!语)|国外|境外|海外|\bforeign\b(?! affairs)|\boverseas\b(?! chinese)"
+)
+
+
+def asks_foreign(slots: Slots) -> bool:
+    """Whether the noun the question asks with is qualified as foreign (哪些外国城市): an answer
+    of the home country is none."""
+    blanked = slots.blanked
+    return any(_FOREIGN_ASKED.search(blanked[a:b]) for a, b in asked_spans(blanked))
 
 
 def asked_spans(lower: str) -> list[tuple[int, int]]:

@@ -56,6 +56,9 @@ class Intent:
     # the rows of the first page's answers only (`listed`), matched from these variables of the
     # answers query; () = one query gives every row (`search.qa.answer.graph_rows`)
     pages: ClassVar[tuple[str, ...]] = ()
+    # the answers are others than what the question names: a name it gives (the city asked
+    # about, a name written inside the event asked about) is no answer
+    others_only: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from rdflib import URIRef
+
 from search.qa.cues import COUNTRY_OF_ACT
 from search.qa.intents.base import Intent, Label, base_plan
 from search.qa.lexicon import Lexicon
@@ -29,19 +31,30 @@ class CountryOf(Intent):
     )
 
     def applies(self, slots: Slots, lex: Lexicon) -> bool:
-        # 与哪个国家合作, in which country did X hold: a country of an act, read from the text
+        # 与哪个国家合作, in which country did X hold: a country of an act, read from the text.
+        # The reports are the home country's: a name of it (a city, its museum) asked about
+        # with "which country" asks for the other country of an act (the prime minister of
+        # which country visited X, in which country X's exhibition was shown), not for its own
         return (
             "Q:country" in slots.concepts
             and bool(slots.anchors)
             and not COUNTRY_OF_ACT.search(slots.blanked)
+            and not all(
+                getattr(lex.entities.get(a), "country", None) == lex.home_country
+                for a in self._asked(slots, lex)
+            )
         )
 
     def readings(self, slots: Slots, lex: Lexicon) -> list[QueryPlan]:
+        return [replace(base_plan(self.name, slots, lex), anchors=self._asked(slots, lex))]
+
+    @staticmethod
+    def _asked(slots: Slots, lex: Lexicon) -> list[URIRef]:
         # 杭州的国际友城滨松位于哪个国家: the reporting city only qualifies; the last other name
         # is the one asked about
         home = {lex.home_city, *slots.reporting, *lex.reports_of}
         asked = [a for a in slots.anchors if a not in home] or slots.anchors
-        return [replace(base_plan(self.name, slots, lex), anchors=asked[-1:])]
+        return asked[-1:]
 
     def render(self, plan: QueryPlan) -> str:
         text = (

@@ -26,6 +26,7 @@ from search.qa.slots import Slots
 
 class Related(Intent):
     name = "related"
+    others_only = True
     why = "entities of the asked type tied to the named entity by the asked relation"
     examples = (
         "[青岛港](Enterprise)与哪些港口开展了合作？",
@@ -194,6 +195,7 @@ def render_related(plan: QueryPlan) -> str:
 
 class SisterCities(Intent):
     name = "sister_cities"
+    others_only = True
     why = "a city's sister cities (twinned, or planned), in a year or a region when asked"
     cues = frozenset({"P:sisterCityOf"})
     examples = (
@@ -231,6 +233,7 @@ class SisterCities(Intent):
 
 class Participants(Intent):
     name = "participants"
+    others_only = True
     why = "who took part in a named event, or in events of a kind"
     cues = frozenset({"P:participatedIn"})
     examples = (
@@ -276,6 +279,7 @@ def _events(slots: Slots, lex: Lexicon) -> list[URIRef]:
 
 class Events(Intent):
     name = "events"
+    others_only = True
     why = "which events (held somewhere, in a year, about a country), or where an event was held"
     cues = frozenset({"T:Event", "Q:where"})
     examples = (
@@ -352,6 +356,7 @@ class Events(Intent):
 
 class TypedList(Intent):
     name = "typed_list"
+    others_only = True
     why = "entities of a type named in the reports, from a country or of a kind"
     cues = frozenset({"Q:mentioned"})
     pages = ("e", "type")
