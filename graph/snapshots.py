@@ -86,9 +86,11 @@ class Publisher:
         _write_atomic(self.root / WRITER, json.dumps(record))
 
     def committed(self) -> None:
-        """Publish soon, on a thread of its own: the checkpoint, renaming and pruning of old
-        snapshots (hundreds of hard links as the store grows) no longer hold up the writer,
-        which during an ingest is building the next report (3 % of its time at load 8)."""
+        """Publish soon, on the timer's thread: the checkpoint (hard links to the store's
+        files) and the pruning of old snapshots no longer run inside the writer's commit,
+        which during an ingest goes on to build the next report (0.7 s of the writer's wall
+        time in an ingest of 100 reports at load 8). A commit made while a snapshot is being
+        taken still waits for it (one lock, as before)."""
         with self._lock:
             self._pending = True
             if self._timer is None:
