@@ -62,9 +62,10 @@ def _lock_path(root: Path, generation: int) -> Path:
 class Publisher:
     """The writer's side: publishes snapshots of the store it holds open for writing.
 
-    `committed()` after each write publishes at once, or at most `PUBLISH_EVERY_S` later when
-    writes come faster (an ingest commits once a report); `close()` publishes once more, so
-    a write that no commit followed still reaches the readers.
+    `committed()` after each write publishes at once (on a timer thread), or at most
+    `PUBLISH_EVERY_S` later when writes come faster (an ingest commits once a report);
+    `close()` publishes once more, so a write that no commit followed still reaches the
+    readers.
     """
 
     def __init__(self, store: pyoxigraph.Store, store_dir: Path) -> None:
@@ -85,12 +86,15 @@ class Publisher:
         _write_atomic(self.root / WRITER, json.dumps(record))
 
     def committed(self) -> None:
+        """Publish soon, on the timer's thread: the checkpoint (hard links to the store's
+        files) and the pruning of old snapshots no longer run inside the writer's commit,
+        which during an ingest goes on to build the next report (0.7 s of the writer's wall
+        time in an ingest of 100 reports at load 8). A commit made while a snapshot is being
+        taken still waits for it (one lock, as before)."""
         with self._lock:
             self._pending = True
-            wait = self._last + PUBLISH_EVERY_S - time.monotonic()
-            if wait <= 0:
-                self._publish_locked()
-            elif self._timer is None:
+            if self._timer is None:
+                wait = max(0.0, self._last + PUBLISH_EVERY_S - time.monotonic())
                 self._timer = threading.Timer(wait, self._publish_pending)
                 self._timer.daemon = True
                 self._timer.start()
@@ -98,7 +102,7 @@ class Publisher:
     def _publish_pending(self) -> None:
         with self._lock:
             self._timer = None
-            if self._pending:
+            if self._pending and self._store is not None:  # not closed meanwhile
                 self._publish_locked()
 
     def publish(self) -> int:

@@ -239,6 +239,39 @@ def test_a_reader_sees_each_published_write_without_the_lock(tmp_path: Path) -> 
     writer.close()
 
 
+def test_a_commit_is_published_beside_the_writer_not_by_it(tmp_path: Path) -> None:
+    # the checkpoint and the pruning of old snapshots run on the timer thread, while the
+    # writer (an ingest) builds its next report; the snapshot still follows at once
+    import threading
+    import time
+
+    import pyoxigraph
+
+    from graph.snapshots import PUBLISH_EVERY_S, Publisher, current_generation, snapshots_dir
+
+    path = tmp_path / "store"
+    store = pyoxigraph.Store(str(path))
+    publisher = Publisher(store, path)
+    first = current_generation(snapshots_dir(path))
+    publishers: list[threading.Thread] = []
+    publish = publisher._publish_locked
+
+    def recorded() -> int:
+        publishers.append(threading.current_thread())
+        return publish()
+
+    publisher._publish_locked = recorded  # type: ignore[method-assign]
+    time.sleep(PUBLISH_EVERY_S)  # the last snapshot is old enough: this commit is due now
+    publisher.committed()
+    deadline = time.monotonic() + 10
+    while current_generation(snapshots_dir(path)) == first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert current_generation(snapshots_dir(path)) != first
+    assert publishers and threading.main_thread() not in publishers
+    publisher.close()
+    del store
+
+
 def test_a_snapshot_in_use_is_kept_until_its_reader_lets_go(tmp_path: Path) -> None:
     import pyoxigraph
 
