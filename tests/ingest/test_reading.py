@@ -858,3 +858,11 @@ def test_a_division_sharing_its_citys_name_is_the_city_in_a_sister_city_list() -
 def test_a_kind_of_body_is_no_name_for_the_statistical_recogniser_either() -> None:
     ex = extract("组织外国商协会和驻华机构走进自贸试验区。", title="西安市外办工作简报")
     assert not [m for m in ex.mentions if m.surface.startswith("外国")]
+
+
+def test_a_country_read_inside_a_regions_name_is_not_its_country() -> None:
+    ex = extract(
+        "自1980年与美国马里兰州缔结友好省州关系以来，两地交流密切。", title="安徽省外办工作简报"
+    )
+    assert entities(ex)["马里兰州"] == ("Region", "US")
+    assert "马里" not in entities(ex)
