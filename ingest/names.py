@@ -103,11 +103,6 @@ def _name_like(label: str, ctx: DocContext, kind: str = "", listed: bool = False
     return kind == "Organization" and len(word) >= 2 and flag in _NAME_POS
 
 
-def _starts_with_place(text: str, ctx: DocContext) -> bool:
-    found = ctx.gazetteer.prefixes(text)
-    return any(r.type in ("City", "Region") for _, refs in found for r in refs)
-
-
 _LEVEL = ("市", "州", "省", "道", "县", "郡", "府")
 
 
@@ -146,11 +141,11 @@ def _contains_name(text: str, ctx: DocContext) -> bool:
     ) or (any(ch in ctx.gazetteer.abbreviations for ch in text[:2]) and text[:1] == "中")
 
 
-# meetings of a party committee or group are not events (as party congresses are not); a
-# session named without its body names nothing
 # a pointing word before a head (该公司, 此次大会, 本会), not the end of a word (日本商会, 资本,
 # 因此, 尤其)
 _POINTING = r"(?<![日资成基根文样版范书剧课原因如彼尤极与应])[该此其本]"
+# meetings of a party committee or group are not events (as party congresses are not); a
+# session named without its body names nothing
 _PARTY_MEETING = re.compile(r"(?:[市省区县州]委|党委|党组)[\u4e00-\u9fff]*(?:会议|全会)$")
 _BARE_SESSION = re.compile(r"第[一二三四五六七八九十\d]+次(?:全体)?会议")
 _WHOLE = re.compile(r"^((?:\d{4}年)?)(全[市省区州县])")

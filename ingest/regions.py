@@ -50,7 +50,7 @@ def recognise_regions_abroad(ctx: DocContext) -> None:
             if found is None:
                 continue
             name, country = found
-            # a country read inside the name (马里 of 马里兰州) is not where the region is
+            # a country read inside the name (马里 of 马里兰州) is not where the place is
             outside = [(k, code) for k, code in countries if not at - len(name) <= k < at]
             country = country or _nearest(outside, at - len(name))
             if not country or country == ctx.home_country:
@@ -83,7 +83,7 @@ def recognise_cities_abroad(ctx: DocContext) -> None:
             if len(found[0]) < 3 or any(ch in _NOT_IN_CITY for ch in found[0]):
                 continue  # 为两市, 魁北克省沙威尼根市 (a region's city: _city_after)
             name, country = found
-            # a country read inside the name (马里 of 马里兰州) is not where the region is
+            # a country read inside the name (马里 of 马里兰州) is not where the place is
             outside = [(k, code) for k, code in countries if not at - len(name) <= k < at]
             country = country or _nearest(outside, at - len(name))
             if not country or country == ctx.home_country:

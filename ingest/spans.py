@@ -17,6 +17,8 @@ from ingest.terms import alternation
 
 jieba.setLogLevel(60)
 
+# characters before 率 that make it a noun's end (效率, 汇率), not the verb "lead"
+_NOT_LEADING = "效频汇比利税概速功坦直表统草轻督"
 # verbs and prepositions that introduce an object; a name starts after the last of them
 _TRIGGER = re.compile(
     r"参加|参与|出席|举办|举行|组织|邀请|开展|启动|促成|推动|推进|助推|助力|建设|打造|搭建"
@@ -35,12 +37,10 @@ _TRIGGER = re.compile(
     # a visit's subject ends at 一行 (部长一行到…大学), its destination follows 到 or 来
     r"|一行|(?<![得收做办想达])到(?!访)|到访|(?<![未本原带归往以从到])来(?![自访宾华])"
     # a leader leading a body (副主任王明率省友协代表团): 率 as a verb, not 效率, 率先
-    r"|(?<![效频汇比利税概速功坦直表统草轻督])率(?:领)?(?!先)"  # (_NOT_LEADING)
+    rf"|(?<![{_NOT_LEADING}])率(?:领)?(?!先)"
     # a short form announced in brackets: 联合会(以下简称联合会), (下称“厦洽会”)
     r"|(?:以下)?简称|下称"
 )
-# characters before 率 that make it a noun's end (效率, 汇率), not the verb "lead"
-_NOT_LEADING = "效频汇比利税概速功坦直表统草轻督"
 # what can stand before a name in running text and is no part of it: list numbers (1. 2、
 # (3) ④ 一是), a bracketed byline, a date, a leading comma or list mark
 _OPENER = re.compile(
