@@ -39,6 +39,6 @@ def test_the_kind_asked_for_answers_not_the_place_beside_it(baoshan: Workspace) 
 
 
 def test_a_name_listed_with_one_of_the_kind_is_of_it(baoshan: Workspace) -> None:
-    """加州大学伯克利分校 ends with 分校, not 大学, and is listed with 利物浦大学."""
+    """加州大学伯克利分校 ends with 分校, not 大学, and is listed with 英国利物浦大学."""
     labels = _labels(baoshan, "保山教育代表团到访了哪些外国大学？")
-    assert sorted(labels) == sorted(["利物浦大学", "美国加州大学伯克利分校"])
+    assert sorted(labels) == sorted(["英国利物浦大学", "美国加州大学伯克利分校"])
