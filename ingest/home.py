@@ -1,6 +1,7 @@
 """The place a report speaks for (我市, 全市, 市外办, 我省): read from the report itself, by its
-title and header, then the office it names as its author, then, failing both, the Chinese city
-it names most often. Never from another report, and never guessed from a first character.
+title and header, then the office it names as its author, then a visit to it written with its
+one-character name (来烟访问), then, failing all, the Chinese city it names most often. Never
+from another report, and never guessed from a first character.
 """
 
 from __future__ import annotations
@@ -92,7 +93,36 @@ def find_home(sentences: list[Sentence], title: str, gaz: Gazetteer, configured:
     english = _english_author(sentences, gaz)
     if english is not None:
         return HomePlace(english, "author (English)")
+    abbreviated = _abbreviated_home(sentences, gaz, visitors)
+    if abbreviated is not None:
+        return HomePlace(abbreviated, "abbreviation")
     return _most_named(sentences, gaz, visitors)
+
+
+_ARRIVAL = re.compile(r"[来在抵莅]([\u4e00-\u9fff])")
+
+
+def _abbreviated_home(
+    sentences: list[Sentence], gaz: Gazetteer, visitors: set[str]
+) -> EntityRef | None:
+    """A visit to the report's own place written with its one-character name (2001年来烟访问,
+    在青举行: `city_abbreviations_cn.csv`), the place also named in full in the report, and
+    the only such place: the writer's city. The character must stand alone (not 在青年, 来宁夏)."""
+    import jieba  # loaded only for a report that names no author
+
+    by_abbreviation = {a: name for name, abbrs in gaz.own_abbreviations.items() for a in abbrs}
+    text = "\n".join(s.text for s in sentences)
+    found: set[str] = set()
+    for match in _ARRIVAL.finditer(text):
+        name = by_abbreviation.get(match.group(1))
+        if name is None or name not in text or name in found:
+            continue
+        words = jieba.lcut(text[match.start(1) : match.start(1) + 4])
+        if words and words[0] == match.group(1):
+            found.add(name)
+    places = [_domestic_place(name, "", gaz) for name in found]
+    homes = [p for p in places if p is not None and p.key not in visitors]
+    return homes[0] if len(homes) == 1 else None
 
 
 def _english_author(sentences: list[Sentence], gaz: Gazetteer) -> EntityRef | None:

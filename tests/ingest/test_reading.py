@@ -866,3 +866,21 @@ def test_a_country_read_inside_a_regions_name_is_not_its_country() -> None:
     )
     assert entities(ex)["马里兰州"] == ("Region", "US")
     assert "马里" not in entities(ex)
+
+
+def test_a_visit_to_the_city_written_with_its_one_character_name_says_whose_report_it_is() -> None:
+    ex = extract(
+        "一是注重高层交往，2001年来烟访问的高规格外宾有摩尔多瓦总理、新西兰前总理等多批客人。"
+        "二是拓展友城关系，经过多年努力，烟台市于2001年9月与韩国群山市正式签署了友好城市协议书。",
+        title="外事·侨务",
+    )
+    assert ex.home is not None and ex.home.label_zh == "烟台"
+    assert ex.home_note == "abbreviation"
+
+
+def test_a_one_character_name_inside_a_word_says_nothing() -> None:
+    ex = extract(
+        "今年以来，各地在青年中广泛开展对外交流活动，青岛市代表团与来宁夏投资的外国客商举行了座谈。",
+        title="外事工作简讯",
+    )
+    assert ex.home is None
