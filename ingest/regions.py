@@ -50,9 +50,7 @@ def recognise_regions_abroad(ctx: DocContext) -> None:
             if found is None:
                 continue
             name, country = found
-            # a country read inside the name (马里 of 马里兰州) is not where the place is
-            outside = [(k, code) for k, code in countries if not at - len(name) <= k < at]
-            country = country or _nearest(outside, at - len(name))
+            country = country or _nearest(countries, at - len(name), at)
             if not country or country == ctx.home_country:
                 continue
             lo, hi = sentence.start + at - len(name), sentence.start + match.end()
@@ -83,9 +81,7 @@ def recognise_cities_abroad(ctx: DocContext) -> None:
             if len(found[0]) < 3 or any(ch in _NOT_IN_CITY for ch in found[0]):
                 continue  # 为两市, 魁北克省沙威尼根市 (a region's city: _city_after)
             name, country = found
-            # a country read inside the name (马里 of 马里兰州) is not where the place is
-            outside = [(k, code) for k, code in countries if not at - len(name) <= k < at]
-            country = country or _nearest(outside, at - len(name))
+            country = country or _nearest(countries, at - len(name), at)
             if not country or country == ctx.home_country:
                 continue
             lo = sentence.start + at - len(name)
@@ -209,9 +205,11 @@ def _countries_at(text: str, ctx: DocContext) -> list[tuple[int, str]]:
     return found
 
 
-def _nearest(countries: list[tuple[int, str]], at: int) -> str:
-    """The country named last before `at`, else the only one the sentence names."""
-    before = [code for start, code in countries if start < at]
+def _nearest(countries: list[tuple[int, str]], start: int, end: int) -> str:
+    """The country named last before the name at `start:end`, else the only one the sentence
+    names outside it: a country read inside the name (马里 of 马里兰州) is not where it is."""
+    countries = [(k, code) for k, code in countries if not start <= k < end]
+    before = [code for k, code in countries if k < start]
     if before:
         return before[-1]
     codes = {code for _, code in countries}
